@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make synth` and `make test`.
+# Everything installs into the project: .venv (Python) and node_modules (cdk8s CLI).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CDK8S := node_modules/.bin/cdk8s
+export CDK8S_CHECK_UPGRADE := false
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+.PHONY: synth test bench clean install
+
+install: $(VENV)/.installed $(CDK8S)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(CDK8S): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# cdk8s synth empties its output folder before running the app: synthesize into a
+# scratch folder and swap it in only on success, so a failing synth leaves dist/ as it was.
+synth: install
+	rm -rf .synth-out
+	$(CDK8S) synth --output .synth-out
+	rm -rf dist && mv .synth-out dist
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules .synth-out .pytest_cache

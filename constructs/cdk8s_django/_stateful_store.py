@@ -1,0 +1,91 @@
+"""The shape both in-cluster stores share: one-replica StatefulSet, headless and stable Services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import LazyPath
+from ._manifest import emit
+from .runtime import AppRuntime
+
+__all__ = ["StatefulStoreObjects", "emit_stateful_store", "check_claim"]
+
+
+class StatefulStoreObjects:
+    """What ``emit_stateful_store`` made: the StatefulSet and its two Services."""
+
+    def __init__(self, stateful_set: ApiObject, service: ApiObject, headless_service: ApiObject) -> None:
+        self.stateful_set = stateful_set
+        self.service = service
+        self.headless_service = headless_service
+
+
+def check_claim(where: LazyPath, storage: str, storage_class: str) -> None:
+    v.check_quantity(where, "storage", storage)
+    v.check_dns_subdomain(where, "storage_class", storage_class)
+
+
+def emit_stateful_store(
+    scope: Construct,
+    runtime: AppRuntime,
+    *,
+    component: str,
+    port_name: str,
+    port: int,
+    container: dict[str, Any],
+    claim: dict[str, Any] | None,
+    retain_claim_on_delete: bool,
+    volumes: Sequence[dict[str, Any]] = (),
+) -> StatefulStoreObjects:
+    """Emit ``<app>-<component>`` (stable ClusterIP Service and StatefulSet) and ``<app>-<component>-headless``."""
+    name = runtime.name(component)
+    ports = [{"name": port_name, "port": port, "targetPort": port_name, "protocol": "TCP"}]
+    headless = emit(scope, "HeadlessService", {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": runtime.metadata(component, name=f"{name}-headless"),
+        "spec": {"clusterIP": "None", "selector": runtime.selector(component), "ports": ports},
+    })
+    service = emit(scope, "Service", {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": runtime.metadata(component),
+        "spec": {"type": "ClusterIP", "selector": runtime.selector(component), "ports": ports},
+    })
+    pod_spec: dict[str, Any] = {"containers": [container], "terminationGracePeriodSeconds": 60}
+    if volumes:
+        pod_spec["volumes"] = list(volumes)
+    spec: dict[str, Any] = {
+        "replicas": 1,
+        "serviceName": f"{name}-headless",
+        "selector": {"matchLabels": runtime.selector(component)},
+        "updateStrategy": {"type": "RollingUpdate"},
+        "template": {"metadata": {"labels": runtime.labels(component)}, "spec": pod_spec},
+    }
+    if claim is not None:
+        spec["volumeClaimTemplates"] = [claim]
+        policy = "Retain" if retain_claim_on_delete else "Delete"
+        spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": policy, "whenScaled": "Retain"}
+    stateful_set = emit(scope, "Resource", {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": runtime.metadata(component),
+        "spec": spec,
+    })
+    return StatefulStoreObjects(stateful_set, service, headless)
+
+
+def claim_template(runtime: AppRuntime, component: str, *, storage: str, storage_class: str) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "data", "labels": runtime.labels(component)},
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "storageClassName": storage_class,
+            "resources": {"requests": {"storage": storage}},
+        },
+    }

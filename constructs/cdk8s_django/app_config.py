@@ -1,0 +1,74 @@
+"""``AppConfig``: the app's ConfigMaps, and the checksum that rolls pods when they change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import content_hash, emit, object_labels
+
+__all__ = ["AppConfig"]
+
+_FILE_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+class AppConfig(DjangoConstruct):
+    """ConfigMap ``<app>-env`` (env vars) and, with files, ConfigMap ``<app>-files``.
+
+    ``checksum`` hashes both; ``AppRuntime.config_checksum`` puts it on every
+    app pod template, so changing a value or a file rolls the pods that read it.
+
+    Args:
+        app: the app name (object name prefix).
+        namespace: the target namespace.
+        env: env var names to values. Never put secrets here: ``dist/`` is committed.
+        files: file names to contents, mounted read-only into the app pods. Default none.
+        environment: environment name for the labels. Default None.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        app: str,
+        namespace: str,
+        env: Mapping[str, str],
+        files: Mapping[str, str] | None = None,
+        environment: str | None = None,
+    ) -> None:
+        where = LazyPath(scope, id)
+        for key, value in env.items():
+            v.check_env_var_name(where, "env", key)
+            if not isinstance(value, str):
+                raise v.ConfigError(where, f"env[{key!r}]", value, "a string", f"quote it: {key}={str(value)!r}")
+        for name, content in (files or {}).items():
+            if not name or not set(name) <= _FILE_NAME_CHARS or name in (".", ".."):
+                raise v.ConfigError(where, "files", name, "a file name of letters, digits, '-', '_' and '.'", "rename the file")
+            if not isinstance(content, str):
+                raise v.ConfigError(where, f"files[{name!r}]", type(content).__name__, "the file's text", "pass the content as a str")
+        super().__init__(scope, id)
+
+        labels = object_labels(app, "config", environment)
+        self.env_config_map_name = f"{app}-env"
+        self.files_config_map_name = f"{app}-files" if files else None
+        self.file_names = tuple(sorted(files or {}))
+        self.checksum = content_hash({"env": dict(env), "files": dict(files or {})}, 16)
+        self.env_config_map: ApiObject = emit(self, "Resource", {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": self.env_config_map_name, "namespace": namespace, "labels": labels},
+            "data": dict(sorted(env.items())),
+        })
+        self.files_config_map: ApiObject | None = None
+        if files:
+            self.files_config_map = emit(self, "Files", {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": self.files_config_map_name, "namespace": namespace, "labels": labels},
+                "data": dict(sorted(files.items())),
+            })

@@ -1,0 +1,107 @@
+"""``CeleryBeat``: the one Celery beat scheduler, never two at once."""
+
+from __future__ import annotations
+
+import enum
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import emit
+from .runtime import AppRuntime, Resources
+
+__all__ = ["CeleryBeat", "BeatScheduler"]
+
+COMPONENT = "beat"
+SCHEDULE_DIR = "/var/lib/celery-beat"
+DEFAULT_BEAT_RESOURCES = Resources(cpu="50m", memory="256Mi")
+
+
+class BeatScheduler(enum.Enum):
+    """Where beat keeps its schedule state.
+
+    ``FILE``: Celery's default shelve file, here on an emptyDir. A restart loses
+    the last-run times, so an interval task may run early once after it; the
+    schedule itself comes from the code. ``DATABASE``: django-celery-beat's
+    ``DatabaseScheduler`` keeps schedules and last-run times in Postgres, editable
+    in the Django admin (the app must install ``django_celery_beat``).
+    """
+
+    FILE = "file"
+    DATABASE = "database"
+
+
+class CeleryBeat(DjangoConstruct):
+    """Celery beat as a one-replica StatefulSet named ``<app>-beat``.
+
+    A StatefulSet never starts pod ``-0`` while the old ``-0`` may still run:
+    on a rollout it waits for the old pod to terminate, and on a lost node it
+    waits until the node is confirmed gone. A Deployment (even with
+    ``Recreate``) would start a replacement at once and run two schedulers.
+    It needs a governing Service: a headless one with no ports.
+
+    Args:
+        runtime: the shared app runtime.
+        replicas: must be 1; any other value is refused. Default 1.
+        scheduler: ``BeatScheduler.FILE`` or ``BeatScheduler.DATABASE``. Default FILE.
+        celery_app: the ``-A`` argument. Default: the settings module's top package.
+        resources: requests and memory limit. Default 50m CPU, 256Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        replicas: int = 1,
+        scheduler: BeatScheduler = BeatScheduler.FILE,
+        celery_app: str | None = None,
+        resources: Resources = DEFAULT_BEAT_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        if replicas != 1:
+            raise v.ConfigError(
+                where, "replicas", replicas, "exactly 1 (two beat processes send every periodic task twice)",
+                "run one CeleryBeat; scale workers instead",
+            )
+        if not isinstance(scheduler, BeatScheduler):
+            raise v.ConfigError(where, "scheduler", scheduler, "a BeatScheduler", "use BeatScheduler.FILE or BeatScheduler.DATABASE")
+        super().__init__(scope, id)
+
+        self.runtime = runtime
+        self.name = runtime.name(COMPONENT)
+        command = ["celery", "-A", celery_app or runtime.settings_module.split(".")[0], "beat", "--loglevel", "INFO"]
+        if scheduler is BeatScheduler.DATABASE:
+            command += ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
+        else:
+            command += ["--schedule", f"{SCHEDULE_DIR}/celerybeat-schedule"]
+        container = runtime.container(
+            "beat", command, resources=resources,
+            extra_mounts=[{"name": "beat-schedule", "mountPath": SCHEDULE_DIR}],
+        )
+        self.service: ApiObject = emit(self, "Service", {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {"clusterIP": "None", "selector": runtime.selector(COMPONENT)},
+        })
+        self.stateful_set: ApiObject = emit(self, "Resource", {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                "replicas": 1,
+                "serviceName": self.name,
+                "podManagementPolicy": "OrderedReady",
+                "updateStrategy": {"type": "RollingUpdate"},
+                "selector": {"matchLabels": runtime.selector(COMPONENT)},
+                "template": runtime.pod_template(
+                    COMPONENT, [container],
+                    extra_volumes=[{"name": "beat-schedule", "emptyDir": {"sizeLimit": "64Mi"}}],
+                    termination_grace_period_seconds=30,
+                ),
+            },
+        })

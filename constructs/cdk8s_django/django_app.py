@@ -1,0 +1,87 @@
+"""What runs: the app's image, settings, workers, cron commands and configuration.
+
+``DjangoApp`` is the same in every environment; ``Environment`` says where it
+runs. Moving an app from staging to production changes only the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .celery_beat import BeatScheduler
+from .celery_worker import DEFAULT_CONCURRENCY, DEFAULT_QUEUES, DEFAULT_TASK_TIME_LIMIT
+from .django_web import DEFAULT_HEALTH_CHECK_PATH, DEFAULT_WEB_PORT
+from .management_cron_job import DEFAULT_TIME_ZONE
+
+__all__ = ["DjangoApp", "Worker", "CronTask"]
+
+
+@dataclass(frozen=True)
+class Worker:
+    """One Celery worker Deployment and the queues it consumes.
+
+    Attributes:
+        name: component name; the Deployment is ``<app>-<name>``. Default ``worker``.
+        queues: queue names. Default ``("celery",)``.
+        concurrency: processes per pod. Default 4.
+        task_time_limit: hard task time limit in seconds. Default 300.
+    """
+
+    name: str = "worker"
+    queues: tuple[str, ...] = DEFAULT_QUEUES
+    concurrency: int = DEFAULT_CONCURRENCY
+    task_time_limit: int = DEFAULT_TASK_TIME_LIMIT
+
+
+@dataclass(frozen=True)
+class CronTask:
+    """A management command on a schedule.
+
+    Attributes:
+        schedule: five-field cron schedule.
+        command: command and arguments. Default: the task's name in ``DjangoApp.cron``.
+        time_zone: IANA time zone of the schedule. Default ``Etc/UTC``.
+    """
+
+    schedule: str
+    command: tuple[str, ...] | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
+
+
+@dataclass(frozen=True)
+class DjangoApp:
+    """A Django app, independent of where it runs.
+
+    Attributes:
+        name: the app's name, prefix of every object name (DNS label, at most 30 characters).
+        image: the one image for web, workers, beat, shell and jobs (tag or ``@sha256:`` digest).
+        settings_module: ``DJANGO_SETTINGS_MODULE``, e.g. ``shop.settings``.
+        workers: Celery worker Deployments. Default: one ``worker`` on queue ``celery``.
+        beat: run Celery beat. Default True.
+        beat_scheduler: ``BeatScheduler.FILE`` or ``DATABASE``. Default FILE.
+        cron: management commands on a schedule: ``{"clearsessions": "0 3 * * *"}`` or
+            ``{"report": CronTask("0 6 * * 1", command=("send_report", "--weekly"))}``. Default none.
+        secrets: names of Secrets whose keys become env vars in every app pod. Default none.
+        env: env vars for every app pod, in the ConfigMap ``<app>-env``. Default none.
+        config_files: whole files (name to content) mounted at ``/etc/django/<name>``. Default none.
+        wsgi_application: gunicorn's target. Default ``<top package>.wsgi:application``.
+        celery_app: Celery's ``-A``. Default: the settings module's top package.
+        health_check_path: path the probes and the load balancer check. Default ``/healthz/``.
+        web_port: gunicorn's port. Default 8000.
+    """
+
+    name: str
+    image: str
+    settings_module: str
+    workers: tuple[Worker, ...] = (Worker(),)
+    beat: bool = True
+    beat_scheduler: BeatScheduler = BeatScheduler.FILE
+    cron: Mapping[str, str | CronTask] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    config_files: Mapping[str, str] = field(default_factory=dict)
+    wsgi_application: str | None = None
+    celery_app: str | None = None
+    health_check_path: str = DEFAULT_HEALTH_CHECK_PATH
+    web_port: int = DEFAULT_WEB_PORT

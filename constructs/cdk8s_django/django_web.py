@@ -1,0 +1,197 @@
+"""``DjangoWeb``: gunicorn behind a Service and, optionally, an Ingress."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import emit
+from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
+from .runtime import AppRuntime, Resources
+
+__all__ = ["DjangoWeb", "DEFAULT_WEB_PORT", "DEFAULT_HEALTH_CHECK_PATH"]
+
+COMPONENT = "web"
+DEFAULT_WEB_PORT = 8000
+DEFAULT_HEALTH_CHECK_PATH = "/healthz/"
+DEFAULT_WEB_REPLICAS = 2
+DEFAULT_GUNICORN_WORKERS = 2
+DEFAULT_GUNICORN_THREADS = 4
+DEFAULT_GUNICORN_TIMEOUT = 30
+DEFAULT_WEB_RESOURCES = Resources(cpu="250m", memory="512Mi")
+# The Host header probes send; DjangoChart puts it in ALLOWED_HOSTS.
+PROBE_HOST = "localhost"
+
+
+class DjangoWeb(DjangoConstruct):
+    """gunicorn serving the Django app (static files by WhiteNoise from the image).
+
+    Emits a Deployment and a ClusterIP Service named ``<app>-web``, and an
+    Ingress of the same name when ``ingress`` is given. Probes send
+    ``Host: localhost`` so Django's ``ALLOWED_HOSTS`` check passes.
+
+    Args:
+        runtime: the shared app runtime (image, config, secrets).
+        hosts: public host names; required with ``ingress``. Default none.
+        ingress: Ingress options, or None for no Ingress. Default None.
+        port: gunicorn's container port. Default 8000.
+        health_check_path: HTTP path for readiness, liveness and startup probes
+            and the ALB health check; must answer 200 for ``Host: localhost``. Default ``/healthz/``.
+        replicas: pod count. Default 2.
+        wsgi_application: gunicorn's app. Default ``<settings package>.wsgi:application``.
+        workers: gunicorn worker processes per pod. Default 2.
+        threads: threads per gunicorn worker. Default 4.
+        timeout: gunicorn worker timeout in seconds. Default 30.
+        resources: requests and memory limit. Default 250m CPU, 512Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        hosts: Sequence[str] = (),
+        ingress: IngressOptions | None = None,
+        port: int = DEFAULT_WEB_PORT,
+        health_check_path: str = DEFAULT_HEALTH_CHECK_PATH,
+        replicas: int = DEFAULT_WEB_REPLICAS,
+        wsgi_application: str | None = None,
+        workers: int = DEFAULT_GUNICORN_WORKERS,
+        threads: int = DEFAULT_GUNICORN_THREADS,
+        timeout: int = DEFAULT_GUNICORN_TIMEOUT,
+        resources: Resources = DEFAULT_WEB_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        v.check_port(where, "port", port)
+        v.check_int_range(where, "replicas", replicas, 0, 1000)
+        v.check_int_range(where, "workers", workers, 1, 64)
+        v.check_int_range(where, "threads", threads, 1, 256)
+        v.check_int_range(where, "timeout", timeout, 1, 3600)
+        if not isinstance(health_check_path, str) or not health_check_path.startswith("/"):
+            raise v.ConfigError(where, "health_check_path", health_check_path, "an absolute URL path such as '/healthz/'", "start the path with '/'")
+        for host in hosts:
+            v.check_host_name(where, "hosts", host)
+        if ingress is not None:
+            _check_ingress(where, ingress, hosts)
+        super().__init__(scope, id)
+
+        self.runtime = runtime
+        self.name = runtime.name(COMPONENT)
+        self.port = port
+        self.hosts = tuple(hosts)
+        wsgi = wsgi_application or f"{runtime.settings_module.split('.')[0]}.wsgi:application"
+        probe = {
+            "httpGet": {"path": health_check_path, "port": "http", "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
+            "timeoutSeconds": 5,
+        }
+        container = runtime.container(
+            "web",
+            [
+                "gunicorn", wsgi,
+                "--bind", f"0.0.0.0:{port}",
+                "--workers", str(workers),
+                "--threads", str(threads),
+                "--timeout", str(timeout),
+                "--worker-tmp-dir", "/dev/shm",
+                "--forwarded-allow-ips", "*",
+                "--access-logfile", "-",
+            ],
+            resources=resources,
+            ports=[{"name": "http", "containerPort": port, "protocol": "TCP"}],
+            probes={
+                "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": 24},
+                "readinessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3},
+                "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
+            },
+        )
+        self.deployment: ApiObject = emit(self, "Resource", {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                "replicas": replicas,
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": runtime.selector(COMPONENT)},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+                "template": runtime.pod_template(COMPONENT, [container]),
+            },
+        })
+        self.service: ApiObject = emit(self, "Service", {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                "type": "ClusterIP",
+                "selector": runtime.selector(COMPONENT),
+                "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
+            },
+        })
+        self.ingress: ApiObject | None = None
+        if ingress is not None:
+            self.ingress = emit(self, "Ingress", self._ingress_manifest(ingress, health_check_path))
+
+    def _ingress_manifest(self, options: IngressOptions, health_check_path: str) -> dict:
+        annotations: dict[str, str] = {}
+        if options.controller is IngressController.AWS_LOAD_BALANCER:
+            annotations.update({
+                "alb.ingress.kubernetes.io/scheme": "internet-facing" if options.internet_facing else "internal",
+                "alb.ingress.kubernetes.io/target-type": "ip",
+                "alb.ingress.kubernetes.io/healthcheck-path": health_check_path,
+            })
+            if options.group_name:
+                annotations["alb.ingress.kubernetes.io/group.name"] = options.group_name
+            if isinstance(options.tls, AcmCertificate):
+                annotations.update({
+                    "alb.ingress.kubernetes.io/certificate-arn": options.tls.arn,
+                    "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
+                    "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                })
+        elif isinstance(options.tls, CertManagerIssuer):
+            key = "cert-manager.io/cluster-issuer" if options.tls.kind == "ClusterIssuer" else "cert-manager.io/issuer"
+            annotations[key] = options.tls.name
+        if options.external_dns:
+            annotations["external-dns.alpha.kubernetes.io/hostname"] = ",".join(self.hosts)
+        backend = {"service": {"name": self.name, "port": {"name": "http"}}}
+        spec: dict = {
+            "ingressClassName": options.class_name,
+            "rules": [
+                {"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}
+                for host in self.hosts
+            ],
+        }
+        if isinstance(options.tls, CertManagerIssuer):
+            spec["tls"] = [{"hosts": list(self.hosts), "secretName": f"{self.name}-tls"}]
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": self.runtime.metadata(COMPONENT, annotations=annotations),
+            "spec": spec,
+        }
+
+
+def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str]) -> None:
+    if not hosts:
+        raise v.ConfigError(where, "hosts", list(hosts), "at least one host name when an Ingress is requested", "pass hosts=['shop.example.com'] or drop ingress")
+    v.check_dns_subdomain(where, "ingress.class_name", ingress.class_name)
+    alb = ingress.controller is IngressController.AWS_LOAD_BALANCER
+    if isinstance(ingress.tls, AcmCertificate):
+        if not alb:
+            raise v.ConfigError(where, "ingress.tls", ingress.tls, "an ACM certificate only with the AWS Load Balancer Controller", "use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER")
+        if not ingress.tls.arn.startswith("arn:aws:acm:"):
+            raise v.ConfigError(where, "ingress.tls.arn", ingress.tls.arn, "an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>')", "copy the ARN from the ACM console")
+    if isinstance(ingress.tls, CertManagerIssuer):
+        if alb:
+            raise v.ConfigError(where, "ingress.tls", ingress.tls, "cert-manager only with an nginx-class controller (an ALB cannot serve a certificate from a Secret)", "use AcmCertificate with the ALB, or controller=IngressController.NGINX")
+        v.check_dns_subdomain(where, "ingress.tls.name", ingress.tls.name)
+        if ingress.tls.kind not in ("ClusterIssuer", "Issuer"):
+            raise v.ConfigError(where, "ingress.tls.kind", ingress.tls.kind, "'ClusterIssuer' or 'Issuer'", "pick one of the two")
+    if ingress.group_name is not None:
+        if not alb:
+            raise v.ConfigError(where, "ingress.group_name", ingress.group_name, "no group name with nginx (ALB groups are an AWS Load Balancer Controller feature)", "drop group_name")
+        v.check_dns_label(where, "ingress.group_name", ingress.group_name)

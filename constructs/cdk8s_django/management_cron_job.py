@@ -1,0 +1,93 @@
+"""``ManagementCronJob``: a Django management command on a schedule (the old box's cron)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import emit
+from .runtime import AppRuntime, Resources
+
+__all__ = ["ManagementCronJob", "CRON_JOB_NAME_MAX", "DEFAULT_TIME_ZONE"]
+
+CRON_JOB_NAME_MAX = 52  # the controller appends an 11-character suffix to Job names
+DEFAULT_TIME_ZONE = "Etc/UTC"
+DEFAULT_CRON_RESOURCES = Resources(cpu="100m", memory="512Mi")
+DEFAULT_STARTING_DEADLINE_SECONDS = 300
+
+
+class ManagementCronJob(DjangoConstruct):
+    """A CronJob named ``<app>-<name>`` running ``python -m django <command...>``.
+
+    Runs never overlap (``concurrencyPolicy: Forbid``); a failed run is not
+    retried (``backoffLimit: 0``): the next schedule is the retry, since
+    management commands are not always safe to run twice.
+
+    Args:
+        runtime: the shared app runtime.
+        name: the component name; ``<app>-<name>`` must fit 52 characters.
+        schedule: five-field cron schedule, e.g. ``0 3 * * *``.
+        command: the management command and its arguments. Default: ``(name,)``.
+        time_zone: IANA zone the schedule is read in. Default ``Etc/UTC``.
+        active_deadline_seconds: longest a run may take. Default 3600.
+        resources: requests and memory limit. Default 100m CPU, 512Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        name: str,
+        schedule: str,
+        command: Sequence[str] | None = None,
+        time_zone: str = DEFAULT_TIME_ZONE,
+        active_deadline_seconds: int = 3600,
+        resources: Resources = DEFAULT_CRON_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        v.check_dns_label(where, "name", name)
+        full_name = runtime.name(name)
+        if len(full_name) > CRON_JOB_NAME_MAX:
+            raise v.ConfigError(
+                where, "name", name,
+                f"a name whose CronJob name '{full_name}' fits {CRON_JOB_NAME_MAX} characters (it has {len(full_name)})",
+                f"shorten the name by {len(full_name) - CRON_JOB_NAME_MAX} characters",
+            )
+        v.check_cron(where, "schedule", schedule)
+        v.check_time_zone(where, "time_zone", time_zone)
+        v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
+        args = list(command) if command is not None else [name]
+        if not args or isinstance(command, str) or not all(isinstance(a, str) and a for a in args):
+            raise v.ConfigError(where, "command", command, "a list of strings: the command then its arguments", "pass command=['clearsessions']")
+        super().__init__(scope, id)
+
+        self.runtime = runtime
+        self.name = full_name
+        container = runtime.container("command", ["python", "-m", "django", *args], resources=resources)
+        self.cron_job: ApiObject = emit(self, "Resource", {
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "metadata": runtime.metadata(name),
+            "spec": {
+                "schedule": schedule,
+                "timeZone": time_zone,
+                "concurrencyPolicy": "Forbid",
+                "startingDeadlineSeconds": DEFAULT_STARTING_DEADLINE_SECONDS,
+                "successfulJobsHistoryLimit": 3,
+                "failedJobsHistoryLimit": 3,
+                "jobTemplate": {
+                    "metadata": {"labels": runtime.labels(name)},
+                    "spec": {
+                        "backoffLimit": 0,
+                        "activeDeadlineSeconds": active_deadline_seconds,
+                        "template": runtime.pod_template(name, [container], restart_policy="Never"),
+                    },
+                },
+            },
+        })

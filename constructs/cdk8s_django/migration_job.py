@@ -1,0 +1,81 @@
+"""``MigrationJob``: ``migrate`` once per distinct pod template, safe to re-apply."""
+
+from __future__ import annotations
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import content_hash, emit
+from .runtime import AppRuntime, Resources
+
+__all__ = ["MigrationJob", "DEFAULT_TTL_SECONDS_AFTER_FINISHED"]
+
+COMPONENT = "migrate"
+DEFAULT_TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600
+DEFAULT_BACKOFF_LIMIT = 3
+DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600
+DEFAULT_MIGRATION_RESOURCES = Resources(cpu="100m", memory="512Mi")
+HASH_LENGTH = 10
+
+
+class MigrationJob(DjangoConstruct):
+    """A Job running ``python -m django migrate --noinput``.
+
+    Its name is ``<app>-migrate-<hash>``, the hash taken over its whole pod
+    template (image, env, config checksum, command). A Job's template is
+    immutable, so a fixed name would make the next ``kubectl apply`` with a new
+    image fail; a hashed name makes every change that could matter a new Job,
+    and re-applying the same ``dist/`` a no-op while the Job exists. Finished
+    Jobs are deleted ``ttl_seconds_after_finished`` later; applying the same
+    ``dist/`` after that runs ``migrate`` again, which finds nothing to do.
+    Every other app pod waits in an init container until ``migrate --check`` passes.
+
+    Args:
+        runtime: the shared app runtime.
+        ttl_seconds_after_finished: how long a finished Job stays. Default 7 days.
+        backoff_limit: retries before the Job fails. Default 3.
+        active_deadline_seconds: longest a run may take. Default 3600.
+        resources: requests and memory limit. Default 100m CPU, 512Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        ttl_seconds_after_finished: int = DEFAULT_TTL_SECONDS_AFTER_FINISHED,
+        backoff_limit: int = DEFAULT_BACKOFF_LIMIT,
+        active_deadline_seconds: int = DEFAULT_ACTIVE_DEADLINE_SECONDS,
+        resources: Resources = DEFAULT_MIGRATION_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        v.check_int_range(where, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0, 365 * 24 * 3600)
+        v.check_int_range(where, "backoff_limit", backoff_limit, 0, 100)
+        v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
+        max_app = 63 - len(f"-{COMPONENT}-") - HASH_LENGTH
+        if len(runtime.app) > max_app:
+            raise v.ConfigError(where, "runtime.app", runtime.app, f"at most {max_app} characters so the Job name fits 63", "shorten the app name")
+        super().__init__(scope, id)
+
+        container = runtime.container(
+            "migrate", ["python", "-m", "django", "migrate", "--noinput"], resources=resources
+        )
+        template = runtime.pod_template(
+            COMPONENT, [container], wait_for_migrations=False, restart_policy="Never"
+        )
+        self.hash = content_hash(template, HASH_LENGTH)
+        self.name = f"{runtime.name(COMPONENT)}-{self.hash}"
+        self.job: ApiObject = emit(self, "Resource", {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": runtime.metadata(COMPONENT, name=self.name),
+            "spec": {
+                "backoffLimit": backoff_limit,
+                "activeDeadlineSeconds": active_deadline_seconds,
+                "ttlSecondsAfterFinished": ttl_seconds_after_finished,
+                "template": template,
+            },
+        })

@@ -1,0 +1,58 @@
+"""``OpsShell``: the pod engineers ``kubectl exec`` into (it replaces ssh to the scheduler box)."""
+
+from __future__ import annotations
+
+from cdk8s import ApiObject
+from constructs import Construct
+
+from ._base import DjangoConstruct
+from ._manifest import emit
+from .runtime import AppRuntime, Resources
+
+__all__ = ["OpsShell", "IDLE_COMMAND"]
+
+COMPONENT = "shell"
+DEFAULT_SHELL_RESOURCES = Resources(cpu="50m", memory="512Mi", memory_limit="1Gi")
+# Python idles as PID 1 and exits on SIGTERM (PID 1 ignores signals it has no handler for).
+IDLE_COMMAND = (
+    "python", "-c",
+    "import signal, sys\nsignal.signal(signal.SIGTERM, lambda *_: sys.exit(0))\nsignal.pause()\n",
+)
+
+
+class OpsShell(DjangoConstruct):
+    """One idle pod with the app's image, environment and config files; no Service.
+
+    A one-replica Deployment named ``<app>-shell`` (a controller, so a lost node
+    brings it back). Open a Django shell with
+    ``kubectl -n <namespace> exec -it deploy/<app>-shell -- python -m django shell``.
+
+    Args:
+        runtime: the shared app runtime.
+        resources: requests and memory limit. Default 50m CPU, 512Mi request, 1Gi limit.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        resources: Resources = DEFAULT_SHELL_RESOURCES,
+    ) -> None:
+        super().__init__(scope, id)
+        self.runtime = runtime
+        self.name = runtime.name(COMPONENT)
+        container = runtime.container("shell", IDLE_COMMAND, resources=resources)
+        self.deployment: ApiObject = emit(self, "Resource", {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                "replicas": 1,
+                "revisionHistoryLimit": 3,
+                "selector": {"matchLabels": runtime.selector(COMPONENT)},
+                "strategy": {"type": "Recreate"},
+                "template": runtime.pod_template(COMPONENT, [container], termination_grace_period_seconds=10),
+            },
+        })

@@ -1,0 +1,98 @@
+"""``PostgresStatefulSet``: Postgres inside the cluster, for throwaway staging environments."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._stateful_store import check_claim, claim_template, emit_stateful_store
+from .runtime import AppRuntime, Resources, SecretKeyRef
+
+__all__ = [
+    "PostgresStatefulSet",
+    "POSTGRES_COMPONENT",
+    "POSTGRES_PORT",
+    "DEFAULT_POSTGRES_IMAGE",
+    "DEFAULT_STORAGE_CLASS",
+    "DEFAULT_POSTGRES_STORAGE",
+]
+
+POSTGRES_COMPONENT = "postgres"
+POSTGRES_PORT = 5432
+DEFAULT_POSTGRES_IMAGE = "postgres:16.4-bookworm"
+DEFAULT_STORAGE_CLASS = "gp3"
+DEFAULT_POSTGRES_STORAGE = "10Gi"
+DEFAULT_POSTGRES_RESOURCES = Resources(cpu="250m", memory="512Mi", memory_limit="1Gi")
+DATA_DIR = "/var/lib/postgresql/data"
+
+
+class PostgresStatefulSet(DjangoConstruct):
+    """A one-replica Postgres StatefulSet with its own volume claim.
+
+    Emits the StatefulSet ``<app>-postgres``, the headless governing Service
+    ``<app>-postgres-headless`` and the stable ClusterIP Service
+    ``<app>-postgres`` the app connects to (the name a ``ManagedDataStore``
+    takes in production). The claim is deleted with the StatefulSet unless
+    ``retain_claim_on_delete``: staging data is throwaway.
+
+    Args:
+        runtime: the app runtime (names, labels, namespace).
+        password: the Secret key holding the password (never a value).
+        database: database name. Default: the app name.
+        user: database user. Default: the app name.
+        storage: claim size, a Kubernetes quantity. Default ``10Gi``.
+        storage_class: the claim's storage class, explicit so no cluster default is assumed. Default ``gp3``.
+        retain_claim_on_delete: keep the volume when the StatefulSet is deleted. Default False.
+        image: the Postgres image. Default ``postgres:16.4-bookworm``.
+        resources: requests and memory limit. Default 250m CPU, 512Mi request, 1Gi limit.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        password: SecretKeyRef,
+        database: str | None = None,
+        user: str | None = None,
+        storage: str = DEFAULT_POSTGRES_STORAGE,
+        storage_class: str = DEFAULT_STORAGE_CLASS,
+        retain_claim_on_delete: bool = False,
+        image: str = DEFAULT_POSTGRES_IMAGE,
+        resources: Resources = DEFAULT_POSTGRES_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        check_claim(where, storage, storage_class)
+        v.check_image(where, "image", image)
+        v.check_dns_subdomain(where, "password.name", password.name)
+        super().__init__(scope, id)
+
+        self.name = runtime.name(POSTGRES_COMPONENT)
+        self.port = POSTGRES_PORT
+        self.storage = storage
+        container = {
+            "name": "postgres",
+            "image": image,
+            "env": [
+                {"name": "POSTGRES_DB", "value": database or runtime.app},
+                {"name": "POSTGRES_USER", "value": user or runtime.app},
+                {"name": "POSTGRES_PASSWORD", "valueFrom": password.env_source()},
+                # A subdirectory: a fresh volume's lost+found would stop initdb.
+                {"name": "PGDATA", "value": f"{DATA_DIR}/pgdata"},
+            ],
+            "ports": [{"name": "postgres", "containerPort": POSTGRES_PORT, "protocol": "TCP"}],
+            "resources": resources.to_dict(),
+            "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}],
+        }
+        objects = emit_stateful_store(
+            self, runtime,
+            component=POSTGRES_COMPONENT, port_name="postgres", port=POSTGRES_PORT,
+            container=container,
+            claim=claim_template(runtime, POSTGRES_COMPONENT, storage=storage, storage_class=storage_class),
+            retain_claim_on_delete=retain_claim_on_delete,
+        )
+        self.stateful_set = objects.stateful_set
+        self.service = objects.service
+        self.headless_service = objects.headless_service

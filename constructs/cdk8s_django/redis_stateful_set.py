@@ -1,0 +1,102 @@
+"""``RedisStatefulSet``: Redis inside the cluster for staging, as a cache or as a Celery broker."""
+
+from __future__ import annotations
+
+import enum
+
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._stateful_store import check_claim, claim_template, emit_stateful_store
+from .postgres_stateful_set import DEFAULT_STORAGE_CLASS
+from .runtime import AppRuntime, Resources
+
+__all__ = ["RedisStatefulSet", "RedisRole", "REDIS_PORT", "DEFAULT_REDIS_IMAGE"]
+
+REDIS_PORT = 6379
+DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
+DEFAULT_BROKER_STORAGE = "1Gi"
+DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
+DATA_DIR = "/data"
+
+
+class RedisRole(enum.Enum):
+    """A cache evicts keys under memory pressure; a broker must never drop a message.
+
+    The two roles are two separate stores, so an evicting cache can never
+    evict queued Celery tasks.
+    """
+
+    CACHE = "redis-cache"
+    BROKER = "redis-broker"
+
+
+class RedisStatefulSet(DjangoConstruct):
+    """A one-replica Redis StatefulSet named ``<app>-redis-cache`` or ``<app>-redis-broker``.
+
+    The cache keeps nothing on disk and evicts least-recently-used keys at
+    ``maxmemory``; the broker appends every write to a file on its own volume
+    (``appendonly yes``) and refuses writes rather than evicting (``noeviction``).
+
+    Args:
+        runtime: the app runtime (names, labels, namespace).
+        role: ``RedisRole.CACHE`` or ``RedisRole.BROKER``.
+        max_memory: Redis ``maxmemory``, kept below the container limit. Default ``200mb``.
+        storage: the broker's claim size, a Kubernetes quantity (no claim for a cache). Default ``1Gi``.
+        storage_class: the broker claim's storage class. Default ``gp3``.
+        image: the Redis image. Default ``redis:7.4-bookworm``.
+        resources: requests and memory limit. Default 50m CPU, 256Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        role: RedisRole,
+        max_memory: str = "200mb",
+        storage: str = DEFAULT_BROKER_STORAGE,
+        storage_class: str = DEFAULT_STORAGE_CLASS,
+        image: str = DEFAULT_REDIS_IMAGE,
+        resources: Resources = DEFAULT_REDIS_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        if not isinstance(role, RedisRole):
+            raise v.ConfigError(where, "role", role, "a RedisRole", "use RedisRole.CACHE or RedisRole.BROKER")
+        check_claim(where, storage, storage_class)
+        v.check_image(where, "image", image)
+        super().__init__(scope, id)
+
+        component = role.value
+        self.role = role
+        self.name = runtime.name(component)
+        self.port = REDIS_PORT
+        args = ["redis-server", "--port", str(REDIS_PORT), "--maxmemory", max_memory]
+        if role is RedisRole.CACHE:
+            args += ["--maxmemory-policy", "allkeys-lru", "--save", "", "--appendonly", "no"]
+            claim = None
+            mount = {"name": "data", "mountPath": DATA_DIR}
+            volumes = [{"name": "data", "emptyDir": {"sizeLimit": "64Mi"}}]
+        else:
+            args += ["--maxmemory-policy", "noeviction", "--appendonly", "yes", "--dir", DATA_DIR]
+            claim = claim_template(runtime, component, storage=storage, storage_class=storage_class)
+            mount = {"name": "data", "mountPath": DATA_DIR}
+            volumes = []
+        container = {
+            "name": "redis",
+            "image": image,
+            "command": args,
+            "ports": [{"name": "redis", "containerPort": REDIS_PORT, "protocol": "TCP"}],
+            "resources": resources.to_dict(),
+            "volumeMounts": [mount],
+        }
+        objects = emit_stateful_store(
+            self, runtime,
+            component=component, port_name="redis", port=REDIS_PORT,
+            container=container, claim=claim, retain_claim_on_delete=False, volumes=volumes,
+        )
+        self.stateful_set = objects.stateful_set
+        self.service = objects.service
+        self.headless_service = objects.headless_service

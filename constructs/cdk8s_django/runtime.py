@@ -1,0 +1,219 @@
+"""What every pod that runs the app's code shares: one image, one configuration.
+
+``AppRuntime`` is plain Python (no jsii calls). ``DjangoChart`` builds one per
+environment; teams that compose the lower-level constructs themselves build
+their own and hand the same instance to ``DjangoWeb``, ``CeleryWorker``,
+``CeleryBeat``, ``OpsShell``, ``MigrationJob`` and ``ManagementCronJob``, which
+is how "one image for every component" holds by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._manifest import object_labels, selector_labels
+
+__all__ = ["AppRuntime", "SecretKeyRef", "Resources", "WAIT_FOR_MIGRATIONS_SCRIPT"]
+
+DEFAULT_CONFIG_MOUNT_PATH = "/etc/django"
+DEFAULT_MIGRATION_POLL_SECONDS = 5
+
+# Runs in an init container of every app pod: blocks until `migrate --check`
+# says the schema is current. `python -m django` needs no manage.py and no shell.
+WAIT_FOR_MIGRATIONS_SCRIPT = (
+    "import subprocess, sys, time\n"
+    "while subprocess.call([sys.executable, '-m', 'django', 'migrate', '--check']) != 0:\n"
+    "    print('waiting for migrations', flush=True)\n"
+    "    time.sleep({poll})\n"
+)
+
+
+@dataclass(frozen=True)
+class SecretKeyRef:
+    """One key of a Secret that exists in the namespace (never a value)."""
+
+    name: str
+    key: str
+
+    def env_source(self) -> dict[str, Any]:
+        return {"secretKeyRef": {"name": self.name, "key": self.key}}
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU and memory for one container. Requests schedule; the memory limit stops a leak."""
+
+    cpu: str = "100m"
+    memory: str = "256Mi"
+    memory_limit: str | None = None  # default: same as the memory request
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "requests": {"cpu": self.cpu, "memory": self.memory},
+            "limits": {"memory": self.memory_limit or self.memory},
+        }
+
+
+@dataclass(frozen=True)
+class AppRuntime:
+    """The shared runtime of every pod that runs the app's code.
+
+    Attributes:
+        app: app name, the prefix of every object name (a DNS label).
+        namespace: the namespace every object goes to.
+        image: the one image every component runs.
+        settings_module: value of ``DJANGO_SETTINGS_MODULE``.
+        env_config_map: name of the ConfigMap whose keys become env vars (``envFrom``).
+        files_config_map: name of the ConfigMap of whole files, or None for none.
+        config_files: the file names in ``files_config_map``, mounted under ``config_mount_path``.
+        config_mount_path: where config files appear in the pods. Default ``/etc/django``.
+        secrets: Secret names whose keys become env vars (``envFrom``), in order.
+        secret_env: single env vars read from one Secret key each, e.g. ``DATABASE_PASSWORD``.
+        pod_env: env vars set on the container itself, after ``envFrom``; values may
+            refer to earlier variables as ``$(NAME)`` (Kubernetes expands them).
+        config_checksum: hash of all ConfigMap content; a pod-template annotation,
+            so a config change rolls every pod that reads it.
+        service_account: the ServiceAccount the pods run as, or None for the namespace default.
+        environment: the environment's name (a label on every object).
+        wait_for_migrations: add the init container that waits for the schema. Default True.
+    """
+
+    app: str
+    namespace: str
+    image: str
+    settings_module: str
+    env_config_map: str | None = None
+    files_config_map: str | None = None
+    config_files: tuple[str, ...] = ()
+    config_mount_path: str = DEFAULT_CONFIG_MOUNT_PATH
+    secrets: tuple[str, ...] = ()
+    secret_env: Mapping[str, SecretKeyRef] = field(default_factory=dict)
+    pod_env: Mapping[str, str] = field(default_factory=dict)
+    config_checksum: str = ""
+    service_account: str | None = None
+    environment: str | None = None
+    wait_for_migrations: bool = True
+
+    # -- names and labels -------------------------------------------------
+    def name(self, component: str) -> str:
+        return f"{self.app}-{component}"
+
+    def labels(self, component: str) -> dict[str, str]:
+        return object_labels(self.app, component, self.environment)
+
+    def selector(self, component: str) -> dict[str, str]:
+        return selector_labels(self.app, component)
+
+    def metadata(self, component: str, name: str | None = None, **extra: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "name": name or self.name(component),
+            "namespace": self.namespace,
+            "labels": self.labels(component),
+        }
+        meta.update({k: v for k, v in extra.items() if v})
+        return meta
+
+    # -- containers -------------------------------------------------------
+    def env(self) -> list[dict[str, Any]]:
+        """Explicit env entries: settings module, secret keys, then pod-level values."""
+        entries: list[dict[str, Any]] = [{"name": "DJANGO_SETTINGS_MODULE", "value": self.settings_module}]
+        entries.append({"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}})
+        for name, ref in self.secret_env.items():
+            entries.append({"name": name, "valueFrom": ref.env_source()})
+        for name, value in self.pod_env.items():
+            entries.append({"name": name, "value": value})
+        return entries
+
+    def env_from(self) -> list[dict[str, Any]]:
+        sources: list[dict[str, Any]] = []
+        if self.env_config_map:
+            sources.append({"configMapRef": {"name": self.env_config_map}})
+        sources.extend({"secretRef": {"name": secret}} for secret in self.secrets)
+        return sources
+
+    def volume_mounts(self) -> list[dict[str, Any]]:
+        if not self.files_config_map:
+            return []
+        return [{"name": "config-files", "mountPath": self.config_mount_path, "readOnly": True}]
+
+    def volumes(self) -> list[dict[str, Any]]:
+        if not self.files_config_map:
+            return []
+        return [{"name": "config-files", "configMap": {"name": self.files_config_map}}]
+
+    def container(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        resources: Resources,
+        ports: Sequence[dict[str, Any]] = (),
+        probes: Mapping[str, Any] | None = None,
+        extra_mounts: Sequence[dict[str, Any]] = (),
+        lifecycle: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """An app container in exec form (no shell, so SIGTERM reaches the process)."""
+        container: dict[str, Any] = {
+            "name": name,
+            "image": self.image,
+            "command": list(command),
+            "env": self.env(),
+        }
+        if self.env_from():
+            container["envFrom"] = self.env_from()
+        if ports:
+            container["ports"] = list(ports)
+        container.update(dict(probes or {}))
+        if lifecycle:
+            container["lifecycle"] = dict(lifecycle)
+        container["resources"] = resources.to_dict()
+        mounts = [*self.volume_mounts(), *extra_mounts]
+        if mounts:
+            container["volumeMounts"] = mounts
+        return container
+
+    def wait_for_migrations_container(self) -> dict[str, Any]:
+        return {
+            "name": "wait-for-migrations",
+            "image": self.image,
+            "command": ["python", "-c", WAIT_FOR_MIGRATIONS_SCRIPT.format(poll=DEFAULT_MIGRATION_POLL_SECONDS)],
+            "env": self.env(),
+            **({"envFrom": self.env_from()} if self.env_from() else {}),
+            "resources": Resources(cpu="50m", memory="192Mi").to_dict(),
+            **({"volumeMounts": self.volume_mounts()} if self.volume_mounts() else {}),
+        }
+
+    def pod_template(
+        self,
+        component: str,
+        containers: Sequence[dict[str, Any]],
+        *,
+        extra_volumes: Sequence[dict[str, Any]] = (),
+        wait_for_migrations: bool | None = None,
+        restart_policy: str | None = None,
+        termination_grace_period_seconds: int | None = None,
+        annotations: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A pod template carrying the config checksum, so config changes roll the pods."""
+        wait = self.wait_for_migrations if wait_for_migrations is None else wait_for_migrations
+        pod_annotations = {"cdk8s-django/config-checksum": self.config_checksum} if self.config_checksum else {}
+        pod_annotations.update(annotations or {})
+        spec: dict[str, Any] = {}
+        if self.service_account:
+            spec["serviceAccountName"] = self.service_account
+        if wait:
+            spec["initContainers"] = [self.wait_for_migrations_container()]
+        spec["containers"] = list(containers)
+        volumes = [*self.volumes(), *extra_volumes]
+        if volumes:
+            spec["volumes"] = volumes
+        if restart_policy:
+            spec["restartPolicy"] = restart_policy
+        if termination_grace_period_seconds is not None:
+            spec["terminationGracePeriodSeconds"] = termination_grace_period_seconds
+        metadata: dict[str, Any] = {"labels": self.labels(component)}
+        if pod_annotations:
+            metadata["annotations"] = pod_annotations
+        return {"metadata": metadata, "spec": spec}

@@ -1,0 +1,76 @@
+"""The example app: one production and two staging environments of "shop".
+
+CI pins the image per environment without editing code: SHOP_IMAGE (all
+environments) or SHOP_IMAGE_<ENV> (one, e.g. SHOP_IMAGE_PRODUCTION) override
+the default below. See the README's "Releases and rollbacks".
+"""
+
+import os
+
+from cdk8s_django import (
+    AcmCertificate,
+    App,
+    CronTask,
+    DjangoApp,
+    DjangoChart,
+    Environment,
+    IngressOptions,
+    Managed,
+    Worker,
+)
+
+NEWRELIC_INI = """\
+[newrelic]
+app_name = shop
+monitor_mode = true
+log_level = info
+"""
+
+
+def image_for(environment: str, default: str) -> str:
+    return os.environ.get(f"SHOP_IMAGE_{environment.upper()}") or os.environ.get("SHOP_IMAGE") or default
+
+
+shop = DjangoApp(
+    name="shop",
+    image="registry.example.com/shop:1.4.2",
+    settings_module="shop.settings",
+    workers=(Worker(name="worker", queues=("default",)), Worker(name="worker-emails", queues=("emails",), concurrency=2)),
+    cron={"clearsessions": "0 3 * * *", "weekly-report": CronTask("0 6 * * 1", command=("send_report", "--weekly"), time_zone="Europe/Dublin")},
+    secrets=("shop-django",),
+    env={"NEW_RELIC_CONFIG_FILE": "/etc/django/newrelic.ini"},
+    config_files={"newrelic.ini": NEWRELIC_INI},
+)
+
+STAGING_INGRESS = IngressOptions(
+    class_name="alb",
+    tls=AcmCertificate("arn:aws:acm:eu-west-1:123456789012:certificate/staging-wildcard"),
+    group_name="shop-staging",
+)
+
+environments = [
+    *(
+        Environment.staging(name, hosts=(f"{name}.staging.shop.example.com",), ingress=STAGING_INGRESS)
+        for name in ("qa", "demo")
+    ),
+    Environment.production(
+        hosts=("shop.example.com", "www.shop.example.com"),
+        ingress=IngressOptions(
+            class_name="alb",
+            tls=AcmCertificate("arn:aws:acm:eu-west-1:123456789012:certificate/production"),
+        ),
+        postgres=Managed("shop.abc123.eu-west-1.rds.amazonaws.com"),
+        cache=Managed("shop-cache.abc123.euw1.cache.amazonaws.com"),
+        broker=Managed("shop-broker.abc123.euw1.cache.amazonaws.com"),
+        media_bucket="shop-media-production",
+        static_url="https://static.shop.example.com/static/",
+        web_replicas=3,
+        worker_replicas=2,
+    ),
+]
+
+app = App()
+for environment in environments:
+    environment = Environment(**{**environment.__dict__, "image": image_for(environment.name, shop.image)})
+    DjangoChart(app, environment.name, django_app=shop, environment=environment)
+app.synth()
