@@ -6,6 +6,9 @@ the default below. See the README's "Releases and rollbacks".
 """
 
 import os
+from dataclasses import replace
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cdk8s_django import (
     AcmCertificate,
@@ -69,8 +72,16 @@ environments = [
     ),
 ]
 
-app = App()
-for environment in environments:
-    environment = Environment(**{**environment.__dict__, "image": image_for(environment.name, shop.image)})
-    DjangoChart(app, environment.name, django_app=shop, environment=environment)
-app.synth()
+
+
+def build_app(outdir: str | None = None) -> App:
+    """One chart per environment, each with the image CI chose for it."""
+    app = App(outdir=outdir)
+    for environment in environments:
+        environment = replace(environment, image=image_for(environment.name, shop.image))
+        DjangoChart(app, environment.name, django_app=shop, environment=environment)
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

@@ -1,0 +1,33 @@
+"""Shared fixtures. One jsii Node process serves the whole session (one Python process)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+for variable in [k for k in os.environ if k.startswith("SHOP_IMAGE")]:
+    del os.environ[variable]
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import main  # noqa: E402  (the example app, built here exactly as `cdk8s synth` builds it)
+
+
+@pytest.fixture(scope="session")
+def rendered() -> dict[str, dict[str, str]]:
+    """The example app's files, ``{environment: {file name: YAML}}``."""
+    return main.build_app(outdir=str(ROOT / ".synth-test-unused")).render()
+
+
+@pytest.fixture(scope="session")
+def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
+    """The example app's documents per environment, parsed."""
+    import yaml
+
+    return {env: [yaml.safe_load(text) for text in files.values()] for env, files in rendered.items()}

@@ -1,0 +1,74 @@
+"""The committed dist/ is exactly what a fresh synth writes, and synthesis is deterministic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+from conftest import ROOT
+
+
+def read_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_committed_dist_is_fresh(rendered: dict[str, dict[str, str]]) -> None:
+    expected = {f"{env}/{name}": text for env, files in rendered.items() for name, text in files.items()}
+    assert read_tree(ROOT / "dist") == expected, "dist/ is stale: run `make synth` and commit dist/"
+
+
+def test_two_synths_are_byte_identical(tmp_path: Path) -> None:
+    main.build_app(outdir=str(tmp_path / "a")).synth()
+    main.build_app(outdir=str(tmp_path / "b")).synth()
+    assert read_tree(tmp_path / "a") == read_tree(tmp_path / "b")
+    assert read_tree(tmp_path / "a")
+
+
+def test_synth_replaces_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    (out / "qa").mkdir(parents=True)
+    (out / "qa" / "99-old.yaml").write_text("stale")
+    main.build_app(outdir=str(out)).synth()
+    assert not (out / "qa" / "99-old.yaml").exists()
+    assert (out / "qa" / "00-namespace-shop-qa.yaml").exists()
+
+
+def test_cdk8s_cli_synth_works_offline_and_matches_dist(tmp_path: Path) -> None:
+    cli = ROOT / "node_modules" / ".bin" / "cdk8s"
+    if not cli.exists():
+        pytest.fail("node_modules/.bin/cdk8s missing: run `make test`, which installs it")
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    out = tmp_path / "out"
+    subprocess.run([str(cli), "synth", "--output", str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    assert read_tree(out) == read_tree(ROOT / "dist")
+
+
+def test_image_override_from_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOP_IMAGE_PRODUCTION", "registry.example.com/shop@sha256:" + "a" * 64)
+    rendered = main.build_app(outdir="unused").render()
+    assert "shop@sha256:" + "a" * 64 in rendered["production"]["15-deployment-shop-web.yaml"]
+    assert "shop:1.4.2" in rendered["qa"]["15-deployment-shop-web.yaml"]
+
+
+def test_failing_main_leaves_dist_untouched(tmp_path: Path) -> None:
+    """A construction error stops `make synth` before dist/ is replaced."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "main.py").write_text(
+        "from cdk8s_django import App, DjangoApp, DjangoChart, Environment\n"
+        "app = App(outdir='dist')\n"
+        "DjangoChart(app, 'qa', django_app=DjangoApp(name='Shop', image='shop:1', settings_module='shop.settings'),"
+        " environment=Environment.staging('qa'))\n"
+        "app.synth()\n"
+    )
+    (project / "dist" / "qa").mkdir(parents=True)
+    (project / "dist" / "qa" / "keep.yaml").write_text("previous output")
+    result = subprocess.run([sys.executable, "main.py"], cwd=project, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "invalid django_app.name='Shop'" in result.stderr
+    assert read_tree(project / "dist") == {"qa/keep.yaml": "previous output"}

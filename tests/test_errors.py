@@ -1,0 +1,186 @@
+"""Exact error messages: one case at least per validation rule (cases in cases.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import CASES
+
+EXPECTED = {
+    'app-name-not-dns': (
+        "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'app-name-too-long': (
+        "qa: invalid django_app.name='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected at most 30 characters (got 31). Fix: shorten it by 1 characters"
+    ),
+    'image-malformed': (
+        "qa: invalid django_app.image='Registry.example.com/Shop:1.4.2': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"
+    ),
+    'image-bad-digest': (
+        "qa: invalid django_app.image='shop@sha256:1234': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"
+    ),
+    'environment-image-malformed': (
+        "qa: invalid environment.image='shop:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"
+    ),
+    'settings-module': (
+        "qa: invalid django_app.settings_module='shop/settings.py': expected a dotted Python module path such as 'shop.settings'. Fix: use the value of DJANGO_SETTINGS_MODULE"
+    ),
+    'duplicate-workers': (
+        "qa: invalid django_app.workers='worker': expected unique names. Fix: rename one of the two entries named 'worker'"
+    ),
+    'secret-name': (
+        "qa: invalid django_app.secrets='Shop_Secrets': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"
+    ),
+    'environment-name': (
+        "qa: invalid environment.name='QA': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'namespace-too-long': (
+        "qa: invalid environment.namespace='nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn': expected at most 63 characters (got 64). Fix: shorten it by 1 characters"
+    ),
+    'web-replicas-range': (
+        'qa: invalid environment.web_replicas=-1: expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000'
+    ),
+    'worker-replicas-type': (
+        "qa: invalid environment.worker_replicas='2': expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000"
+    ),
+    'production-in-cluster-store': (
+        "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3'): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"
+    ),
+    'store-wrong-type': (
+        "qa: invalid environment.postgres='postgres.example.com': expected InCluster() or Managed(host). Fix: set postgres=Managed('...') or InCluster()"
+    ),
+    'managed-host-ip': (
+        "qa: invalid environment.postgres.host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
+    ),
+    'managed-host-url': (
+        "qa: invalid environment.postgres.host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
+    ),
+    'managed-port-range': (
+        'qa: invalid environment.postgres.port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
+    ),
+    'ingress-without-hosts': (
+        "qa: invalid environment.hosts=(): expected at least one host name when ingress is set. Fix: pass hosts=('shop.example.com',)"
+    ),
+    'host-name-uppercase': (
+        "qa/Web: invalid hosts='QA.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
+    ),
+    'acm-with-nginx': (
+        "qa/Web: invalid ingress.tls=AcmCertificate(arn='arn:aws:acm:eu-west-1:1:certificate/x'): expected an ACM certificate only with the AWS Load Balancer Controller. Fix: use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER"
+    ),
+    'cert-manager-with-alb': (
+        "qa/Web: invalid ingress.tls=CertManagerIssuer(name='letsencrypt', kind='ClusterIssuer'): expected cert-manager only with an nginx-class controller (an ALB cannot serve a certificate from a Secret). Fix: use AcmCertificate with the ALB, or controller=IngressController.NGINX"
+    ),
+    'acm-arn-malformed': (
+        "qa/Web: invalid ingress.tls.arn='certificate/x': expected an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>'). Fix: copy the ARN from the ACM console"
+    ),
+    'group-name-with-nginx': (
+        "qa/Web: invalid ingress.group_name='staging': expected no group name with nginx (ALB groups are an AWS Load Balancer Controller feature). Fix: drop group_name"
+    ),
+    'ingress-class-name': (
+        "qa/Web: invalid ingress.class_name='ALB': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"
+    ),
+    'issuer-kind': (
+        "qa/Web: invalid ingress.tls.kind='Certificate': expected 'ClusterIssuer' or 'Issuer'. Fix: pick one of the two"
+    ),
+    'worker-queues-empty': (
+        "qa/Worker-worker: invalid queues=(): expected a non-empty list of queue names. Fix: pass queues=['default']"
+    ),
+    'worker-queue-comma': (
+        "qa/Worker-worker: invalid queues='a,b': expected a queue name without commas or spaces. Fix: rename the queue"
+    ),
+    'worker-queues-duplicate': (
+        "qa/Worker-worker: invalid queues='a': expected unique names. Fix: rename one of the two entries named 'a'"
+    ),
+    'worker-concurrency': (
+        'qa/Worker-worker: invalid concurrency=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256'
+    ),
+    'worker-time-limit': (
+        'qa/Worker-worker: invalid task_time_limit=0: expected a whole number from 1 to 86400. Fix: pick a value between 1 and 86400'
+    ),
+    'worker-name': (
+        "qa/Worker-Emails: invalid name='Emails': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'beat-replicas': (
+        'c/Beat: invalid replicas=2: expected exactly 1 (two beat processes send every periodic task twice). Fix: run one CeleryBeat; scale workers instead'
+    ),
+    'beat-scheduler-type': (
+        "c/Beat: invalid scheduler='database': expected a BeatScheduler. Fix: use BeatScheduler.FILE or BeatScheduler.DATABASE"
+    ),
+    'cron-six-fields': (
+        "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-out-of-range': (
+        "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-name-too-long': (
+        "qa/Cron-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: invalid name='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': expected a name whose CronJob name 'shop-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' fits 52 characters (it has 55). Fix: shorten the name by 3 characters"
+    ),
+    'cron-name-not-dns': (
+        "qa/Cron-clear_sessions: invalid name='clear_sessions': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'cron-time-zone': (
+        "qa/Cron-clearsessions: invalid time_zone='Mars/Olympus': expected an IANA time zone name such as 'Etc/UTC' or 'Europe/Dublin'. Fix: use a name from the tz database (zoneinfo.available_timezones())"
+    ),
+    'cron-command-empty': (
+        "qa/Cron-clearsessions: invalid command=(): expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"
+    ),
+    'cron-command-string': (
+        "c/Cron: invalid command='clearsessions': expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"
+    ),
+    'storage-quantity': (
+        "qa/Postgres: invalid storage='10GB': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"
+    ),
+    'storage-class': (
+        "qa/Postgres: invalid storage_class='GP3': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"
+    ),
+    'postgres-image': (
+        "c/Pg: invalid image='postgres:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"
+    ),
+    'redis-role-type': (
+        "c/Redis: invalid role='cache': expected a RedisRole. Fix: use RedisRole.CACHE or RedisRole.BROKER"
+    ),
+    'web-port': (
+        'c/Web: invalid port=0: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
+    ),
+    'web-health-path': (
+        "c/Web: invalid health_check_path='healthz': expected an absolute URL path such as '/healthz/'. Fix: start the path with '/'"
+    ),
+    'web-gunicorn-workers': (
+        'c/Web: invalid workers=0: expected a whole number from 1 to 64. Fix: pick a value between 1 and 64'
+    ),
+    'env-var-name': (
+        "qa/Config: invalid env='NEW-RELIC': expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*). Fix: use letters, digits and '_', not starting with a digit"
+    ),
+    'env-var-value': (
+        "qa/Config: invalid env['WORKERS']=4: expected a string. Fix: quote it: WORKERS='4'"
+    ),
+    'config-file-name': (
+        "qa/Config: invalid files='../newrelic.ini': expected a file name of letters, digits, '-', '_' and '.'. Fix: rename the file"
+    ),
+    'config-file-content': (
+        "c/Config: invalid files['a.ini']='bytes': expected the file's text. Fix: pass the content as a str"
+    ),
+    'managed-store-component': (
+        "c/Db: invalid component='Postgres': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'migration-ttl': (
+        'c/Migrate: invalid ttl_seconds_after_finished=-1: expected a whole number from 0 to 31536000. Fix: pick a value between 0 and 31536000'
+    ),
+    'duplicate-construct-id': (
+        "c/Worker: invalid id='Worker': expected an id unique within its scope. Fix: give the second construct another id"
+    ),
+    'not-a-django-app': (
+        "qa: invalid django_app='dict': expected a DjangoApp. Fix: build one with DjangoApp(name=..., image=..., settings_module=...)"
+    ),
+}
+
+
+def test_every_case_has_an_expected_message() -> None:
+    assert sorted(name for name, _ in CASES) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "build"), CASES, ids=[name for name, _ in CASES])
+def test_bad_input_fails_at_construction_with_exact_message(name: str, build: object) -> None:
+    with pytest.raises(ValueError) as error:
+        build()  # type: ignore[operator]
+    assert str(error.value) == EXPECTED[name]
