@@ -33,7 +33,11 @@ synth: install
 test: install
 	$(PY) -m pytest
 
-bench: install
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: install $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
 clean:

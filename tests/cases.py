@@ -58,6 +58,15 @@ def duplicate_id() -> None:
     OpsShellLike(scope, "Worker", runtime=RUNTIME, name="other")
 
 
+def duplicate_object_name() -> None:
+    from cdk8s_django import App as DjangoCdk8sApp
+
+    app = DjangoCdk8sApp(outdir="unused")
+    chart_ = DjangoChart(app, "qa", django_app=APP, environment=QA)
+    AppConfig(chart_, "ExtraConfig", app="shop", namespace="shop-qa", env={})
+    app.render()
+
+
 CASES: list[tuple[str, Callable[[], object]]] = [
     ("app-name-not-dns", chart(replace(APP, name="Shop_App"))),
     ("app-name-too-long", chart(replace(APP, name="a" * 31))),
@@ -113,5 +122,6 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     ("managed-store-component", in_chart(lambda c: ManagedDataStore(c, "Db", runtime=RUNTIME, component="Postgres", host="db.example.com", port=5432))),
     ("migration-ttl", in_chart(lambda c: MigrationJob(c, "Migrate", runtime=RUNTIME, ttl_seconds_after_finished=-1))),
     ("duplicate-construct-id", duplicate_id),
+    ("duplicate-object-name", duplicate_object_name),
     ("not-a-django-app", lambda: DjangoChart(App(), "qa", django_app={"name": "shop"}, environment=QA)),  # type: ignore[arg-type]
 ]

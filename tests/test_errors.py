@@ -7,6 +7,9 @@ import pytest
 from cases import CASES
 
 EXPECTED = {
+    'duplicate-object-name': (
+        "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"
+    ),
     'app-name-not-dns': (
         "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
     ),

@@ -51,6 +51,7 @@ class DjangoChart(Chart):
         where = LazyPath(scope, id)
         namespace = _check_inputs(where, django_app, environment)
         super().__init__(scope, id, disable_resource_name_hashes=True)
+        self.chart_id = id
 
         self.django_app = django_app
         self.environment = environment
