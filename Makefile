@@ -4,6 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# checkov pins many libraries of its own: it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
 CDK8S := node_modules/.bin/cdk8s
 export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -12,6 +15,11 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 .PHONY: synth test bench clean install
 
 install: $(VENV)/.installed $(CDK8S)
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +38,7 @@ synth: install
 	$(CDK8S) synth --output .synth-out
 	rm -rf dist && mv .synth-out dist
 
-test: install
+test: install $(CHECKOV_VENV)/.installed
 	$(PY) -m pytest
 
 $(VENV)/.bench-installed: $(VENV)/.installed
@@ -41,4 +49,4 @@ bench: install $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) node_modules .synth-out .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .synth-out .pytest_cache

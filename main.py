@@ -13,12 +13,17 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from cdk8s_django import (
     AcmCertificate,
     App,
+    AwsSecretsManager,
     CronTask,
     DjangoApp,
     DjangoChart,
     Environment,
     IngressOptions,
     Managed,
+    NetworkAccess,
+    NewRelic,
+    QueueAutoscaling,
+    SecretKeyRef,
     Worker,
 )
 
@@ -38,11 +43,17 @@ shop = DjangoApp(
     name="shop",
     image="registry.example.com/shop:1.4.2",
     settings_module="shop.settings",
-    workers=(Worker(name="worker", queues=("default",)), Worker(name="worker-emails", queues=("emails",), concurrency=2)),
-    cron={"clearsessions": "0 3 * * *", "weekly-report": CronTask("0 6 * * 1", command=("send_report", "--weekly"), time_zone="Europe/Dublin")},
+    workers=(
+        Worker(name="worker", queues=("default",), metrics_port=9808),
+        Worker(name="worker-emails", queues=("emails",), concurrency=2),
+    ),
+    cron={
+        "clearsessions": "0 3 * * *",
+        "weekly-report": CronTask("0 6 * * 1", command=("send_report", "--weekly"), time_zone="Europe/Dublin"),
+    },
     secrets=("shop-django",),
-    env={"NEW_RELIC_CONFIG_FILE": "/etc/django/newrelic.ini"},
-    config_files={"newrelic.ini": NEWRELIC_INI},
+    newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini=NEWRELIC_INI),
+    celery_heartbeat=True,
 )
 
 STAGING_INGRESS = IngressOptions(
@@ -52,9 +63,11 @@ STAGING_INGRESS = IngressOptions(
 )
 
 environments = [
-    *(
-        Environment.staging(name, hosts=(f"{name}.staging.shop.example.com",), ingress=STAGING_INGRESS)
-        for name in ("qa", "demo")
+    Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS),
+    # demo idles most of the time: KEDA scales its workers to zero on empty queues.
+    Environment.staging(
+        "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS,
+        worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2),
     ),
     Environment.production(
         hosts=("shop.example.com", "www.shop.example.com"),
@@ -67,8 +80,12 @@ environments = [
         broker=Managed("shop-broker.abc123.euw1.cache.amazonaws.com"),
         media_bucket="shop-media-production",
         static_url="https://static.shop.example.com/static/",
-        web_replicas=3,
-        worker_replicas=2,
+        max_connections=400,
+        network=NetworkAccess(load_balancer_cidrs=("10.20.0.0/16",)),
+        monitoring=True,
+        iam_role_arn="arn:aws:iam::123456789012:role/shop-production-app",
+        shell_operators="shop-operators",
+        aws_secrets=AwsSecretsManager(),
     ),
 ]
 

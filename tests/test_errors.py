@@ -2,11 +2,68 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cases import CASES
+from conftest import ROOT
 
 EXPECTED = {
+    'production-latest-image': (
+        "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
+    ),
+    'production-untagged-image': (
+        "qa: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
+    ),
+    'production-web-min-replicas': (
+        'qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more'
+    ),
+    'connection-budget': (
+        'qa: invalid environment.max_connections=150: expected room for 187 connections (web 10 pods x 2 workers x 8 threads = 160 + worker 6 pods x 4 processes = 24 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer'
+    ),
+    'max-connections-range': (
+        'qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143'
+    ),
+    'autoscaling-max-below-min': (
+        'qa/Worker-worker: invalid autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000'
+    ),
+    'autoscaling-cpu-target': (
+        'c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100'
+    ),
+    'keda-without-address': (
+        "c/Worker: invalid autoscaling.address=None: expected the broker's 'host:port' for KEDA's Redis scaler. Fix: set address='<app>-redis-broker:6379' (DjangoChart does this)"
+    ),
+    'hpa-on-beat': (
+        'c/Beat: invalid autoscaling=Autoscaling(min_replicas=2, max_replicas=10, cpu_utilization=70): expected no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second). Fix: drop autoscaling from CeleryBeat; autoscale the workers'
+    ),
+    'worker-metrics-port': (
+        'qa/Worker-worker: invalid metrics_port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
+    ),
+    'iam-role-arn': (
+        "qa: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<account>:role/<name>'). Fix: copy the role's ARN"
+    ),
+    'run-as-root': (
+        "qa: invalid django_app.run_as_user=0: expected a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users). Fix: use the default 10001 or the image's app user"
+    ),
+    'gunicorn-threads': (
+        'qa: invalid django_app.gunicorn_threads=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256'
+    ),
+    'network-cidr': (
+        "qa: invalid environment.network.load_balancer_cidrs='10.0.0.0/33': expected a CIDR such as '10.0.0.0/16'. Fix: give the VPC's CIDR block"
+    ),
+    'network-namespace': (
+        "c/Net: invalid access.ingress_namespace='Ingress_Nginx': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'secret-store-kind': (
+        "c/S: invalid store.kind='Vault': expected 'ClusterSecretStore' or 'SecretStore'. Fix: pick one of the two"
+    ),
+    'generated-password-length': (
+        'c/P: invalid length=8: expected a whole number from 16 to 128. Fix: pick a value between 16 and 128'
+    ),
+    'shell-operators-group': (
+        "c/A: invalid group=' ': expected a non-empty group name. Fix: pass the operators' group name"
+    ),
     'duplicate-object-name': (
         "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"
     ),
@@ -180,6 +237,14 @@ EXPECTED = {
 
 def test_every_case_has_an_expected_message() -> None:
     assert sorted(name for name, _ in CASES) == sorted(EXPECTED)
+    assert len(CASES) >= 25
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+DIST_BEFORE = _tree(ROOT / "dist")
 
 
 @pytest.mark.parametrize(("name", "build"), CASES, ids=[name for name, _ in CASES])
@@ -187,3 +252,4 @@ def test_bad_input_fails_at_construction_with_exact_message(name: str, build: ob
     with pytest.raises(ValueError) as error:
         build()  # type: ignore[operator]
     assert str(error.value) == EXPECTED[name]
+    assert _tree(ROOT / "dist") == DIST_BEFORE, "a failed construction must leave dist/ untouched"

@@ -10,8 +10,8 @@ from _k8s import pod_spec
 
 # Created outside dist/: the README lists each with the command or operator that makes it.
 PROVIDED_BY_CLUSTER = {
-    ("Secret", "shop-django"),        # app secrets, created by the platform team
-    ("Secret", "shop-database"),      # database password
+    ("Secret", "shop-django"),        # staging: app secrets, created by the platform team
+    ("Secret", "shop-newrelic"),      # New Relic licence key, created by the platform team
     ("Secret", "shop-web-tls"),       # only with cert-manager: written by cert-manager
     ("StorageClass", "gp3"),          # EBS CSI driver storage class
     ("IngressClass", "alb"),          # AWS Load Balancer Controller
@@ -42,10 +42,20 @@ def references(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
                     yield ("Secret", ref["secretKeyRef"]["name"])
                 if "configMapKeyRef" in ref:
                     yield ("ConfigMap", ref["configMapKeyRef"]["name"])
-    if doc["kind"] == "StatefulSet":
+    if doc["kind"] == "StatefulSet" and doc["metadata"]["labels"]["app.kubernetes.io/component"] != "shell":
+        # The ops shell's governing Service is deliberately absent: it needs no DNS name.
         yield ("Service", doc["spec"]["serviceName"])
         for claim in doc["spec"].get("volumeClaimTemplates", []):
             yield ("StorageClass", claim["spec"]["storageClassName"])
+    if doc["kind"] == "ExternalSecret":
+        for source in doc["spec"].get("dataFrom", []):
+            generator = source.get("sourceRef", {}).get("generatorRef")
+            if generator:
+                yield (generator["kind"], generator["name"])
+    if doc["kind"] in ("HorizontalPodAutoscaler", "ScaledObject"):
+        yield (doc["spec"]["scaleTargetRef"].get("kind", "Deployment"), doc["spec"]["scaleTargetRef"]["name"])
+    if doc["kind"] == "RoleBinding":
+        yield (doc["roleRef"]["kind"], doc["roleRef"]["name"])
     if doc["kind"] == "Ingress":
         yield ("IngressClass", doc["spec"]["ingressClassName"])
         for rule in doc["spec"]["rules"]:
@@ -58,11 +68,23 @@ def references(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def test_every_reference_resolves(example_docs: dict[str, list[dict[str, Any]]]) -> None:
     for env, docs in example_docs.items():
         defined = {(d["kind"], d["metadata"]["name"]) for d in docs}
+        # Secrets that External Secrets Operator writes from an ExternalSecret in the same output.
+        defined |= {("Secret", d["spec"]["target"]["name"]) for d in docs if d["kind"] == "ExternalSecret"}
         missing = sorted(
             {(ref, doc["metadata"]["name"]) for doc in docs for ref in references(doc)
              if ref not in defined and ref not in PROVIDED_BY_CLUSTER}
         )
         assert missing == [], env
+
+
+def test_selectors_select_pods_that_exist_for_pdbs_and_monitors(example_docs: dict[str, list[dict[str, Any]]]) -> None:
+    for env, docs in example_docs.items():
+        pod_labels = [d["spec"]["template"]["metadata"]["labels"] for d in docs if d["kind"] in ("Deployment", "StatefulSet")]
+        for doc in docs:
+            if doc["kind"] in ("PodDisruptionBudget", "PodMonitor", "NetworkPolicy"):
+                selector = (doc["spec"].get("selector") or doc["spec"].get("podSelector"))["matchLabels"]
+                if selector:
+                    assert any(selector.items() <= labels.items() for labels in pod_labels), (env, doc["kind"], doc["metadata"]["name"])
 
 
 def test_services_select_pods_that_exist(example_docs: dict[str, list[dict[str, Any]]]) -> None:

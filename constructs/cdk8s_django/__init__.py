@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from .app import App
 from .app_config import AppConfig
+from .autoscaling import Autoscaling, QueueAutoscaling
 from .celery_beat import BeatScheduler, CeleryBeat
 from .celery_worker import CeleryWorker
 from .chart import DjangoChart
 from .django_app import CronTask, DjangoApp, Worker
 from .django_web import DjangoWeb
-from .environment import Environment, EnvironmentKind, InCluster, Managed
+from .environment import STAGING_RESOURCES, Environment, EnvironmentKind, InCluster, Managed
+from .external_secrets import AwsSecret, AwsSecretsManager, GeneratedPassword
 from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
 from .managed_data_store import ManagedDataStore
 from .management_cron_job import ManagementCronJob
 from .migration_job import MigrationJob
+from .monitoring import Monitoring, NewRelic
+from .network_policies import NetworkAccess, NetworkPolicies
 from .ops_shell import OpsShell
 from .postgres_stateful_set import PostgresStatefulSet
 from .redis_stateful_set import RedisRole, RedisStatefulSet
 from .runtime import AppRuntime, Resources, SecretKeyRef
+from .security import PodSecurity
+from .shell_access import ShellAccess
 
 __version__ = "0.1.0"
 
@@ -28,6 +34,9 @@ __all__ = [
     "App",
     "AppConfig",
     "AppRuntime",
+    "Autoscaling",
+    "AwsSecret",
+    "AwsSecretsManager",
     "BeatScheduler",
     "CeleryBeat",
     "CeleryWorker",
@@ -38,6 +47,7 @@ __all__ = [
     "DjangoWeb",
     "Environment",
     "EnvironmentKind",
+    "GeneratedPassword",
     "InCluster",
     "IngressController",
     "IngressOptions",
@@ -45,12 +55,20 @@ __all__ = [
     "ManagedDataStore",
     "ManagementCronJob",
     "MigrationJob",
+    "Monitoring",
+    "NetworkAccess",
+    "NetworkPolicies",
+    "NewRelic",
     "OpsShell",
+    "PodSecurity",
     "PostgresStatefulSet",
+    "QueueAutoscaling",
     "RedisRole",
     "RedisStatefulSet",
     "Resources",
+    "STAGING_RESOURCES",
     "SecretKeyRef",
+    "ShellAccess",
     "Worker",
     "__version__",
 ]

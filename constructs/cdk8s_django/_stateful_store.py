@@ -11,7 +11,8 @@ from constructs import Construct
 from . import _validation as v
 from ._base import LazyPath
 from ._manifest import emit
-from .runtime import AppRuntime
+from .runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime
+from .security import PodSecurity
 
 __all__ = ["StatefulStoreObjects", "emit_stateful_store", "check_claim"]
 
@@ -40,6 +41,7 @@ def emit_stateful_store(
     container: dict[str, Any],
     claim: dict[str, Any] | None,
     retain_claim_on_delete: bool,
+    security: PodSecurity,
     volumes: Sequence[dict[str, Any]] = (),
 ) -> StatefulStoreObjects:
     """Emit ``<app>-<component>`` (stable ClusterIP Service and StatefulSet) and ``<app>-<component>-headless``."""
@@ -57,9 +59,18 @@ def emit_stateful_store(
         "metadata": runtime.metadata(component),
         "spec": {"type": "ClusterIP", "selector": runtime.selector(component), "ports": ports},
     })
-    pod_spec: dict[str, Any] = {"containers": [container], "terminationGracePeriodSeconds": 60}
-    if volumes:
-        pod_spec["volumes"] = list(volumes)
+    container = {
+        **container,
+        "securityContext": security.container_context(),
+        "volumeMounts": [TMP_MOUNT, *container.get("volumeMounts", [])],
+    }
+    pod_spec: dict[str, Any] = {
+        "automountServiceAccountToken": False,
+        "securityContext": security.pod_context(),
+        "containers": [container],
+        "terminationGracePeriodSeconds": 60,
+        "volumes": [TMP_VOLUME, *volumes],
+    }
     spec: dict[str, Any] = {
         "replicas": 1,
         "serviceName": f"{name}-headless",

@@ -16,7 +16,7 @@ __all__ = ["App", "KIND_ORDER", "manifest_file_name", "dump_documents"]
 # Apply order inside an environment folder (as Helm installs): what others refer to comes first.
 KIND_ORDER = (
     "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget",
-    "ServiceAccount", "Secret", "ExternalSecret", "Password", "ConfigMap", "StorageClass",
+    "ServiceAccount", "Secret", "Password", "ExternalSecret", "ConfigMap", "StorageClass",
     "PersistentVolumeClaim", "Role", "RoleBinding", "Service", "Deployment",
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "Ingress",
 )

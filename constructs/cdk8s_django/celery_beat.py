@@ -10,6 +10,7 @@ from constructs import Construct
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
+from .celery_worker import heartbeat_probes
 from .runtime import AppRuntime, Resources
 
 __all__ = ["CeleryBeat", "BeatScheduler"]
@@ -17,6 +18,7 @@ __all__ = ["CeleryBeat", "BeatScheduler"]
 COMPONENT = "beat"
 SCHEDULE_DIR = "/var/lib/celery-beat"
 DEFAULT_BEAT_RESOURCES = Resources(cpu="50m", memory="256Mi")
+HEARTBEAT_FILE = "/tmp/celery-beat-heartbeat"
 
 
 class BeatScheduler(enum.Enum):
@@ -48,6 +50,9 @@ class CeleryBeat(DjangoConstruct):
         scheduler: ``BeatScheduler.FILE`` or ``BeatScheduler.DATABASE``. Default FILE.
         celery_app: the ``-A`` argument. Default: the settings module's top package.
         resources: requests and memory limit. Default 50m CPU, 256Mi.
+        heartbeat: liveness from ``/tmp/celery-beat-heartbeat`` (README, "Celery heartbeat"). Default False.
+        autoscaling: must stay None: refused with an explanation, since any autoscaler
+            could run a second beat. Default None.
     """
 
     def __init__(
@@ -60,8 +65,15 @@ class CeleryBeat(DjangoConstruct):
         scheduler: BeatScheduler = BeatScheduler.FILE,
         celery_app: str | None = None,
         resources: Resources = DEFAULT_BEAT_RESOURCES,
+        heartbeat: bool = False,
+        autoscaling: object = None,
     ) -> None:
         where = LazyPath(scope, id)
+        if autoscaling is not None:
+            raise v.ConfigError(
+                where, "autoscaling", autoscaling, "no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second)",
+                "drop autoscaling from CeleryBeat; autoscale the workers",
+            )
         if replicas != 1:
             raise v.ConfigError(
                 where, "replicas", replicas, "exactly 1 (two beat processes send every periodic task twice)",
@@ -81,6 +93,7 @@ class CeleryBeat(DjangoConstruct):
         container = runtime.container(
             "beat", command, resources=resources,
             extra_mounts=[{"name": "beat-schedule", "mountPath": SCHEDULE_DIR}],
+            probes=heartbeat_probes(HEARTBEAT_FILE) if heartbeat else None,
         )
         self.service: ApiObject = emit(self, "Service", {
             "apiVersion": "v1",

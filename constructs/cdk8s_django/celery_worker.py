@@ -10,6 +10,7 @@ from constructs import Construct
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
+from .autoscaling import Autoscaling, QueueAutoscaling, check_autoscaling, emit_hpa, emit_pdb, emit_scaled_object
 from .runtime import AppRuntime, Resources
 
 __all__ = ["CeleryWorker", "DEFAULT_QUEUES", "DEFAULT_CONCURRENCY", "DEFAULT_TASK_TIME_LIMIT"]
@@ -21,6 +22,22 @@ DEFAULT_WORKER_REPLICAS = 1
 DEFAULT_WORKER_RESOURCES = Resources(cpu="250m", memory="512Mi")
 # Seconds between the hard time limit and SIGKILL: Celery's own shutdown needs a moment.
 SHUTDOWN_MARGIN_SECONDS = 30
+HEARTBEAT_FILE = "/tmp/celery-worker-heartbeat"
+HEARTBEAT_MAX_AGE_SECONDS = 120
+
+
+def heartbeat_probes(path: str, max_age: int = HEARTBEAT_MAX_AGE_SECONDS) -> dict:
+    """Readiness and liveness from a file the process touches: a broker outage fails neither.
+
+    Readiness makes a rollout wait until the new process is really running;
+    liveness restarts a process that stopped touching the file (hung).
+    """
+    check = f"import os, sys, time; sys.exit(0 if time.time() - os.path.getmtime({path!r}) < {max_age} else 1)"
+    probe = {"exec": {"command": ["python", "-c", check]}, "timeoutSeconds": 10}
+    return {
+        "readinessProbe": {**probe, "periodSeconds": 15, "failureThreshold": 2},
+        "livenessProbe": {**probe, "initialDelaySeconds": 60, "periodSeconds": 30, "failureThreshold": 4},
+    }
 
 
 class CeleryWorker(DjangoConstruct):
@@ -37,7 +54,13 @@ class CeleryWorker(DjangoConstruct):
         queues: queues this worker consumes. Default ``("celery",)``.
         concurrency: worker processes per pod. Default 4.
         task_time_limit: hard time limit of a task, in seconds (soft limit 10% earlier). Default 300.
-        replicas: pod count. Default 1.
+        replicas: pod count when not autoscaled. Default 1.
+        autoscaling: ``Autoscaling`` (CPU HPA) or ``QueueAutoscaling`` (KEDA on queue length);
+            the Deployment then has no ``replicas``. Default None.
+        heartbeat: liveness from the heartbeat file ``/tmp/celery-worker-heartbeat`` the app
+            touches (README, "Celery heartbeat"); never ``celery inspect ping``, which
+            fails on every worker at once when the broker blips. Default False.
+        metrics_port: container port (named ``metrics``) where the worker serves Prometheus metrics. Default None.
         celery_app: the ``-A`` argument. Default: the settings module's top package.
         resources: requests and memory limit. Default 250m CPU, 512Mi.
     """
@@ -53,6 +76,9 @@ class CeleryWorker(DjangoConstruct):
         concurrency: int = DEFAULT_CONCURRENCY,
         task_time_limit: int = DEFAULT_TASK_TIME_LIMIT,
         replicas: int = DEFAULT_WORKER_REPLICAS,
+        autoscaling: Autoscaling | QueueAutoscaling | None = None,
+        heartbeat: bool = False,
+        metrics_port: int | None = None,
         celery_app: str | None = None,
         resources: Resources = DEFAULT_WORKER_RESOURCES,
     ) -> None:
@@ -67,7 +93,12 @@ class CeleryWorker(DjangoConstruct):
         v.check_int_range(where, "concurrency", concurrency, 1, 256)
         v.check_int_range(where, "task_time_limit", task_time_limit, 1, 86400)
         v.check_int_range(where, "replicas", replicas, 0, 1000)
+        if autoscaling is not None:
+            check_autoscaling(where, "autoscaling", autoscaling)
+        if metrics_port is not None:
+            v.check_port(where, "metrics_port", metrics_port)
         super().__init__(scope, id)
+        self.metrics_port = metrics_port
 
         self.runtime = runtime
         self.component = name
@@ -87,13 +118,16 @@ class CeleryWorker(DjangoConstruct):
                 "--loglevel", "INFO",
             ],
             resources=resources,
+            ports=[{"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}] if metrics_port else (),
+            probes=heartbeat_probes(HEARTBEAT_FILE) if heartbeat else None,
         )
+        self.task_time_limit = task_time_limit
         self.deployment: ApiObject = emit(self, "Resource", {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
             "metadata": runtime.metadata(name),
             "spec": {
-                "replicas": replicas,
+                **({} if autoscaling else {"replicas": replicas}),
                 "revisionHistoryLimit": 5,
                 "selector": {"matchLabels": runtime.selector(name)},
                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
@@ -102,3 +136,10 @@ class CeleryWorker(DjangoConstruct):
                 ),
             },
         })
+        self.autoscaler: ApiObject | None = None
+        if isinstance(autoscaling, Autoscaling):
+            self.autoscaler = emit_hpa(self, runtime, name, autoscaling)
+        elif isinstance(autoscaling, QueueAutoscaling):
+            self.autoscaler = emit_scaled_object(self, runtime, name, autoscaling, queues)
+        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
+        self.disruption_budget: ApiObject | None = emit_pdb(self, runtime, name) if multi else None

@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
-from cdk8s import Chart
+from dataclasses import replace
+
+from cdk8s import ApiObject, Chart
 from constructs import Construct
 
 from . import _validation as v
 from ._base import LazyPath
 from ._manifest import emit, object_labels
 from .app_config import AppConfig
+from .autoscaling import QueueAutoscaling
 from .celery_beat import CeleryBeat
 from .celery_worker import CeleryWorker
+from .connection_budget import check_connection_budget
 from .contract import config_env, pod_env
 from .django_app import CronTask, DjangoApp
 from .django_web import DjangoWeb
 from .environment import Environment, EnvironmentKind, InCluster, Managed
+from .external_secrets import AwsSecret, GeneratedPassword
 from .managed_data_store import ManagedDataStore
 from .management_cron_job import ManagementCronJob
 from .migration_job import MigrationJob
+from .monitoring import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, Monitoring
+from .network_policies import NetworkPolicies, check_network_access
 from .ops_shell import OpsShell
 from .postgres_stateful_set import POSTGRES_COMPONENT, POSTGRES_PORT, PostgresStatefulSet
 from .redis_stateful_set import REDIS_PORT, RedisRole, RedisStatefulSet
 from .runtime import AppRuntime, SecretKeyRef
+from .security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
+from .shell_access import ShellAccess
 
 __all__ = ["DjangoChart", "APP_NAME_MAX"]
 
 # Leaves room for the longest suffix ("-redis-broker-headless", "-migrate-<hash>").
 APP_NAME_MAX = 30
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
 class DjangoChart(Chart):
     """Everything one app needs in one environment: namespace, config, web, workers,
-    beat, ops shell, migrations, cron jobs and data stores.
+    beat, ops shell, migrations, cron jobs, data stores and their guard rails.
 
     Staging gets ``PostgresStatefulSet`` and two ``RedisStatefulSet`` (cache and
     broker); production gets ``ManagedDataStore`` ExternalName Services under
@@ -43,8 +53,9 @@ class DjangoChart(Chart):
         django_app: what runs.
         environment: where it runs.
 
-    Attributes: ``namespace_name``, ``runtime``, ``config``, ``web``, ``workers``,
-    ``beat``, ``shell``, ``migration``, ``cron_jobs``, ``stores`` (by component name).
+    Attributes: ``namespace_name``, ``runtime``, ``config``, ``service_account``, ``web``,
+    ``workers``, ``beat``, ``shell``, ``migration``, ``cron_jobs``, ``stores`` (by component),
+    ``network_policies``, ``secrets``, ``monitoring``, ``shell_access``.
     """
 
     def __init__(self, scope: Construct, id: str, *, django_app: DjangoApp, environment: Environment) -> None:
@@ -52,24 +63,40 @@ class DjangoChart(Chart):
         namespace = _check_inputs(where, django_app, environment)
         super().__init__(scope, id, disable_resource_name_hashes=True)
         self.chart_id = id
-
         self.django_app = django_app
         self.environment = environment
         self.namespace_name = namespace
         app = django_app.name
-        production = environment.kind is EnvironmentKind.PRODUCTION
+        sizes = environment.resources
 
         self.namespace_object = emit(self, "Namespace", {
             "apiVersion": "v1",
             "kind": "Namespace",
-            "metadata": {"name": namespace, "labels": object_labels(app, "namespace", environment.name)},
+            "metadata": {
+                "name": namespace,
+                "labels": {**object_labels(app, "namespace", environment.name), **RESTRICTED_NAMESPACE_LABELS},
+            },
         })
+        files = dict(django_app.config_files)
+        if django_app.newrelic:
+            files[NEW_RELIC_INI_FILE] = django_app.newrelic.ini
         self.config = AppConfig(
             self, "Config", app=app, namespace=namespace,
-            env=config_env(django_app, environment, namespace),
-            files=dict(django_app.config_files), environment=environment.name,
+            env=config_env(django_app, environment, namespace), files=files, environment=environment.name,
         )
         password = environment.database_password or SecretKeyRef(f"{app}-database", "password")
+        secret_env = {"DATABASE_PASSWORD": password}
+        if django_app.newrelic:
+            secret_env["NEW_RELIC_LICENSE_KEY"] = django_app.newrelic.license_key
+        self.service_account: ApiObject = emit(self, "ServiceAccount", {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {
+                "name": app, "namespace": namespace, "labels": object_labels(app, "service-account", environment.name),
+                **({"annotations": {IRSA_ANNOTATION: environment.iam_role_arn}} if environment.iam_role_arn else {}),
+            },
+            "automountServiceAccountToken": False,
+        })
         self.runtime = AppRuntime(
             app=app,
             namespace=namespace,
@@ -79,14 +106,31 @@ class DjangoChart(Chart):
             files_config_map=self.config.files_config_map_name,
             config_files=self.config.file_names,
             secrets=tuple(django_app.secrets),
-            secret_env={"DATABASE_PASSWORD": password},
+            secret_env=secret_env,
             pod_env=pod_env(django_app, environment, namespace),
             config_checksum=self.config.checksum,
+            service_account=app,
             environment=environment.name,
+            security=PodSecurity(run_as_user=django_app.run_as_user),
+            command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
         )
         runtime = self.runtime
 
+        self.secrets: list[object] = []
+        if environment.aws_secrets is not None:
+            store = environment.aws_secrets
+            prefix = store.prefix or f"{app}/{environment.name}"
+            self.secrets.append(AwsSecret(
+                self, "DatabaseSecret", runtime=runtime, name=password.name, store=store,
+                remote_key=f"{prefix}/database",
+            ))
+            for secret in django_app.secrets:
+                self.secrets.append(AwsSecret(self, f"Secret-{secret}", runtime=runtime, name=secret, store=store, remote_key=f"{prefix}/{secret}"))
+        elif environment.generate_database_password:
+            self.secrets.append(GeneratedPassword(self, "DatabaseSecret", runtime=runtime, name=password.name))
+
         self.stores: dict[str, object] = {}
+        in_cluster_ports: dict[str, int] = {}
         if isinstance(environment.postgres, Managed):
             self.stores[POSTGRES_COMPONENT] = ManagedDataStore(
                 self, "Postgres", runtime=runtime, component=POSTGRES_COMPONENT,
@@ -96,48 +140,86 @@ class DjangoChart(Chart):
             self.stores[POSTGRES_COMPONENT] = PostgresStatefulSet(
                 self, "Postgres", runtime=runtime, password=password,
                 storage=environment.postgres.storage, storage_class=environment.postgres.storage_class,
+                **({"resources": sizes["postgres"]} if "postgres" in sizes else {}),
             )
-        for role, store, id_ in ((RedisRole.CACHE, environment.cache, "Cache"), (RedisRole.BROKER, environment.broker, "Broker")):
-            if isinstance(store, Managed):
+            in_cluster_ports[POSTGRES_COMPONENT] = POSTGRES_PORT
+        for role, store_spec, id_ in ((RedisRole.CACHE, environment.cache, "Cache"), (RedisRole.BROKER, environment.broker, "Broker")):
+            if isinstance(store_spec, Managed):
                 self.stores[role.value] = ManagedDataStore(
-                    self, id_, runtime=runtime, component=role.value, host=store.host, port=store.port or REDIS_PORT,
+                    self, id_, runtime=runtime, component=role.value, host=store_spec.host, port=store_spec.port or REDIS_PORT,
                 )
             else:
                 self.stores[role.value] = RedisStatefulSet(
-                    self, id_, runtime=runtime, role=role, storage=store.storage, storage_class=store.storage_class,
+                    self, id_, runtime=runtime, role=role, storage=store_spec.storage, storage_class=store_spec.storage_class,
+                    **({"resources": sizes["redis"]} if "redis" in sizes else {}),
                 )
+                in_cluster_ports[role.value] = REDIS_PORT
 
-        self.migration = MigrationJob(self, "Migrate", runtime=runtime)
+        self.migration = MigrationJob(self, "Migrate", runtime=runtime, **({"resources": sizes["migrate"]} if "migrate" in sizes else {}))
         self.web = DjangoWeb(
             self, "Web", runtime=runtime, hosts=environment.hosts, ingress=environment.ingress,
             port=django_app.web_port, health_check_path=django_app.health_check_path,
-            replicas=environment.web_replicas, wsgi_application=django_app.wsgi_application,
+            replicas=environment.web_replicas, autoscaling=environment.web_autoscaling,
+            wsgi_application=django_app.wsgi_application,
+            workers=django_app.gunicorn_workers, threads=django_app.gunicorn_threads,
+            **({"resources": sizes["web"]} if "web" in sizes else {}),
         )
-        self.workers = [
-            CeleryWorker(
+        broker = environment.broker
+        broker_address = f"{runtime.name(RedisRole.BROKER.value)}:{getattr(broker, 'port', None) or REDIS_PORT}"
+        self.workers = []
+        keda_used = False
+        for worker in django_app.workers:
+            scaling = worker.autoscaling or environment.worker_autoscaling
+            if isinstance(scaling, QueueAutoscaling):
+                keda_used = True
+                scaling = replace(scaling, address=scaling.address or broker_address, tls=isinstance(broker, Managed) and broker.tls)
+            self.workers.append(CeleryWorker(
                 self, f"Worker-{worker.name}", runtime=runtime, name=worker.name, queues=worker.queues,
                 concurrency=worker.concurrency, task_time_limit=worker.task_time_limit,
-                replicas=environment.worker_replicas, celery_app=django_app.celery_app,
-            )
-            for worker in django_app.workers
-        ]
+                replicas=environment.worker_replicas, autoscaling=scaling, heartbeat=django_app.celery_heartbeat,
+                celery_app=django_app.celery_app, metrics_port=worker.metrics_port,
+                **({"resources": sizes["worker"]} if "worker" in sizes else {}),
+            ))
         self.beat = (
-            CeleryBeat(self, "Beat", runtime=runtime, scheduler=django_app.beat_scheduler, celery_app=django_app.celery_app)
+            CeleryBeat(
+                self, "Beat", runtime=runtime, scheduler=django_app.beat_scheduler, celery_app=django_app.celery_app,
+                heartbeat=django_app.celery_heartbeat, **({"resources": sizes["beat"]} if "beat" in sizes else {}),
+            )
             if django_app.beat else None
         )
-        self.shell = OpsShell(self, "Shell", runtime=runtime)
+        self.shell = OpsShell(self, "Shell", runtime=runtime, **({"resources": sizes["shell"]} if "shell" in sizes else {}))
         self.cron_jobs = []
         for name, task in sorted(django_app.cron.items()):
             spec = task if isinstance(task, CronTask) else CronTask(schedule=task)
             self.cron_jobs.append(ManagementCronJob(
                 self, f"Cron-{name}", runtime=runtime, name=name, schedule=spec.schedule,
                 command=spec.command, time_zone=spec.time_zone,
+                **({"resources": sizes["cron"]} if "cron" in sizes else {}),
             ))
-        self.production = production
+
+        metrics_ports = {w.component: w.metrics_port for w in self.workers if w.metrics_port} if environment.monitoring else {}
+        if environment.monitoring:
+            metrics_ports["web"] = django_app.web_port
+        self.network_policies = NetworkPolicies(
+            self, "NetworkPolicies", runtime=runtime, web_port=django_app.web_port, access=environment.network,
+            metrics_ports=metrics_ports, stores=in_cluster_ports,
+            keda_components=(RedisRole.BROKER.value,) if keda_used and RedisRole.BROKER.value in in_cluster_ports else (),
+        )
+        self.monitoring = (
+            Monitoring(
+                self, "Monitoring", runtime=runtime, web_path=django_app.metrics_path,
+                worker_components=tuple(w.component for w in self.workers if w.metrics_port),
+            )
+            if environment.monitoring else None
+        )
+        self.shell_access = (
+            ShellAccess(self, "ShellAccess", runtime=runtime, group=environment.shell_operators, pod_name=self.shell.pod_name)
+            if environment.shell_operators else None
+        )
 
 
 def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environment) -> str:
-    """Validate the app and the environment together; return the namespace name."""
+    """Validate the app and the environment together, before any object exists; return the namespace."""
     if not isinstance(django_app, DjangoApp):
         raise v.ConfigError(where, "django_app", type(django_app).__name__, "a DjangoApp", "build one with DjangoApp(name=..., image=..., settings_module=...)")
     if not isinstance(environment, Environment):
@@ -153,12 +235,25 @@ def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environme
     v.check_unique(where, "django_app.workers", [w.name for w in django_app.workers])
     for secret in django_app.secrets:
         v.check_dns_subdomain(where, "django_app.secrets", secret)
+    if not isinstance(django_app.run_as_user, int) or not 1 <= django_app.run_as_user < 2**31:
+        raise v.ConfigError(where, "django_app.run_as_user", django_app.run_as_user, "a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users)", "use the default 10001 or the image's app user")
+    v.check_int_range(where, "django_app.gunicorn_workers", django_app.gunicorn_workers, 1, 64)
+    v.check_int_range(where, "django_app.gunicorn_threads", django_app.gunicorn_threads, 1, 256)
     v.check_dns_label(where, "environment.name", environment.name)
     namespace = environment.namespace or f"{django_app.name}-{environment.name}"
     v.check_dns_label(where, "environment.namespace", namespace)
     v.check_int_range(where, "environment.web_replicas", environment.web_replicas, 0, 1000)
     v.check_int_range(where, "environment.worker_replicas", environment.worker_replicas, 0, 1000)
     production = environment.kind is EnvironmentKind.PRODUCTION
+    if production:
+        image = environment.image or django_app.image
+        if not v.image_is_pinned(image):
+            raise v.ConfigError(
+                where, "environment.image" if environment.image else "django_app.image", image, "a pinned image in production: a tag other than 'latest', or a digest",
+                "use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'",
+            )
+        if environment.web_autoscaling is not None and environment.web_autoscaling.min_replicas < 2:
+            raise v.ConfigError(where, "environment.web_autoscaling.min_replicas", environment.web_autoscaling.min_replicas, "at least 2 in production (one pod means downtime on every node drain)", "set min_replicas=2 or more")
     for prop in ("postgres", "cache", "broker"):
         store = getattr(environment, prop)
         if not isinstance(store, (InCluster, Managed)):
@@ -174,4 +269,8 @@ def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environme
                 v.check_port(where, f"environment.{prop}.port", store.port)
     if environment.ingress is not None and not environment.hosts:
         raise v.ConfigError(where, "environment.hosts", environment.hosts, "at least one host name when ingress is set", "pass hosts=('shop.example.com',)")
+    if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
+        raise v.ConfigError(where, "environment.iam_role_arn", environment.iam_role_arn, "an IAM role ARN ('arn:aws:iam::<account>:role/<name>')", "copy the role's ARN")
+    check_network_access(where, "environment.network", environment.network)
+    check_connection_budget(where, django_app, environment)
     return namespace

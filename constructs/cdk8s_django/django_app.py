@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .autoscaling import Autoscaling, QueueAutoscaling
 from .celery_beat import BeatScheduler
 from .celery_worker import DEFAULT_CONCURRENCY, DEFAULT_QUEUES, DEFAULT_TASK_TIME_LIMIT
 from .django_web import DEFAULT_HEALTH_CHECK_PATH, DEFAULT_WEB_PORT
 from .management_cron_job import DEFAULT_TIME_ZONE
+from .monitoring import NewRelic
+from .security import DEFAULT_APP_UID
 
 __all__ = ["DjangoApp", "Worker", "CronTask"]
 
@@ -26,12 +29,17 @@ class Worker:
         queues: queue names. Default ``("celery",)``.
         concurrency: processes per pod. Default 4.
         task_time_limit: hard task time limit in seconds. Default 300.
+        autoscaling: overrides the environment's worker autoscaling for this worker. Default None.
+        metrics_port: a port where the worker serves Prometheus metrics (scraped by a PodMonitor
+            when the environment enables monitoring). Default None.
     """
 
     name: str = "worker"
     queues: tuple[str, ...] = DEFAULT_QUEUES
     concurrency: int = DEFAULT_CONCURRENCY
     task_time_limit: int = DEFAULT_TASK_TIME_LIMIT
+    autoscaling: Autoscaling | QueueAutoscaling | None = None
+    metrics_port: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,13 @@ class DjangoApp:
         celery_app: Celery's ``-A``. Default: the settings module's top package.
         health_check_path: path the probes and the load balancer check. Default ``/healthz/``.
         web_port: gunicorn's port. Default 8000.
+        gunicorn_workers: gunicorn processes per web pod. Default 2.
+        gunicorn_threads: threads per gunicorn process. Default 4.
+        celery_heartbeat: the app touches heartbeat files (README, "Celery heartbeat"), so
+            workers and beat get a liveness probe that does not depend on the broker. Default False.
+        newrelic: run every process under the New Relic agent. Default None.
+        run_as_user: the UID every app process runs as (never root). Default 10001.
+        metrics_path: the web's Prometheus metrics path. Default ``/metrics``.
     """
 
     name: str
@@ -85,3 +100,9 @@ class DjangoApp:
     celery_app: str | None = None
     health_check_path: str = DEFAULT_HEALTH_CHECK_PATH
     web_port: int = DEFAULT_WEB_PORT
+    gunicorn_workers: int = 2
+    gunicorn_threads: int = 4
+    celery_heartbeat: bool = False
+    newrelic: NewRelic | None = None
+    run_as_user: int = DEFAULT_APP_UID
+    metrics_path: str = "/metrics"

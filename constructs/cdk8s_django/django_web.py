@@ -11,6 +11,7 @@ from constructs import Construct
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
+from .autoscaling import Autoscaling, check_autoscaling, emit_hpa, emit_pdb
 from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
 from .runtime import AppRuntime, Resources
 
@@ -26,6 +27,11 @@ DEFAULT_GUNICORN_TIMEOUT = 30
 DEFAULT_WEB_RESOURCES = Resources(cpu="250m", memory="512Mi")
 # The Host header probes send; DjangoChart puts it in ALLOWED_HOSTS.
 PROBE_HOST = "localhost"
+# Endpoints removal reaches load balancers a few seconds after SIGTERM: keep serving meanwhile.
+PRE_STOP_PAUSE_SECONDS = 10
+GRACEFUL_TIMEOUT_SECONDS = 25
+# Python, not `sleep`: the image needs no coreutils (and lifecycle sleep needs Kubernetes 1.30+).
+PRE_STOP_COMMAND = ["python", "-c", f"import time; time.sleep({PRE_STOP_PAUSE_SECONDS})"]
 
 
 class DjangoWeb(DjangoConstruct):
@@ -42,7 +48,8 @@ class DjangoWeb(DjangoConstruct):
         port: gunicorn's container port. Default 8000.
         health_check_path: HTTP path for readiness, liveness and startup probes
             and the ALB health check; must answer 200 for ``Host: localhost``. Default ``/healthz/``.
-        replicas: pod count. Default 2.
+        replicas: pod count when not autoscaled. Default 2.
+        autoscaling: a CPU HorizontalPodAutoscaler; the Deployment then has no ``replicas``. Default None.
         wsgi_application: gunicorn's app. Default ``<settings package>.wsgi:application``.
         workers: gunicorn worker processes per pod. Default 2.
         threads: threads per gunicorn worker. Default 4.
@@ -61,6 +68,7 @@ class DjangoWeb(DjangoConstruct):
         port: int = DEFAULT_WEB_PORT,
         health_check_path: str = DEFAULT_HEALTH_CHECK_PATH,
         replicas: int = DEFAULT_WEB_REPLICAS,
+        autoscaling: Autoscaling | None = None,
         wsgi_application: str | None = None,
         workers: int = DEFAULT_GUNICORN_WORKERS,
         threads: int = DEFAULT_GUNICORN_THREADS,
@@ -79,6 +87,8 @@ class DjangoWeb(DjangoConstruct):
             v.check_host_name(where, "hosts", host)
         if ingress is not None:
             _check_ingress(where, ingress, hosts)
+        if autoscaling is not None:
+            check_autoscaling(where, "autoscaling", autoscaling)
         super().__init__(scope, id)
 
         self.runtime = runtime
@@ -98,7 +108,8 @@ class DjangoWeb(DjangoConstruct):
                 "--workers", str(workers),
                 "--threads", str(threads),
                 "--timeout", str(timeout),
-                "--worker-tmp-dir", "/dev/shm",
+                "--graceful-timeout", str(GRACEFUL_TIMEOUT_SECONDS),
+                "--worker-tmp-dir", "/var/run/gunicorn",
                 "--forwarded-allow-ips", "*",
                 "--access-logfile", "-",
             ],
@@ -109,19 +120,36 @@ class DjangoWeb(DjangoConstruct):
                 "readinessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3},
                 "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
             },
+            lifecycle={"preStop": {"exec": {"command": PRE_STOP_COMMAND}}},
+            extra_mounts=[{"name": "gunicorn-tmp", "mountPath": "/var/run/gunicorn"}],
         )
+        selector = runtime.selector(COMPONENT)
+        spread = [
+            {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
+             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]}
+            for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+        ]
+        spec: dict = {} if autoscaling else {"replicas": replicas}
         self.deployment: ApiObject = emit(self, "Resource", {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
             "metadata": runtime.metadata(COMPONENT),
             "spec": {
-                "replicas": replicas,
+                **spec,
                 "revisionHistoryLimit": 5,
-                "selector": {"matchLabels": runtime.selector(COMPONENT)},
+                "selector": {"matchLabels": selector},
                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
-                "template": runtime.pod_template(COMPONENT, [container]),
+                "template": runtime.pod_template(
+                    COMPONENT, [container],
+                    extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],
+                    termination_grace_period_seconds=PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS + 10,
+                    extra_spec={"topologySpreadConstraints": spread},
+                ),
             },
         })
+        self.autoscaler: ApiObject | None = emit_hpa(self, runtime, COMPONENT, autoscaling) if autoscaling else None
+        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
+        self.disruption_budget: ApiObject | None = emit_pdb(self, runtime, COMPONENT) if multi else None
         self.service: ApiObject = emit(self, "Service", {
             "apiVersion": "v1",
             "kind": "Service",

@@ -6,11 +6,26 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .autoscaling import Autoscaling, QueueAutoscaling
+from .external_secrets import AwsSecretsManager
 from .ingress import IngressOptions
+from .network_policies import NetworkAccess
 from .postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
-from .runtime import SecretKeyRef
+from .runtime import Resources, SecretKeyRef
 
-__all__ = ["Environment", "EnvironmentKind", "InCluster", "Managed"]
+__all__ = ["Environment", "EnvironmentKind", "InCluster", "Managed", "STAGING_RESOURCES"]
+
+# Staging runs tens of environments side by side: small requests, same limits' shape.
+STAGING_RESOURCES = {
+    "web": Resources(cpu="50m", memory="384Mi"),
+    "worker": Resources(cpu="50m", memory="384Mi"),
+    "beat": Resources(cpu="10m", memory="192Mi"),
+    "shell": Resources(cpu="10m", memory="256Mi", memory_limit="1Gi"),
+    "migrate": Resources(cpu="50m", memory="384Mi"),
+    "cron": Resources(cpu="50m", memory="384Mi"),
+    "postgres": Resources(cpu="50m", memory="256Mi", memory_limit="512Mi"),
+    "redis": Resources(cpu="10m", memory="128Mi"),
+}
 
 
 class EnvironmentKind(enum.Enum):
@@ -64,7 +79,22 @@ class Environment:
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)``.
         database_password: the Secret key with the database password. Default ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None.
-        web_replicas, worker_replicas: pod counts. Default 2 and 1 (staging 1 and 1).
+        web_replicas, worker_replicas: pod counts without autoscaling. Default 2 and 1 (staging 1 and 1).
+        web_autoscaling: CPU HPA for web. Default None; production ``Autoscaling(2, 10)``.
+        worker_autoscaling: HPA or KEDA for workers. Default None; production ``Autoscaling(2, 6)``;
+            ``QueueAutoscaling()`` scales staging workers to zero.
+        resources: per-component requests and limits (keys ``web``, ``worker``, ``beat``, ``shell``,
+            ``migrate``, ``cron``, ``postgres``, ``redis``). Default: each construct's; staging ``STAGING_RESOURCES``.
+        max_connections: Postgres ``max_connections``; synthesis fails when web, workers, beat,
+            shell and jobs could open more. Default 100 (Postgres's default).
+        network: who may connect into the namespace. Default ``NetworkAccess()``.
+        monitoring: emit a ServiceMonitor and PodMonitors (Prometheus Operator). Default False.
+        iam_role_arn: IAM role for the app's ServiceAccount (IRSA), e.g. for S3 media. Default None.
+        shell_operators: group allowed to exec into the ops shell (and nothing else). Default None.
+        aws_secrets: read the database password and the app's Secrets from AWS Secrets Manager
+            through External Secrets Operator. Default None: Secrets are referenced by name.
+        generate_database_password: have ESO generate the in-cluster Postgres password once.
+            Default False; staging True.
         env: env vars added to (and overriding) the app's for this environment. Default none.
         media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None.
         static_url: ``STATIC_URL`` (a CDN URL in production). Default ``/static/``.
@@ -85,6 +115,16 @@ class Environment:
     env: Mapping[str, str] = field(default_factory=dict)
     media_bucket: str | None = None
     static_url: str = "/static/"
+    web_autoscaling: Autoscaling | None = None
+    worker_autoscaling: Autoscaling | QueueAutoscaling | None = None
+    resources: Mapping[str, Resources] = field(default_factory=dict)
+    max_connections: int = 100
+    network: NetworkAccess = NetworkAccess()
+    monitoring: bool = False
+    iam_role_arn: str | None = None
+    shell_operators: str | None = None
+    aws_secrets: AwsSecretsManager | None = None
+    generate_database_password: bool = False
 
     @classmethod
     def staging(
@@ -108,6 +148,8 @@ class Environment:
             ingress=ingress,
             image=image,
             web_replicas=int(kwargs.pop("web_replicas", 1)),  # type: ignore[call-overload]
+            resources=kwargs.pop("resources", STAGING_RESOURCES),  # type: ignore[arg-type]
+            generate_database_password=bool(kwargs.pop("generate_database_password", True)),
             **kwargs,  # type: ignore[arg-type]
         )
 
@@ -134,5 +176,7 @@ class Environment:
             hosts=tuple(hosts),
             ingress=ingress,
             image=image,
+            web_autoscaling=kwargs.pop("web_autoscaling", Autoscaling(min_replicas=2, max_replicas=10)),  # type: ignore[arg-type]
+            worker_autoscaling=kwargs.pop("worker_autoscaling", Autoscaling(min_replicas=2, max_replicas=6)),  # type: ignore[arg-type]
             **kwargs,  # type: ignore[arg-type]
         )

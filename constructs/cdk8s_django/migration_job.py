@@ -61,7 +61,7 @@ class MigrationJob(DjangoConstruct):
         super().__init__(scope, id)
 
         container = runtime.container(
-            "migrate", ["python", "-m", "django", "migrate", "--noinput"], resources=resources
+            "migrate", ["python", "-m", "django", "migrate", "--noinput"], resources=resources, wrap=False
         )
         template = runtime.pod_template(
             COMPONENT, [container], wait_for_migrations=False, restart_policy="Never"

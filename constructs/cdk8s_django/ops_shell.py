@@ -23,9 +23,11 @@ IDLE_COMMAND = (
 class OpsShell(DjangoConstruct):
     """One idle pod with the app's image, environment and config files; no Service.
 
-    A one-replica Deployment named ``<app>-shell`` (a controller, so a lost node
-    brings it back). Open a Django shell with
-    ``kubectl -n <namespace> exec -it deploy/<app>-shell -- python -m django shell``.
+    A one-replica StatefulSet named ``<app>-shell``: a controller brings the pod
+    back after a lost node, and the pod's name is always ``<app>-shell-0``, so
+    RBAC can grant ``pods/exec`` on that one pod. Its governing Service is not
+    created: the shell needs no DNS name. Open a Django shell with
+    ``kubectl -n <namespace> exec -it <app>-shell-0 -- python -m django shell``.
 
     Args:
         runtime: the shared app runtime.
@@ -43,16 +45,18 @@ class OpsShell(DjangoConstruct):
         super().__init__(scope, id)
         self.runtime = runtime
         self.name = runtime.name(COMPONENT)
-        container = runtime.container("shell", IDLE_COMMAND, resources=resources)
-        self.deployment: ApiObject = emit(self, "Resource", {
+        container = runtime.container("shell", IDLE_COMMAND, resources=resources, wrap=False)
+        self.pod_name = f"{self.name}-0"
+        self.stateful_set: ApiObject = emit(self, "Resource", {
             "apiVersion": "apps/v1",
-            "kind": "Deployment",
+            "kind": "StatefulSet",
             "metadata": runtime.metadata(COMPONENT),
             "spec": {
                 "replicas": 1,
+                "serviceName": self.name,
                 "revisionHistoryLimit": 3,
                 "selector": {"matchLabels": runtime.selector(COMPONENT)},
-                "strategy": {"type": "Recreate"},
+                "updateStrategy": {"type": "RollingUpdate"},
                 "template": runtime.pod_template(COMPONENT, [container], termination_grace_period_seconds=10),
             },
         })

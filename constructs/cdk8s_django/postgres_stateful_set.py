@@ -8,6 +8,7 @@ from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._stateful_store import check_claim, claim_template, emit_stateful_store
 from .runtime import AppRuntime, Resources, SecretKeyRef
+from .security import STORE_UID, PodSecurity
 
 __all__ = [
     "PostgresStatefulSet",
@@ -25,6 +26,10 @@ DEFAULT_STORAGE_CLASS = "gp3"
 DEFAULT_POSTGRES_STORAGE = "10Gi"
 DEFAULT_POSTGRES_RESOURCES = Resources(cpu="250m", memory="512Mi", memory_limit="1Gi")
 DATA_DIR = "/var/lib/postgresql/data"
+SOCKET_DIR = "/var/run/postgresql"
+# Not root: the official image then skips its root-only chown step, and its
+# entrypoint supports any UID (nss_wrapper); fsGroup makes the volume writable.
+POSTGRES_SECURITY = PodSecurity(run_as_user=STORE_UID)
 
 
 class PostgresStatefulSet(DjangoConstruct):
@@ -84,7 +89,9 @@ class PostgresStatefulSet(DjangoConstruct):
             ],
             "ports": [{"name": "postgres", "containerPort": POSTGRES_PORT, "protocol": "TCP"}],
             "resources": resources.to_dict(),
-            "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}],
+            "readinessProbe": _pg_isready(user or runtime.app, database or runtime.app, period=10),
+            "livenessProbe": {**_pg_isready(user or runtime.app, database or runtime.app, period=30), "initialDelaySeconds": 30, "failureThreshold": 6},
+            "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}, {"name": "run", "mountPath": SOCKET_DIR}],
         }
         objects = emit_stateful_store(
             self, runtime,
@@ -92,7 +99,17 @@ class PostgresStatefulSet(DjangoConstruct):
             container=container,
             claim=claim_template(runtime, POSTGRES_COMPONENT, storage=storage, storage_class=storage_class),
             retain_claim_on_delete=retain_claim_on_delete,
+            security=POSTGRES_SECURITY,
+            volumes=[{"name": "run", "emptyDir": {"sizeLimit": "16Mi"}}],
         )
         self.stateful_set = objects.stateful_set
         self.service = objects.service
         self.headless_service = objects.headless_service
+
+
+def _pg_isready(user: str, database: str, *, period: int) -> dict:
+    return {
+        "exec": {"command": ["pg_isready", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", user, "-d", database]},
+        "periodSeconds": period,
+        "timeoutSeconds": 5,
+    }

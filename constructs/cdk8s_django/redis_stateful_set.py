@@ -11,6 +11,7 @@ from ._base import DjangoConstruct, LazyPath
 from ._stateful_store import check_claim, claim_template, emit_stateful_store
 from .postgres_stateful_set import DEFAULT_STORAGE_CLASS
 from .runtime import AppRuntime, Resources
+from .security import STORE_UID, PodSecurity
 
 __all__ = ["RedisStatefulSet", "RedisRole", "REDIS_PORT", "DEFAULT_REDIS_IMAGE"]
 
@@ -19,6 +20,10 @@ DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
 DEFAULT_BROKER_STORAGE = "1Gi"
 DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
 DATA_DIR = "/data"
+# Not root: the official image then skips its root-only chown step, and its
+# entrypoint supports any UID (nss_wrapper); fsGroup makes the volume writable.
+REDIS_SECURITY = PodSecurity(run_as_user=STORE_UID)
+PING = {"exec": {"command": ["redis-cli", "-p", str(REDIS_PORT), "ping"]}, "timeoutSeconds": 5}
 
 
 class RedisRole(enum.Enum):
@@ -90,12 +95,15 @@ class RedisStatefulSet(DjangoConstruct):
             "command": args,
             "ports": [{"name": "redis", "containerPort": REDIS_PORT, "protocol": "TCP"}],
             "resources": resources.to_dict(),
+            "readinessProbe": {**PING, "periodSeconds": 10},
+            "livenessProbe": {**PING, "periodSeconds": 30, "initialDelaySeconds": 15, "failureThreshold": 4},
             "volumeMounts": [mount],
         }
         objects = emit_stateful_store(
             self, runtime,
             component=component, port_name="redis", port=REDIS_PORT,
             container=container, claim=claim, retain_claim_on_delete=False, volumes=volumes,
+            security=REDIS_SECURITY,
         )
         self.stateful_set = objects.stateful_set
         self.service = objects.service

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._manifest import object_labels, selector_labels
+from .security import PodSecurity
 
 __all__ = ["AppRuntime", "SecretKeyRef", "Resources", "WAIT_FOR_MIGRATIONS_SCRIPT"]
 
 DEFAULT_CONFIG_MOUNT_PATH = "/etc/django"
 DEFAULT_MIGRATION_POLL_SECONDS = 5
+TMP_VOLUME = {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}
+TMP_MOUNT = {"name": "tmp", "mountPath": "/tmp"}
 
 # Runs in an init container of every app pod: blocks until `migrate --check`
 # says the schema is current. `python -m django` needs no manage.py and no shell.
@@ -78,6 +81,11 @@ class AppRuntime:
         service_account: the ServiceAccount the pods run as, or None for the namespace default.
         environment: the environment's name (a label on every object).
         wait_for_migrations: add the init container that waits for the schema. Default True.
+        security: user, group and read-only root filesystem of every app pod. Default ``PodSecurity()`` (UID 10001).
+        command_prefix: prepended to the long-running app commands (web, workers, beat,
+            jobs), e.g. ``("newrelic-admin", "run-program")``. Default none.
+        automount_service_account_token: mount an API token into app pods. Default False:
+            the app does not talk to the Kubernetes API (IRSA uses its own projected token).
     """
 
     app: str
@@ -95,6 +103,9 @@ class AppRuntime:
     service_account: str | None = None
     environment: str | None = None
     wait_for_migrations: bool = True
+    security: PodSecurity = PodSecurity()
+    command_prefix: tuple[str, ...] = ()
+    automount_service_account_token: bool = False
 
     # -- names and labels -------------------------------------------------
     def name(self, component: str) -> str:
@@ -153,12 +164,17 @@ class AppRuntime:
         probes: Mapping[str, Any] | None = None,
         extra_mounts: Sequence[dict[str, Any]] = (),
         lifecycle: Mapping[str, Any] | None = None,
+        wrap: bool = True,
     ) -> dict[str, Any]:
-        """An app container in exec form (no shell, so SIGTERM reaches the process)."""
+        """An app container in exec form (no shell, so SIGTERM reaches the process).
+
+        ``wrap`` prepends ``command_prefix`` (an agent such as New Relic's that
+        execs the real command, keeping it the signal receiver).
+        """
         container: dict[str, Any] = {
             "name": name,
             "image": self.image,
-            "command": list(command),
+            "command": [*(self.command_prefix if wrap else ()), *command],
             "env": self.env(),
         }
         if self.env_from():
@@ -169,21 +185,17 @@ class AppRuntime:
         if lifecycle:
             container["lifecycle"] = dict(lifecycle)
         container["resources"] = resources.to_dict()
-        mounts = [*self.volume_mounts(), *extra_mounts]
-        if mounts:
-            container["volumeMounts"] = mounts
+        container["securityContext"] = self.security.container_context()
+        container["volumeMounts"] = [TMP_MOUNT, *self.volume_mounts(), *extra_mounts]
         return container
 
     def wait_for_migrations_container(self) -> dict[str, Any]:
-        return {
-            "name": "wait-for-migrations",
-            "image": self.image,
-            "command": ["python", "-c", WAIT_FOR_MIGRATIONS_SCRIPT.format(poll=DEFAULT_MIGRATION_POLL_SECONDS)],
-            "env": self.env(),
-            **({"envFrom": self.env_from()} if self.env_from() else {}),
-            "resources": Resources(cpu="50m", memory="192Mi").to_dict(),
-            **({"volumeMounts": self.volume_mounts()} if self.volume_mounts() else {}),
-        }
+        return self.container(
+            "wait-for-migrations",
+            ["python", "-c", WAIT_FOR_MIGRATIONS_SCRIPT.format(poll=DEFAULT_MIGRATION_POLL_SECONDS)],
+            resources=Resources(cpu="50m", memory="192Mi"),
+            wrap=False,
+        )
 
     def pod_template(
         self,
@@ -195,24 +207,26 @@ class AppRuntime:
         restart_policy: str | None = None,
         termination_grace_period_seconds: int | None = None,
         annotations: Mapping[str, str] | None = None,
+        extra_spec: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A pod template carrying the config checksum, so config changes roll the pods."""
         wait = self.wait_for_migrations if wait_for_migrations is None else wait_for_migrations
-        pod_annotations = {"cdk8s-django/config-checksum": self.config_checksum} if self.config_checksum else {}
+        pod_annotations = {"cdk8s-django/config-checksum": f"sha256:{self.config_checksum}"} if self.config_checksum else {}
         pod_annotations.update(annotations or {})
         spec: dict[str, Any] = {}
         if self.service_account:
             spec["serviceAccountName"] = self.service_account
+        spec["automountServiceAccountToken"] = self.automount_service_account_token
+        spec["securityContext"] = self.security.pod_context()
         if wait:
             spec["initContainers"] = [self.wait_for_migrations_container()]
         spec["containers"] = list(containers)
-        volumes = [*self.volumes(), *extra_volumes]
-        if volumes:
-            spec["volumes"] = volumes
+        spec["volumes"] = [TMP_VOLUME, *self.volumes(), *extra_volumes]
         if restart_policy:
             spec["restartPolicy"] = restart_policy
         if termination_grace_period_seconds is not None:
             spec["terminationGracePeriodSeconds"] = termination_grace_period_seconds
+        spec.update(extra_spec or {})
         metadata: dict[str, Any] = {"labels": self.labels(component)}
         if pod_annotations:
             metadata["annotations"] = pod_annotations

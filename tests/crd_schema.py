@@ -1,0 +1,57 @@
+"""Validate custom resources against the openAPIV3Schema of the CRD files committed in imports/crds.
+
+Strict like ``kubectl apply`` (field validation Strict): an unknown field is an
+error wherever the schema lists properties and does not preserve unknown fields.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+CRD_DIR = Path(__file__).resolve().parent.parent / "imports" / "crds"
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    schema = copy.deepcopy(schema)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "properties" in node and "additionalProperties" not in node and not node.get("x-kubernetes-preserve-unknown-fields"):
+                node["additionalProperties"] = False
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    return schema
+
+
+@cache
+def schemas() -> dict[tuple[str, str], dict[str, Any]]:
+    """``(apiVersion, kind)`` to the strict JSON schema of that version."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for path in sorted(CRD_DIR.glob("*.yaml")):
+        crd = yaml.safe_load(path.read_text())
+        group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
+        for version in crd["spec"]["versions"]:
+            schema = _strict(version["schema"]["openAPIV3Schema"])
+            schema["properties"]["metadata"] = {"type": "object"}
+            found[(f"{group}/{version['name']}", kind)] = schema
+    return found
+
+
+def is_custom(doc: dict[str, Any]) -> bool:
+    return (doc["apiVersion"], doc["kind"]) in schemas()
+
+
+def validate(doc: dict[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` when the document breaks its CRD's schema."""
+    jsonschema.validate(doc, schemas()[(doc["apiVersion"], doc["kind"])])
