@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth test bench clean install
+.PHONY: synth test bench clean install imports
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -37,6 +37,10 @@ synth: install
 	rm -rf .synth-out
 	$(CDK8S) synth --output .synth-out
 	rm -rf dist && mv .synth-out dist
+
+# Typed bindings for the CRDs listed in cdk8s.yaml (committed; regenerates offline).
+imports: install
+	$(CDK8S) import --language python --output imports
 
 test: install $(CHECKOV_VENV)/.installed
 	$(PY) -m pytest

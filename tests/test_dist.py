@@ -72,3 +72,9 @@ def test_failing_main_leaves_dist_untouched(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "invalid django_app.name='Shop'" in result.stderr
     assert read_tree(project / "dist") == {"qa/keep.yaml": "previous output"}
+
+
+def test_readme_shows_main_py_whole() -> None:
+    """The README's example is the real one, so it cannot drift from the code."""
+    readme = (ROOT / "README.md").read_text()
+    assert "```python\n" + (ROOT / "main.py").read_text() + "```" in readme

@@ -1,0 +1,34 @@
+"""imports/ is exactly what `cdk8s import` generates, offline, from the committed CRDs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def _sources(folder: Path) -> dict[str, str]:
+    # The jsii tarballs carry timestamps; the Python sources are what matters.
+    return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*.py"))}
+
+
+def test_imports_regenerate_offline_and_match(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "imports").mkdir(parents=True)
+    shutil.copy(ROOT / "cdk8s.yaml", project / "cdk8s.yaml")
+    shutil.copytree(ROOT / "imports" / "crds", project / "imports" / "crds")
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    subprocess.run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "import", "--language", "python", "--output", "imports"],
+                   cwd=project, env=env, check=True, capture_output=True, timeout=600)
+    generated = _sources(project / "imports")
+    assert len(generated) >= 6
+    assert generated == _sources(ROOT / "imports")
+
+
+def test_the_library_never_imports_a_top_level_imports_package() -> None:
+    for source in (ROOT / "constructs" / "cdk8s_django").rglob("*.py"):
+        text = source.read_text()
+        assert "from imports" not in text and "import imports" not in text, source
