@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth test bench clean install imports
+.PHONY: synth test lint docs bench clean install imports
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -42,7 +42,16 @@ synth: install
 imports: install
 	$(CDK8S) import --language python --output imports
 
-test: install $(CHECKOV_VENV)/.installed
+# The package is typed and linted: mypy --strict and ruff, before the tests.
+lint: install
+	$(PY) -m mypy --strict constructs/cdk8s_django
+	$(PY) -m ruff check constructs/cdk8s_django
+
+# API reference from the docstrings, as HTML in docs/api/ (not committed).
+docs: install
+	PDOC_ALLOW_EXEC=1 $(PY) -m pdoc --docformat google --output-directory docs/api cdk8s_django
+
+test: install $(CHECKOV_VENV)/.installed lint
 	$(PY) -m pytest
 
 $(VENV)/.bench-installed: $(VENV)/.installed

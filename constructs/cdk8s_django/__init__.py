@@ -12,9 +12,20 @@ from .celery_worker import CeleryWorker
 from .chart import DjangoChart
 from .django_app import CronTask, DjangoApp, Worker
 from .django_web import DjangoWeb
-from .environment import STAGING_RESOURCES, Environment, EnvironmentKind, InCluster, Managed
+from .environment import (
+    STAGING_RESOURCES,
+    Environment,
+    EnvironmentKind,
+    InCluster,
+    Managed,
+)
 from .external_secrets import AwsSecret, AwsSecretsManager, GeneratedPassword
-from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
+from .ingress import (
+    AcmCertificate,
+    CertManagerIssuer,
+    IngressController,
+    IngressOptions,
+)
 from .managed_data_store import ManagedDataStore
 from .management_cron_job import ManagementCronJob
 from .migration_job import MigrationJob
@@ -30,6 +41,7 @@ from .shell_access import ShellAccess
 __version__ = "0.1.0"
 
 __all__ = [
+    "STAGING_RESOURCES",
     "AcmCertificate",
     "App",
     "AppConfig",
@@ -66,7 +78,6 @@ __all__ = [
     "RedisRole",
     "RedisStatefulSet",
     "Resources",
-    "STAGING_RESOURCES",
     "SecretKeyRef",
     "ShellAccess",
     "Worker",

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cdk8s import ApiObject, ApiObjectMetadata, JsonPatch
+
 from constructs import Construct
 
-__all__ = ["emit", "content_hash", "MANAGED_BY", "LABEL_APP", "LABEL_COMPONENT", "LABEL_PART_OF"]
+__all__ = ["LABEL_APP", "LABEL_COMPONENT", "LABEL_PART_OF", "MANAGED_BY", "content_hash", "emit"]
 
 MANAGED_BY = "cdk8s-django"
 LABEL_APP = "app.kubernetes.io/name"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -14,7 +15,7 @@ from ._manifest import emit
 from .runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime
 from .security import PodSecurity
 
-__all__ = ["StatefulStoreObjects", "emit_stateful_store", "check_claim"]
+__all__ = ["StatefulStoreObjects", "check_claim", "emit_stateful_store"]
 
 
 class StatefulStoreObjects:

@@ -16,17 +16,17 @@ from croniter import croniter
 
 __all__ = [
     "ConfigError",
+    "check_cron",
     "check_dns_label",
     "check_dns_subdomain",
+    "check_env_var_name",
     "check_host_name",
     "check_image",
-    "check_cron",
-    "check_quantity",
-    "check_port",
     "check_int_range",
-    "check_time_zone",
     "check_non_empty",
-    "check_env_var_name",
+    "check_port",
+    "check_quantity",
+    "check_time_zone",
     "check_unique",
 ]
 
@@ -53,19 +53,19 @@ _IMAGE = re.compile(
 class ConfigError(ValueError):
     """A prop that Kubernetes (or the design) would reject, caught at construction."""
 
-    def __init__(self, path: str, prop: str, value: Any, expected: str, fix: str) -> None:
+    def __init__(self, path: object, prop: str, value: Any, expected: str, fix: str) -> None:
         self.path = path
         self.prop = prop
         self.value = value
         super().__init__(f"{path}: invalid {prop}={value!r}: expected {expected}. Fix: {fix}")
 
 
-def check_non_empty(path: str, prop: str, value: Any, fix: str) -> None:
+def check_non_empty(path: object, prop: str, value: Any, fix: str) -> None:
     if value is None or value == "" or (isinstance(value, (list, tuple, dict)) and not value):
         raise ConfigError(path, prop, value, "a value (it is required)", fix)
 
 
-def check_dns_label(path: str, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
+def check_dns_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
     """An RFC 1123 label: lower-case alphanumerics and '-', at most ``max_len`` characters."""
     if not isinstance(value, str) or not _DNS_LABEL.match(value):
         raise ConfigError(
@@ -81,7 +81,7 @@ def check_dns_label(path: str, prop: str, value: Any, max_len: int = DNS_LABEL_M
     return value
 
 
-def check_dns_subdomain(path: str, prop: str, value: Any, max_len: int = DNS_SUBDOMAIN_MAX) -> str:
+def check_dns_subdomain(path: object, prop: str, value: Any, max_len: int = DNS_SUBDOMAIN_MAX) -> str:
     """An RFC 1123 subdomain: dot-separated labels, at most ``max_len`` characters."""
     if not isinstance(value, str) or not value or len(value) > max_len or not all(
         _DNS_LABEL.match(part) for part in value.split(".")
@@ -94,7 +94,7 @@ def check_dns_subdomain(path: str, prop: str, value: Any, max_len: int = DNS_SUB
     return value
 
 
-def check_host_name(path: str, prop: str, value: Any, *, wildcard: bool = False) -> str:
+def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = False) -> str:
     """A DNS host name (not an IP address); ``*.`` first label allowed when ``wildcard``."""
     text = value if isinstance(value, str) else ""
     labels = text.split(".")
@@ -117,7 +117,7 @@ def check_host_name(path: str, prop: str, value: Any, *, wildcard: bool = False)
     return text
 
 
-def check_image(path: str, prop: str, value: Any) -> str:
+def check_image(path: object, prop: str, value: Any) -> str:
     """A container image reference: ``[registry/]path[:tag][@sha256:digest]``."""
     if not isinstance(value, str) or len(value) > 255 or not _IMAGE.match(value):
         raise ConfigError(
@@ -136,11 +136,11 @@ def image_is_pinned(image: str) -> bool:
     return bool(match.group("digest")) or (match.group("tag") not in (None, "latest"))
 
 
-def check_cron(path: str, prop: str, value: Any) -> str:
+def check_cron(path: object, prop: str, value: Any) -> str:
     """A five-field cron schedule or a macro such as ``@daily`` (as CronJob accepts)."""
     macros = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
     ok = isinstance(value, str) and (
-        value in macros or (len(value.split()) == 5 and croniter.is_valid(value))
+        value in macros or (len(value.split()) == 5 and bool(croniter.is_valid(value)))
     )
     if not ok:
         raise ConfigError(
@@ -148,10 +148,10 @@ def check_cron(path: str, prop: str, value: Any) -> str:
             "a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly",
             "for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule",
         )
-    return value
+    return str(value)
 
 
-def check_quantity(path: str, prop: str, value: Any) -> str:
+def check_quantity(path: object, prop: str, value: Any) -> str:
     """A Kubernetes quantity such as ``10Gi``, ``500m`` or ``1``."""
     if not isinstance(value, str) or not _QUANTITY.match(value):
         raise ConfigError(
@@ -162,7 +162,7 @@ def check_quantity(path: str, prop: str, value: Any) -> str:
     return value
 
 
-def check_int_range(path: str, prop: str, value: Any, low: int, high: int) -> int:
+def check_int_range(path: object, prop: str, value: Any, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ConfigError(
             path, prop, value, f"a whole number from {low} to {high}", f"pick a value between {low} and {high}"
@@ -170,11 +170,11 @@ def check_int_range(path: str, prop: str, value: Any, low: int, high: int) -> in
     return value
 
 
-def check_port(path: str, prop: str, value: Any) -> int:
+def check_port(path: object, prop: str, value: Any) -> int:
     return check_int_range(path, prop, value, 1, 65535)
 
 
-def check_time_zone(path: str, prop: str, value: Any) -> str:
+def check_time_zone(path: object, prop: str, value: Any) -> str:
     if not isinstance(value, str) or value not in _time_zones():
         raise ConfigError(
             path, prop, value, "an IANA time zone name such as 'Etc/UTC' or 'Europe/Dublin'",
@@ -183,7 +183,7 @@ def check_time_zone(path: str, prop: str, value: Any) -> str:
     return value
 
 
-def check_env_var_name(path: str, prop: str, value: Any) -> str:
+def check_env_var_name(path: object, prop: str, value: Any) -> str:
     if not isinstance(value, str) or not _ENV_VAR.match(value):
         raise ConfigError(
             path, prop, value, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
@@ -192,7 +192,7 @@ def check_env_var_name(path: str, prop: str, value: Any) -> str:
     return value
 
 
-def check_unique(path: str, prop: str, values: Iterable[str]) -> None:
+def check_unique(path: object, prop: str, values: Iterable[str]) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:

@@ -11,7 +11,7 @@ from typing import Any
 import cdk8s
 import yaml
 
-__all__ = ["App", "KIND_ORDER", "manifest_file_name", "dump_documents"]
+__all__ = ["KIND_ORDER", "App", "dump_documents", "manifest_file_name"]
 
 # Apply order inside an environment folder (as Helm installs): what others refer to comes first.
 KIND_ORDER = (
@@ -42,7 +42,7 @@ _Dumper.add_representer(str, _str_presenter)
 
 
 def dump_documents(documents: list[dict[str, Any]]) -> str:
-    return yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, width=1_000_000, default_flow_style=False)
+    return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, width=1_000_000, default_flow_style=False))
 
 
 class App(cdk8s.App):

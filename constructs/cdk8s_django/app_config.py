@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -18,7 +19,7 @@ from ._base import LazyPath
 from ._manifest import emit
 from .runtime import AppRuntime
 
-__all__ = ["Autoscaling", "QueueAutoscaling", "emit_hpa", "emit_pdb", "emit_scaled_object", "check_autoscaling"]
+__all__ = ["Autoscaling", "QueueAutoscaling", "check_autoscaling", "emit_hpa", "emit_pdb", "emit_scaled_object"]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -13,7 +14,7 @@ from ._manifest import emit
 from .celery_worker import heartbeat_probes
 from .runtime import AppRuntime, Resources
 
-__all__ = ["CeleryBeat", "BeatScheduler"]
+__all__ = ["BeatScheduler", "CeleryBeat"]
 
 COMPONENT = "beat"
 SCHEDULE_DIR = "/var/lib/celery-beat"

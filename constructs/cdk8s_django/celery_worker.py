@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
-from .autoscaling import Autoscaling, QueueAutoscaling, check_autoscaling, emit_hpa, emit_pdb, emit_scaled_object
+from .autoscaling import (
+    Autoscaling,
+    QueueAutoscaling,
+    check_autoscaling,
+    emit_hpa,
+    emit_pdb,
+    emit_scaled_object,
+)
 from .runtime import AppRuntime, Resources
 
-__all__ = ["CeleryWorker", "DEFAULT_QUEUES", "DEFAULT_CONCURRENCY", "DEFAULT_TASK_TIME_LIMIT"]
+__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_QUEUES", "DEFAULT_TASK_TIME_LIMIT", "CeleryWorker"]
 
 DEFAULT_QUEUES = ("celery",)
 DEFAULT_CONCURRENCY = 4
@@ -26,7 +35,7 @@ HEARTBEAT_FILE = "/tmp/celery-worker-heartbeat"
 HEARTBEAT_MAX_AGE_SECONDS = 120
 
 
-def heartbeat_probes(path: str, max_age: int = HEARTBEAT_MAX_AGE_SECONDS) -> dict:
+def heartbeat_probes(path: str, max_age: int = HEARTBEAT_MAX_AGE_SECONDS) -> dict[str, Any]:
     """Readiness and liveness from a file the process touches: a broker outage fails neither.
 
     Readiness makes a rollout wait until the new process is really running;

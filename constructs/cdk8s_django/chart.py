@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cdk8s import ApiObject, Chart
+
 from constructs import Construct
 
 from . import _validation as v
@@ -12,27 +13,37 @@ from ._base import LazyPath
 from ._manifest import emit, object_labels
 from .app_config import AppConfig
 from .autoscaling import QueueAutoscaling
-from .celery_beat import CeleryBeat
-from .celery_worker import CeleryWorker
+from .celery_beat import DEFAULT_BEAT_RESOURCES, CeleryBeat
+from .celery_worker import DEFAULT_WORKER_RESOURCES, CeleryWorker
 from .connection_budget import check_connection_budget
 from .contract import config_env, pod_env
 from .django_app import CronTask, DjangoApp
-from .django_web import DjangoWeb
+from .django_web import DEFAULT_WEB_RESOURCES, DjangoWeb
 from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .external_secrets import AwsSecret, GeneratedPassword
 from .managed_data_store import ManagedDataStore
-from .management_cron_job import ManagementCronJob
-from .migration_job import MigrationJob
+from .management_cron_job import DEFAULT_CRON_RESOURCES, ManagementCronJob
+from .migration_job import DEFAULT_MIGRATION_RESOURCES, MigrationJob
 from .monitoring import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, Monitoring
 from .network_policies import NetworkPolicies, check_network_access
-from .ops_shell import OpsShell
-from .postgres_stateful_set import POSTGRES_COMPONENT, POSTGRES_PORT, PostgresStatefulSet
-from .redis_stateful_set import REDIS_PORT, RedisRole, RedisStatefulSet
+from .ops_shell import DEFAULT_SHELL_RESOURCES, OpsShell
+from .postgres_stateful_set import (
+    DEFAULT_POSTGRES_RESOURCES,
+    POSTGRES_COMPONENT,
+    POSTGRES_PORT,
+    PostgresStatefulSet,
+)
+from .redis_stateful_set import (
+    DEFAULT_REDIS_RESOURCES,
+    REDIS_PORT,
+    RedisRole,
+    RedisStatefulSet,
+)
 from .runtime import AppRuntime, SecretKeyRef
 from .security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from .shell_access import ShellAccess
 
-__all__ = ["DjangoChart", "APP_NAME_MAX"]
+__all__ = ["APP_NAME_MAX", "DjangoChart"]
 
 # Leaves room for the longest suffix ("-redis-broker-headless", "-migrate-<hash>").
 APP_NAME_MAX = 30
@@ -140,7 +151,7 @@ class DjangoChart(Chart):
             self.stores[POSTGRES_COMPONENT] = PostgresStatefulSet(
                 self, "Postgres", runtime=runtime, password=password,
                 storage=environment.postgres.storage, storage_class=environment.postgres.storage_class,
-                **({"resources": sizes["postgres"]} if "postgres" in sizes else {}),
+                resources=sizes.get("postgres", DEFAULT_POSTGRES_RESOURCES),
             )
             in_cluster_ports[POSTGRES_COMPONENT] = POSTGRES_PORT
         for role, store_spec, id_ in ((RedisRole.CACHE, environment.cache, "Cache"), (RedisRole.BROKER, environment.broker, "Broker")):
@@ -151,18 +162,18 @@ class DjangoChart(Chart):
             else:
                 self.stores[role.value] = RedisStatefulSet(
                     self, id_, runtime=runtime, role=role, storage=store_spec.storage, storage_class=store_spec.storage_class,
-                    **({"resources": sizes["redis"]} if "redis" in sizes else {}),
+                    resources=sizes.get("redis", DEFAULT_REDIS_RESOURCES),
                 )
                 in_cluster_ports[role.value] = REDIS_PORT
 
-        self.migration = MigrationJob(self, "Migrate", runtime=runtime, **({"resources": sizes["migrate"]} if "migrate" in sizes else {}))
+        self.migration = MigrationJob(self, "Migrate", runtime=runtime, resources=sizes.get("migrate", DEFAULT_MIGRATION_RESOURCES))
         self.web = DjangoWeb(
             self, "Web", runtime=runtime, hosts=environment.hosts, ingress=environment.ingress,
             port=django_app.web_port, health_check_path=django_app.health_check_path,
             replicas=environment.web_replicas, autoscaling=environment.web_autoscaling,
             wsgi_application=django_app.wsgi_application,
             workers=django_app.gunicorn_workers, threads=django_app.gunicorn_threads,
-            **({"resources": sizes["web"]} if "web" in sizes else {}),
+            resources=sizes.get("web", DEFAULT_WEB_RESOURCES),
         )
         broker = environment.broker
         broker_address = f"{runtime.name(RedisRole.BROKER.value)}:{getattr(broker, 'port', None) or REDIS_PORT}"
@@ -178,23 +189,23 @@ class DjangoChart(Chart):
                 concurrency=worker.concurrency, task_time_limit=worker.task_time_limit,
                 replicas=environment.worker_replicas, autoscaling=scaling, heartbeat=django_app.celery_heartbeat,
                 celery_app=django_app.celery_app, metrics_port=worker.metrics_port,
-                **({"resources": sizes["worker"]} if "worker" in sizes else {}),
+                resources=sizes.get("worker", DEFAULT_WORKER_RESOURCES),
             ))
         self.beat = (
             CeleryBeat(
                 self, "Beat", runtime=runtime, scheduler=django_app.beat_scheduler, celery_app=django_app.celery_app,
-                heartbeat=django_app.celery_heartbeat, **({"resources": sizes["beat"]} if "beat" in sizes else {}),
+                heartbeat=django_app.celery_heartbeat, resources=sizes.get("beat", DEFAULT_BEAT_RESOURCES),
             )
             if django_app.beat else None
         )
-        self.shell = OpsShell(self, "Shell", runtime=runtime, **({"resources": sizes["shell"]} if "shell" in sizes else {}))
+        self.shell = OpsShell(self, "Shell", runtime=runtime, resources=sizes.get("shell", DEFAULT_SHELL_RESOURCES))
         self.cron_jobs = []
         for name, task in sorted(django_app.cron.items()):
             spec = task if isinstance(task, CronTask) else CronTask(schedule=task)
             self.cron_jobs.append(ManagementCronJob(
                 self, f"Cron-{name}", runtime=runtime, name=name, schedule=spec.schedule,
                 command=spec.command, time_zone=spec.time_zone,
-                **({"resources": sizes["cron"]} if "cron" in sizes else {}),
+                resources=sizes.get("cron", DEFAULT_CRON_RESOURCES),
             ))
 
         metrics_ports = {w.component: w.metrics_port for w in self.workers if w.metrics_port} if environment.monitoring else {}

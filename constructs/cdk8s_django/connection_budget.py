@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .django_app import DjangoApp
     from .environment import Environment
 
-__all__ = ["connection_budget", "check_connection_budget", "SUPERUSER_RESERVED_CONNECTIONS"]
+__all__ = ["SUPERUSER_RESERVED_CONNECTIONS", "check_connection_budget", "connection_budget"]
 
 SUPERUSER_RESERVED_CONNECTIONS = 3
 

@@ -17,7 +17,7 @@ from .management_cron_job import DEFAULT_TIME_ZONE
 from .monitoring import NewRelic
 from .security import DEFAULT_APP_UID
 
-__all__ = ["DjangoApp", "Worker", "CronTask"]
+__all__ = ["CronTask", "DjangoApp", "Worker"]
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
 from .autoscaling import Autoscaling, check_autoscaling, emit_hpa, emit_pdb
-from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
+from .ingress import (
+    AcmCertificate,
+    CertManagerIssuer,
+    IngressController,
+    IngressOptions,
+)
 from .runtime import AppRuntime, Resources
 
-__all__ = ["DjangoWeb", "DEFAULT_WEB_PORT", "DEFAULT_HEALTH_CHECK_PATH"]
+__all__ = ["DEFAULT_HEALTH_CHECK_PATH", "DEFAULT_WEB_PORT", "DjangoWeb"]
 
 COMPONENT = "web"
 DEFAULT_WEB_PORT = 8000
@@ -129,7 +136,7 @@ class DjangoWeb(DjangoConstruct):
              "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]}
             for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
         ]
-        spec: dict = {} if autoscaling else {"replicas": replicas}
+        spec: dict[str, Any] = {} if autoscaling else {"replicas": replicas}
         self.deployment: ApiObject = emit(self, "Resource", {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
@@ -164,7 +171,7 @@ class DjangoWeb(DjangoConstruct):
         if ingress is not None:
             self.ingress = emit(self, "Ingress", self._ingress_manifest(ingress, health_check_path))
 
-    def _ingress_manifest(self, options: IngressOptions, health_check_path: str) -> dict:
+    def _ingress_manifest(self, options: IngressOptions, health_check_path: str) -> dict[str, Any]:
         annotations: dict[str, str] = {}
         if options.controller is IngressController.AWS_LOAD_BALANCER:
             annotations.update({
@@ -186,7 +193,7 @@ class DjangoWeb(DjangoConstruct):
         if options.external_dns:
             annotations["external-dns.alpha.kubernetes.io/hostname"] = ",".join(self.hosts)
         backend = {"service": {"name": self.name, "port": {"name": "http"}}}
-        spec: dict = {
+        spec: dict[str, Any] = {
             "ingressClassName": options.class_name,
             "rules": [
                 {"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}

@@ -13,7 +13,7 @@ from .network_policies import NetworkAccess
 from .postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
 from .runtime import Resources, SecretKeyRef
 
-__all__ = ["Environment", "EnvironmentKind", "InCluster", "Managed", "STAGING_RESOURCES"]
+__all__ = ["STAGING_RESOURCES", "Environment", "EnvironmentKind", "InCluster", "Managed"]
 
 # Staging runs tens of environments side by side: small requests, same limits' shape.
 STAGING_RESOURCES = {
@@ -119,7 +119,7 @@ class Environment:
     worker_autoscaling: Autoscaling | QueueAutoscaling | None = None
     resources: Mapping[str, Resources] = field(default_factory=dict)
     max_connections: int = 100
-    network: NetworkAccess = NetworkAccess()
+    network: NetworkAccess = field(default_factory=NetworkAccess)
     monitoring: bool = False
     iam_role_arn: str | None = None
     shell_operators: str | None = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -19,7 +20,7 @@ from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
 from .runtime import AppRuntime
 
-__all__ = ["AwsSecretsManager", "GeneratedPassword", "AwsSecret", "EXTERNAL_SECRETS_API", "PASSWORD_GENERATOR_API"]
+__all__ = ["EXTERNAL_SECRETS_API", "PASSWORD_GENERATOR_API", "AwsSecret", "AwsSecretsManager", "GeneratedPassword"]
 
 EXTERNAL_SECRETS_API = "external-secrets.io/v1"
 PASSWORD_GENERATOR_API = "generators.external-secrets.io/v1alpha1"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["IngressController", "AcmCertificate", "CertManagerIssuer", "IngressOptions"]
+__all__ = ["AcmCertificate", "CertManagerIssuer", "IngressController", "IngressOptions"]
 
 
 class IngressController(enum.Enum):
@@ -29,7 +29,12 @@ class AcmCertificate:
 
 @dataclass(frozen=True)
 class CertManagerIssuer:
-    """TLS from cert-manager: it writes the certificate into the Secret ``<app>-web-tls`` (nginx only)."""
+    """TLS from cert-manager: it writes the certificate into the Secret ``<app>-web-tls`` (nginx only).
+
+    Attributes:
+        name: the issuer's name.
+        kind: ``ClusterIssuer`` or ``Issuer``. Default ``ClusterIssuer``.
+    """
 
     name: str
     kind: str = "ClusterIssuer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v

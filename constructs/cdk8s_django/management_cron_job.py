@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -12,7 +13,7 @@ from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
 from .runtime import AppRuntime, Resources
 
-__all__ = ["ManagementCronJob", "CRON_JOB_NAME_MAX", "DEFAULT_TIME_ZONE"]
+__all__ = ["CRON_JOB_NAME_MAX", "DEFAULT_TIME_ZONE", "ManagementCronJob"]
 
 CRON_JOB_NAME_MAX = 52  # the controller appends an 11-character suffix to Job names
 DEFAULT_TIME_ZONE = "Etc/UTC"

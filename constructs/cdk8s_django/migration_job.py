@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -10,7 +11,7 @@ from ._base import DjangoConstruct, LazyPath
 from ._manifest import content_hash, emit
 from .runtime import AppRuntime, Resources
 
-__all__ = ["MigrationJob", "DEFAULT_TTL_SECONDS_AFTER_FINISHED"]
+__all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
 
 COMPONENT = "migrate"
 DEFAULT_TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from ._base import DjangoConstruct
 from ._manifest import emit
 from .runtime import AppRuntime, SecretKeyRef
 
-__all__ = ["Monitoring", "NewRelic", "NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE"]
+__all__ = ["NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "Monitoring", "NewRelic"]
 
 NEW_RELIC_COMMAND_PREFIX = ("newrelic-admin", "run-program")
 NEW_RELIC_INI_FILE = "newrelic.ini"

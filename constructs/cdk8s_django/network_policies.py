@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from . import _validation as v
@@ -15,7 +16,7 @@ from ._base import DjangoConstruct, LazyPath
 from ._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from .runtime import AppRuntime
 
-__all__ = ["NetworkPolicies", "NetworkAccess", "STORE_COMPONENTS", "check_network_access"]
+__all__ = ["STORE_COMPONENTS", "NetworkAccess", "NetworkPolicies", "check_network_access"]
 
 STORE_COMPONENTS = ("postgres", "redis-cache", "redis-broker")
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from cdk8s import ApiObject
+
 from constructs import Construct
 
 from ._base import DjangoConstruct
 from ._manifest import emit
 from .runtime import AppRuntime, Resources
 
-__all__ = ["OpsShell", "IDLE_COMMAND"]
+__all__ = ["IDLE_COMMAND", "OpsShell"]
 
 COMPONENT = "shell"
 DEFAULT_SHELL_RESOURCES = Resources(cpu="50m", memory="512Mi", memory_limit="1Gi")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from constructs import Construct
 
 from . import _validation as v
@@ -11,12 +13,12 @@ from .runtime import AppRuntime, Resources, SecretKeyRef
 from .security import STORE_UID, PodSecurity
 
 __all__ = [
-    "PostgresStatefulSet",
+    "DEFAULT_POSTGRES_IMAGE",
+    "DEFAULT_POSTGRES_STORAGE",
+    "DEFAULT_STORAGE_CLASS",
     "POSTGRES_COMPONENT",
     "POSTGRES_PORT",
-    "DEFAULT_POSTGRES_IMAGE",
-    "DEFAULT_STORAGE_CLASS",
-    "DEFAULT_POSTGRES_STORAGE",
+    "PostgresStatefulSet",
 ]
 
 POSTGRES_COMPONENT = "postgres"
@@ -107,7 +109,7 @@ class PostgresStatefulSet(DjangoConstruct):
         self.headless_service = objects.headless_service
 
 
-def _pg_isready(user: str, database: str, *, period: int) -> dict:
+def _pg_isready(user: str, database: str, *, period: int) -> dict[str, Any]:
     return {
         "exec": {"command": ["pg_isready", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", user, "-d", database]},
         "periodSeconds": period,

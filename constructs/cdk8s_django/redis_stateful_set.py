@@ -13,7 +13,7 @@ from .postgres_stateful_set import DEFAULT_STORAGE_CLASS
 from .runtime import AppRuntime, Resources
 from .security import STORE_UID, PodSecurity
 
-__all__ = ["RedisStatefulSet", "RedisRole", "REDIS_PORT", "DEFAULT_REDIS_IMAGE"]
+__all__ = ["DEFAULT_REDIS_IMAGE", "REDIS_PORT", "RedisRole", "RedisStatefulSet"]
 
 REDIS_PORT = 6379
 DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"

@@ -16,7 +16,7 @@ from typing import Any
 from ._manifest import object_labels, selector_labels
 from .security import PodSecurity
 
-__all__ = ["AppRuntime", "SecretKeyRef", "Resources", "WAIT_FOR_MIGRATIONS_SCRIPT"]
+__all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "Resources", "SecretKeyRef"]
 
 DEFAULT_CONFIG_MOUNT_PATH = "/etc/django"
 DEFAULT_MIGRATION_POLL_SECONDS = 5
@@ -46,7 +46,15 @@ class SecretKeyRef:
 
 @dataclass(frozen=True)
 class Resources:
-    """CPU and memory for one container. Requests schedule; the memory limit stops a leak."""
+    """CPU and memory for one container. Requests schedule; the memory limit stops a leak.
+
+    No CPU limit: it throttles a busy process even on an idle node.
+
+    Attributes:
+        cpu: CPU request. Default ``100m``.
+        memory: memory request. Default ``256Mi``.
+        memory_limit: memory limit. Default: the same as ``memory``.
+    """
 
     cpu: str = "100m"
     memory: str = "256Mi"
@@ -68,18 +76,18 @@ class AppRuntime:
         namespace: the namespace every object goes to.
         image: the one image every component runs.
         settings_module: value of ``DJANGO_SETTINGS_MODULE``.
-        env_config_map: name of the ConfigMap whose keys become env vars (``envFrom``).
-        files_config_map: name of the ConfigMap of whole files, or None for none.
-        config_files: the file names in ``files_config_map``, mounted under ``config_mount_path``.
+        env_config_map: name of the ConfigMap whose keys become env vars (``envFrom``). Default None.
+        files_config_map: name of the ConfigMap of whole files. Default None (no files).
+        config_files: the file names in ``files_config_map``, mounted under ``config_mount_path``. Default none.
         config_mount_path: where config files appear in the pods. Default ``/etc/django``.
-        secrets: Secret names whose keys become env vars (``envFrom``), in order.
-        secret_env: single env vars read from one Secret key each, e.g. ``DATABASE_PASSWORD``.
+        secrets: Secret names whose keys become env vars (``envFrom``), in order. Default none.
+        secret_env: single env vars read from one Secret key each, e.g. ``DATABASE_PASSWORD``. Default none.
         pod_env: env vars set on the container itself, after ``envFrom``; values may
-            refer to earlier variables as ``$(NAME)`` (Kubernetes expands them).
+            refer to earlier variables as ``$(NAME)`` (Kubernetes expands them). Default none.
         config_checksum: hash of all ConfigMap content; a pod-template annotation,
-            so a config change rolls every pod that reads it.
+            so a config change rolls every pod that reads it. Default empty (no annotation).
         service_account: the ServiceAccount the pods run as, or None for the namespace default.
-        environment: the environment's name (a label on every object).
+        environment: the environment's name (a label on every object). Default None.
         wait_for_migrations: add the init container that waits for the schema. Default True.
         security: user, group and read-only root filesystem of every app pod. Default ``PodSecurity()`` (UID 10001).
         command_prefix: prepended to the long-running app commands (web, workers, beat,
@@ -103,7 +111,7 @@ class AppRuntime:
     service_account: str | None = None
     environment: str | None = None
     wait_for_migrations: bool = True
-    security: PodSecurity = PodSecurity()
+    security: PodSecurity = field(default_factory=PodSecurity)
     command_prefix: tuple[str, ...] = ()
     automount_service_account_token: bool = False
 

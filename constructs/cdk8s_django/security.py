@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PodSecurity", "RESTRICTED_NAMESPACE_LABELS", "DEFAULT_APP_UID", "STORE_UID"]
+__all__ = ["DEFAULT_APP_UID", "RESTRICTED_NAMESPACE_LABELS", "STORE_UID", "PodSecurity"]
 
 # Above 10000: never a UID the node's own users have (checkov CKV_K8S_40). Images run
 # fine as any UID once the root filesystem is read-only and the writable paths are emptyDirs.
