@@ -1,0 +1,80 @@
+"""Other teams install the package and use it in their own cdk8s repository.
+
+Builds the wheel and sdist, installs the package from a git URL into a fresh
+virtual environment outside the repo, writes a consumer app there (its own
+cdk8s.yaml, main.py and an unrelated imports/ folder) and runs `cdk8s synth`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+import cdk8s_django
+from conftest import ROOT
+
+
+def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("CDK8S_OUTDIR", None)
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, **kwargs)  # type: ignore[call-overload]
+    assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result  # type: ignore[no-any-return]
+
+
+def test_wheel_and_sdist(tmp_path: Path) -> None:
+    run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(tmp_path), str(ROOT)], cwd=tmp_path)
+    wheel = next(tmp_path.glob("cdk8s_django-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cdk8s_django/py.typed" in names and "cdk8s_django/django_web.py" in names
+    assert not [n for n in names if n.startswith(("imports/", "tests/", "constructs/"))]
+    sdist = next(tmp_path.glob("cdk8s_django-*.tar.gz"))
+    assert any(n.endswith("constructs/cdk8s_django/__init__.py") for n in tarfile.open(sdist).getnames())
+    assert wheel.name.startswith(f"cdk8s_django-{cdk8s_django.__version__}-")
+
+
+@pytest.fixture(scope="module")
+def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the package installed from a git+file URL of this repository."""
+    if not (ROOT / ".git").exists():
+        pytest.fail("the repository must be a git checkout")
+    project = tmp_path_factory.mktemp("consumer")
+    run([sys.executable, "-m", "venv", ".venv"], cwd=project)
+    run([str(project / ".venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", f"git+file://{ROOT}"], cwd=project)
+    return project
+
+
+def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
+    # The consumer's own imports/ package, as `cdk8s import` leaves in every cdk8s repo.
+    (consumer / "imports" / "k8s").mkdir(parents=True)
+    (consumer / "imports" / "__init__.py").write_text("")
+    (consumer / "imports" / "k8s" / "__init__.py").write_text("raise ImportError('the consumer imports/ must never be loaded by the library')\n")
+    (consumer / "cdk8s.yaml").write_text("language: python\napp: .venv/bin/python main.py\n")
+    shutil.copy(ROOT / "examples" / "blog" / "main.py", consumer / "main.py")
+    run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=consumer)
+    files = sorted((consumer / "dist" / "staging").glob("*.yaml"))
+    assert files[0].name == "00-namespace-blog-staging.yaml"
+    kinds = set()
+    for path in files:
+        doc = yaml.safe_load(path.read_text())
+        kinds.add(doc["kind"])
+        if doc["apiVersion"].startswith(("external-secrets.io", "generators.")):
+            continue
+        kubernetes_validate.validate(doc, "1.37", strict=True)
+    assert {"Deployment", "StatefulSet", "CronJob", "Job", "ConfigMap"} <= kinds
+    web = yaml.safe_load((consumer / "dist" / "staging" / "15-deployment-blog-web.yaml").read_text())
+    assert [c["name"] for c in web["spec"]["template"]["spec"]["containers"]] == ["web", "statsd-exporter"]
+
+
+def test_installed_package_is_the_checked_out_version(consumer: Path) -> None:
+    result = run([str(consumer / ".venv" / "bin" / "python"), "-c", "import cdk8s_django; print(cdk8s_django.__version__)"], cwd=consumer)
+    assert result.stdout.strip() == cdk8s_django.__version__
