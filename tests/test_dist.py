@@ -78,3 +78,8 @@ def test_readme_shows_main_py_whole() -> None:
     """The README's example is the real one, so it cannot drift from the code."""
     readme = (ROOT / "README.md").read_text()
     assert "```python\n" + (ROOT / "main.py").read_text() + "```" in readme
+
+
+def test_readme_shows_the_blog_example_whole() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "```python\n" + (ROOT / "examples" / "blog" / "main.py").read_text() + "```" in readme

@@ -17,7 +17,7 @@ from cdk8s import ApiObject, JsonPatch
 
 from .security import PodSecurity
 
-__all__ = ["pod_template_path", "add_sidecar", "add_env", "add_volume", "add_pod_labels", "add_pod_annotations"]
+__all__ = ["add_env", "add_pod_annotations", "add_pod_labels", "add_sidecar", "add_volume", "pod_template_path"]
 
 _TEMPLATE_PATHS = {
     "Deployment": "/spec/template",

@@ -18,7 +18,7 @@ from cdk8s import Testing as _Cdk8sTesting
 
 from .app import dump_documents
 
-__all__ = ["synth", "to_yaml", "find", "by_kind", "pod_spec", "containers"]
+__all__ = ["by_kind", "containers", "find", "pod_spec", "synth", "to_yaml"]
 
 
 def synth(chart: Chart) -> list[dict[str, Any]]:
