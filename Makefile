@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth test lint docs bench clean install imports
+.PHONY: synth preview test lint docs bench clean install imports
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -33,10 +33,28 @@ $(CDK8S): package.json package-lock.json
 
 # cdk8s synth empties its output folder before running the app: synthesize into a
 # scratch folder and swap it in only on success, so a failing synth leaves dist/ as it was.
+# `make synth ENV=qa` writes one environment alone to build/qa/ (never dist/).
+ENV ?=
 synth: install
+ifeq ($(ENV),)
 	rm -rf .synth-out
-	$(CDK8S) synth --output .synth-out
+	CDK8S_DJANGO_DIST_DIR=dist $(CDK8S) synth --output .synth-out
 	rm -rf dist && mv .synth-out dist
+else
+	rm -rf build/.synth-$(ENV)
+	ONLY_ENVIRONMENT=$(ENV) CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth --output build/.synth-$(ENV)
+	rm -rf build/$(ENV) && mv build/.synth-$(ENV)/$(ENV) build/$(ENV) && rm -rf build/.synth-$(ENV)
+endif
+
+# `make preview BRANCH=feature/x OWNER=alice` writes that branch's preview to build/<preview name>/.
+BRANCH ?=
+OWNER ?= $(USER)
+preview: install
+	test -n "$(BRANCH)" || { echo "usage: make preview BRANCH=<branch> OWNER=<owner>"; exit 2; }
+	rm -rf build/.synth-preview
+	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth --output build/.synth-preview
+	for folder in build/.synth-preview/*/; do name=$$(basename $$folder); rm -rf build/$$name; mv $$folder build/$$name; done
+	rm -rf build/.synth-preview
 
 # Typed bindings for the CRDs listed in cdk8s.yaml (committed; regenerates offline).
 imports: install

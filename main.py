@@ -7,6 +7,7 @@ the default below. See the README's "Releases and rollbacks".
 
 import os
 from dataclasses import replace
+from datetime import datetime
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -24,6 +25,7 @@ from cdk8s_django import (
     NewRelic,
     QueueAutoscaling,
     SecretKeyRef,
+    SeedData,
     Worker,
 )
 
@@ -91,10 +93,36 @@ environments = [
 
 
 
-def build_app(outdir: str | None = None) -> App:
+PREVIEW_DOMAIN = "preview.shop.example.com"
+
+
+def selected_environments() -> list[Environment]:
+    """The committed environments; or, with PREVIEW_BRANCH set (CI), that branch's preview alone;
+    ONLY_ENVIRONMENT=<name> keeps one (`make synth ENV=<name>`)."""
+    selected = list(environments)
+    branch = os.environ.get("PREVIEW_BRANCH")
+    if branch:
+        created = os.environ.get("PREVIEW_CREATED_AT")
+        selected = [Environment.for_branch(
+            branch,
+            owner=os.environ.get("PREVIEW_OWNER") or "unknown",
+            domain=PREVIEW_DOMAIN,
+            created_at=datetime.fromisoformat(created) if created else None,
+            ingress=STAGING_INGRESS,
+            seed=SeedData(fixtures=("demo",), superuser_secret="shop-preview-superuser"),
+        )]
+    only = os.environ.get("ONLY_ENVIRONMENT")
+    if only:
+        selected = [e for e in selected if e.name == only]
+        if not selected:
+            raise SystemExit(f"ONLY_ENVIRONMENT={only!r}: no such environment; expected one of {[e.name for e in environments]}")
+    return selected
+
+
+def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
     """One chart per environment, each with the image CI chose for it."""
-    app = App(outdir=outdir)
-    for environment in environments:
+    app = App(outdir=outdir, display_dir=display_dir)
+    for environment in selected_environments():
         environment = replace(environment, image=image_for(environment.name, shop.image))
         DjangoChart(app, environment.name, django_app=shop, environment=environment)
     return app

@@ -22,7 +22,7 @@ import main  # noqa: E402  (the example app, built here exactly as `cdk8s synth`
 @pytest.fixture(scope="session")
 def rendered() -> dict[str, dict[str, str]]:
     """The example app's files, ``{environment: {file name: YAML}}``."""
-    return main.build_app(outdir=str(ROOT / ".synth-test-unused")).render()
+    return main.build_app(outdir=str(ROOT / ".synth-test-unused"), display_dir="dist").render()
 
 
 @pytest.fixture(scope="session")
@@ -30,4 +30,7 @@ def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
     """The example app's documents per environment, parsed."""
     import yaml
 
-    return {env: [yaml.safe_load(text) for text in files.values()] for env, files in rendered.items()}
+    return {
+        env: [yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml")]
+        for env, files in rendered.items()
+    }

@@ -23,8 +23,8 @@ def test_committed_dist_is_fresh(rendered: dict[str, dict[str, str]]) -> None:
 
 
 def test_two_synths_are_byte_identical(tmp_path: Path) -> None:
-    main.build_app(outdir=str(tmp_path / "a")).synth()
-    main.build_app(outdir=str(tmp_path / "b")).synth()
+    main.build_app(outdir=str(tmp_path / "a"), display_dir="dist").synth()
+    main.build_app(outdir=str(tmp_path / "b"), display_dir="dist").synth()
     assert read_tree(tmp_path / "a") == read_tree(tmp_path / "b")
     assert read_tree(tmp_path / "a")
 
@@ -42,7 +42,8 @@ def test_cdk8s_cli_synth_works_offline_and_matches_dist(tmp_path: Path) -> None:
     cli = ROOT / "node_modules" / ".bin" / "cdk8s"
     if not cli.exists():
         pytest.fail("node_modules/.bin/cdk8s missing: run `make test`, which installs it")
-    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+           "CDK8S_DJANGO_DIST_DIR": "dist"}
     out = tmp_path / "out"
     subprocess.run([str(cli), "synth", "--output", str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     assert read_tree(out) == read_tree(ROOT / "dist")

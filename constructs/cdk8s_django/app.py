@@ -11,6 +11,9 @@ from typing import Any
 import cdk8s
 import yaml
 
+from .diagram import architecture_markdown
+from .notes import operator_notes
+
 __all__ = ["KIND_ORDER", "App", "dump_documents", "manifest_file_name"]
 
 # Apply order inside an environment folder (as Helm installs): what others refer to comes first.
@@ -53,12 +56,18 @@ class App(cdk8s.App):
     first. Everything is rendered in memory first and swapped into place at
     the end: a failing synth leaves the previous output untouched.
 
+    Beside each environment's YAML: ``ARCHITECTURE.md`` (a Mermaid diagram) and
+    ``NOTES.md`` (the kubectl commands to run it), both made from the manifests;
+    ``kubectl apply -f`` reads only ``.yaml``, ``.yml`` and ``.json`` files.
+
     Args:
         outdir: where to write. Default: ``$CDK8S_OUTDIR`` (set by ``cdk8s synth``), else ``dist``.
+        display_dir: the folder name the notes' commands use. Default: ``$CDK8S_DJANGO_DIST_DIR``, else ``outdir``.
     """
 
-    def __init__(self, *, outdir: str | None = None) -> None:
+    def __init__(self, *, outdir: str | None = None, display_dir: str | None = None) -> None:
         self._outdir = outdir or os.environ.get("CDK8S_OUTDIR") or "dist"
+        self._display_dir = display_dir or os.environ.get("CDK8S_DJANGO_DIST_DIR") or self._outdir
         super().__init__(outdir=self._outdir)
 
     def render(self) -> dict[str, dict[str, str]]:
@@ -68,7 +77,8 @@ class App(cdk8s.App):
             # DjangoChart remembers its id in Python: one jsii round-trip fewer per chart.
             folder = getattr(chart, "chart_id", None) or chart.node.id
             files: dict[str, str] = {}
-            for document in chart.to_json():
+            documents = list(chart.to_json())
+            for document in documents:
                 name = manifest_file_name(document)
                 if name in files:
                     raise ValueError(
@@ -76,6 +86,9 @@ class App(cdk8s.App):
                         f"({document['kind']} {document['metadata']['name']!r}). Fix: give one of them another name"
                     )
                 files[name] = dump_documents([document])
+            if any(d["kind"] == "Namespace" for d in documents):
+                files["ARCHITECTURE.md"] = architecture_markdown(documents)
+                files["NOTES.md"] = operator_notes(documents, f"{self._display_dir}/{folder}")
             rendered[folder] = files
         return rendered
 

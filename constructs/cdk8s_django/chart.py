@@ -41,6 +41,7 @@ from .redis_stateful_set import (
 )
 from .runtime import AppRuntime, SecretKeyRef
 from .security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
+from .seed_data_job import SeedDataJob
 from .shell_access import ShellAccess
 
 __all__ = ["APP_NAME_MAX", "DjangoChart"]
@@ -85,7 +86,11 @@ class DjangoChart(Chart):
             "kind": "Namespace",
             "metadata": {
                 "name": namespace,
-                "labels": {**object_labels(app, "namespace", environment.name), **RESTRICTED_NAMESPACE_LABELS},
+                "labels": {
+                    **object_labels(app, "namespace", environment.name), **RESTRICTED_NAMESPACE_LABELS,
+                    **(environment.preview.namespace_labels() if environment.preview else {}),
+                },
+                **({"annotations": environment.preview.namespace_annotations()} if environment.preview else {}),
             },
         })
         files = dict(django_app.config_files)
@@ -198,6 +203,7 @@ class DjangoChart(Chart):
             )
             if django_app.beat else None
         )
+        self.seed = SeedDataJob(self, "Seed", runtime=runtime, seed=environment.seed) if environment.seed else None
         self.shell = OpsShell(self, "Shell", runtime=runtime, resources=sizes.get("shell", DEFAULT_SHELL_RESOURCES))
         self.cron_jobs = []
         for name, task in sorted(django_app.cron.items()):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from .autoscaling import Autoscaling, QueueAutoscaling
 from .external_secrets import AwsSecretsManager
 from .ingress import IngressOptions
 from .network_policies import NetworkAccess
 from .postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
+from .preview import DEFAULT_PREVIEW_TTL, Preview, SeedData, preview_name
 from .runtime import Resources, SecretKeyRef
 
 __all__ = ["STAGING_RESOURCES", "Environment", "EnvironmentKind", "InCluster", "Managed"]
@@ -95,6 +98,8 @@ class Environment:
             through External Secrets Operator. Default None: Secrets are referenced by name.
         generate_database_password: have ESO generate the in-cluster Postgres password once.
             Default False; staging True.
+        preview: branch, owner and expiry of a preview environment. Default None.
+        seed: fixtures and a superuser loaded by a Job once migrations ran. Default None.
         env: env vars added to (and overriding) the app's for this environment. Default none.
         media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None.
         static_url: ``STATIC_URL`` (a CDN URL in production). Default ``/static/``.
@@ -125,6 +130,8 @@ class Environment:
     shell_operators: str | None = None
     aws_secrets: AwsSecretsManager | None = None
     generate_database_password: bool = False
+    preview: Preview | None = None
+    seed: SeedData | None = None
 
     @classmethod
     def staging(
@@ -135,7 +142,7 @@ class Environment:
         ingress: IngressOptions | None = None,
         postgres: InCluster | Managed | None = None,
         image: str | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> Environment:
         """A staging environment: Postgres and two Redis stores inside the cluster, one replica each."""
         return cls(
@@ -147,10 +154,38 @@ class Environment:
             hosts=tuple(hosts),
             ingress=ingress,
             image=image,
-            web_replicas=int(kwargs.pop("web_replicas", 1)),  # type: ignore[call-overload]
-            resources=kwargs.pop("resources", STAGING_RESOURCES),  # type: ignore[arg-type]
+            web_replicas=int(kwargs.pop("web_replicas", 1)),
+            resources=kwargs.pop("resources", STAGING_RESOURCES),
             generate_database_password=bool(kwargs.pop("generate_database_password", True)),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
+        )
+
+    @classmethod
+    def for_branch(
+        cls,
+        branch: str,
+        *,
+        owner: str,
+        domain: str,
+        created_at: datetime | None = None,
+        ttl: timedelta = DEFAULT_PREVIEW_TTL,
+        ingress: IngressOptions | None = None,
+        seed: SeedData | None = None,
+        **kwargs: Any,
+    ) -> Environment:
+        """A preview environment for a branch: a staging environment named from the
+        branch (``preview_name``), at ``<name>.<domain>``, that expires ``ttl`` after
+        ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
+        Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
+        name = preview_name(branch)
+        kwargs.setdefault("worker_autoscaling", QueueAutoscaling(min_replicas=0, max_replicas=2))
+        return cls.staging(
+            name,
+            hosts=(f"{name}.{domain}",),
+            ingress=ingress,
+            preview=Preview.starting(branch, owner, created_at, ttl),
+            seed=seed,
+            **kwargs,
         )
 
     @classmethod
@@ -164,7 +199,7 @@ class Environment:
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
         image: str | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> Environment:
         """A production environment: managed stores behind ExternalName Services."""
         return cls(
@@ -176,7 +211,7 @@ class Environment:
             hosts=tuple(hosts),
             ingress=ingress,
             image=image,
-            web_autoscaling=kwargs.pop("web_autoscaling", Autoscaling(min_replicas=2, max_replicas=10)),  # type: ignore[arg-type]
-            worker_autoscaling=kwargs.pop("worker_autoscaling", Autoscaling(min_replicas=2, max_replicas=6)),  # type: ignore[arg-type]
-            **kwargs,  # type: ignore[arg-type]
+            web_autoscaling=kwargs.pop("web_autoscaling", Autoscaling(min_replicas=2, max_replicas=10)),
+            worker_autoscaling=kwargs.pop("worker_autoscaling", Autoscaling(min_replicas=2, max_replicas=6)),
+            **kwargs,
         )

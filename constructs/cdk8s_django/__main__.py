@@ -1,0 +1,66 @@
+"""``python -m cdk8s_django``: compare environments and expire previews.
+
+    python -m cdk8s_django diff qa production [--dist dist]
+    python -m cdk8s_django expire [--from-file namespaces.json] [--now 2026-11-30T00:00:00Z] [--apply]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .diff import diff_folders
+from .preview import LABEL_PREVIEW, expired_previews
+
+
+def _expire(args: argparse.Namespace) -> int:
+    if args.from_file:
+        listing = json.loads(Path(args.from_file).read_text())
+    else:
+        listing = json.loads(subprocess.run(
+            [args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true", "-o", "json"],
+            check=True, capture_output=True, text=True,
+        ).stdout)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    expired = expired_previews(listing.get("items", []), now)
+    for preview in expired:
+        verb = "deleting" if args.apply else "would delete"
+        print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r}, expired {preview.expired_at:%Y-%m-%dT%H:%M:%SZ})")
+        if args.apply:
+            subprocess.run([args.kubectl, "delete", "namespace", preview.namespace, "--wait=false"], check=True)
+    if not expired:
+        print("no expired previews")
+    elif not args.apply:
+        print("dry run: pass --apply to delete")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cdk8s_django")
+    commands = parser.add_subparsers(dest="command", required=True)
+    diff = commands.add_parser("diff", help="what differs between two environments' manifests")
+    diff.add_argument("left")
+    diff.add_argument("right")
+    diff.add_argument("--dist", default="dist", help="the synthesized output folder (default: dist)")
+    expire = commands.add_parser("expire", help="select (and with --apply delete) expired preview namespaces")
+    expire.add_argument("--from-file", help="a `kubectl get namespaces -o json` listing instead of asking kubectl")
+    expire.add_argument("--now", help="the current time, ISO 8601 (default: now)")
+    expire.add_argument("--apply", action="store_true", help="delete them (default: dry run)")
+    expire.add_argument("--kubectl", default="kubectl", help="the kubectl to run (default: kubectl on PATH)")
+    args = parser.parse_args(argv)
+    if args.command == "diff":
+        try:
+            sys.stdout.write(diff_folders(Path(args.dist), args.left, args.right))
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+        return 0
+    return _expire(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

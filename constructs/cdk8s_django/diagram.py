@@ -1,0 +1,74 @@
+"""An architecture diagram per environment, in Mermaid, made from the synthesized manifests.
+
+Staging and production differ exactly where the design says: in-cluster stores
+sit inside the namespace box, managed stores outside it with their endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._docs import STORE_TITLES, EnvironmentFacts, Workload, facts
+
+__all__ = ["architecture_markdown", "connections"]
+
+APP_STORES = ("postgres", "redis-cache", "redis-broker")
+
+
+def connections(workload: Workload, stores: dict[str, Any]) -> list[str]:
+    """The stores a workload opens connections to, from what it runs."""
+    command = " ".join(workload.command)
+    if workload.kind in ("Job", "CronJob"):
+        wanted: tuple[str, ...] = ("postgres",)
+    elif " beat" in f" {command}":
+        wanted = ("redis-broker", "postgres") if "DatabaseScheduler" in command else ("redis-broker",)
+    else:
+        wanted = APP_STORES
+    return [store for store in wanted if store in stores]
+
+
+def _node_id(text: str) -> str:
+    return "n_" + "".join(c if c.isalnum() else "_" for c in text)
+
+
+def architecture_markdown(documents: list[dict[str, Any]]) -> str:
+    env: EnvironmentFacts = facts(documents)
+    lines = [
+        f"# {env.app} in {env.environment}: architecture",
+        "",
+        "Generated from the manifests in this folder by cdk8s-django; do not edit.",
+        "",
+        "```mermaid",
+        "flowchart LR",
+    ]
+    if env.ingress_hosts:
+        lines.append(f'  lb(["load balancer<br/>{env.ingress_class}: {", ".join(env.ingress_hosts)}"])')
+    lines.append(f'  subgraph ns["namespace {env.namespace}"]')
+    for workload in env.workloads:
+        shape = ("[[", "]]") if workload.kind in ("Job", "CronJob") else ("[", "]")
+        note = " (scales to zero)" if workload.name in env.scaled_to_zero else ""
+        lines.append(f'    {_node_id(workload.name)}{shape[0]}"{workload.component}<br/>{workload.kind} {workload.name}{note}"{shape[1]}')
+    for store in env.stores.values():
+        if store.managed_host is None:
+            lines.append(f'    {_node_id(store.service)}[("{STORE_TITLES[store.component]}<br/>in-cluster StatefulSet {store.service}")]')
+        else:
+            lines.append(f'    {_node_id(store.service)}{{{{"{store.service}<br/>ExternalName"}}}}')
+    lines.append("  end")
+    for store in env.stores.values():
+        if store.managed_host is not None:
+            lines.append(f'  {_node_id(store.managed_host)}[("{STORE_TITLES[store.component]}<br/>managed: {store.managed_host}")]')
+            lines.append(f"  {_node_id(store.service)} -.-> {_node_id(store.managed_host)}")
+    web = env.workload("web")
+    if env.ingress_hosts and web is not None:
+        lines.append(f"  lb --> {_node_id(web.name)}")
+    for workload in env.workloads:
+        for component in connections(workload, env.stores):
+            lines.append(f"  {_node_id(workload.name)} --> {_node_id(env.stores[component].service)}")
+    lines += ["```", ""]
+    lines.append("| store | where |")
+    lines.append("|---|---|")
+    for store in env.stores.values():
+        where = f"managed, `{store.managed_host}`" if store.managed_host else "in the cluster"
+        lines.append(f"| `{store.service}` | {where} |")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Preview environments: one per branch, named from it, with an owner and an expiry time.
+
+The selection of expired previews (``expired_previews``) is a plain function:
+CI runs it (``python -m cdk8s_django expire``) against ``kubectl get namespaces``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slugify import slugify
+
+__all__ = [
+    "ANNOTATION_BRANCH",
+    "ANNOTATION_EXPIRES_AT",
+    "ANNOTATION_OWNER",
+    "DEFAULT_PREVIEW_TTL",
+    "LABEL_OWNER",
+    "LABEL_PREVIEW",
+    "PREVIEW_NAME_MAX",
+    "ExpiredPreview",
+    "Preview",
+    "SeedData",
+    "expired_previews",
+    "preview_name",
+]
+
+LABEL_PREVIEW = "cdk8s-django/preview"
+LABEL_OWNER = "cdk8s-django/owner"
+ANNOTATION_BRANCH = "cdk8s-django/branch"
+ANNOTATION_OWNER = "cdk8s-django/owner"
+ANNOTATION_EXPIRES_AT = "cdk8s-django/expires-at"
+# The namespace is "<app>-<preview>": a 30-character app name leaves 32.
+PREVIEW_NAME_MAX = 32
+HASH_LENGTH = 8
+DEFAULT_PREVIEW_TTL = timedelta(days=3)
+
+
+def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
+    """A DNS-1123 label for a branch: slugified, and when too long cut and given a
+    stable hash of the whole branch name, so two long branches never collide."""
+    slug = slugify(branch, separator="-", lowercase=True) or "preview"
+    if len(slug) <= max_length:
+        return slug
+    digest = hashlib.sha256(branch.encode()).hexdigest()[:HASH_LENGTH]
+    return f"{slug[: max_length - HASH_LENGTH - 1].rstrip('-')}-{digest}"
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class SeedData:
+    """Data a fresh preview starts with, loaded by a Job after migrations.
+
+    Attributes:
+        fixtures: fixture names for ``loaddata``. Default none.
+        superuser_secret: a Secret with ``DJANGO_SUPERUSER_USERNAME``, ``DJANGO_SUPERUSER_EMAIL``
+            and ``DJANGO_SUPERUSER_PASSWORD``; a superuser is created unless one exists. Default None.
+    """
+
+    fixtures: tuple[str, ...] = ()
+    superuser_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What makes an environment a preview.
+
+    Attributes:
+        branch: the branch it was built from (recorded as an annotation).
+        owner: who asked for it (a label, sanitised, and an annotation).
+        expires_at: when ``expired_previews`` selects it for deletion.
+    """
+
+    branch: str
+    owner: str
+    expires_at: datetime
+
+    def namespace_labels(self) -> dict[str, str]:
+        return {LABEL_PREVIEW: "true", LABEL_OWNER: slugify(self.owner, max_length=63) or "unknown"}
+
+    def namespace_annotations(self) -> dict[str, str]:
+        return {
+            ANNOTATION_BRANCH: self.branch,
+            ANNOTATION_OWNER: self.owner,
+            ANNOTATION_EXPIRES_AT: format_time(self.expires_at),
+        }
+
+    @classmethod
+    def starting(cls, branch: str, owner: str, created_at: datetime | None = None, ttl: timedelta = DEFAULT_PREVIEW_TTL) -> Preview:
+        start = created_at or datetime.now(UTC)
+        if start.tzinfo is None:
+            raise ValueError(f"invalid created_at={start!r}: expected a time zone aware datetime. Fix: pass datetime.now(UTC)")
+        return cls(branch=branch, owner=owner, expires_at=start + ttl)
+
+
+@dataclass(frozen=True)
+class ExpiredPreview:
+    namespace: str
+    branch: str
+    owner: str
+    expired_at: datetime
+
+
+def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> list[ExpiredPreview]:
+    """The preview namespaces whose expiry time has passed, oldest first.
+
+    ``namespaces`` are Namespace objects as ``kubectl get namespaces -o json`` lists
+    them. Only namespaces labelled both ``cdk8s-django/preview=true`` and
+    ``app.kubernetes.io/managed-by=cdk8s-django`` are candidates; one whose
+    expiry annotation is missing or unreadable is kept: never delete what you
+    cannot read.
+    """
+    if now.tzinfo is None:
+        raise ValueError(f"invalid now={now!r}: expected a time zone aware datetime. Fix: pass datetime.now(UTC)")
+    expired = []
+    for namespace in namespaces:
+        metadata = namespace.get("metadata", {})
+        labels = metadata.get("labels") or {}
+        annotations = metadata.get("annotations") or {}
+        if labels.get(LABEL_PREVIEW) != "true" or labels.get("app.kubernetes.io/managed-by") != "cdk8s-django":
+            continue
+        try:
+            expires_at = datetime.strptime(annotations[ANNOTATION_EXPIRES_AT], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except (KeyError, ValueError):
+            continue
+        if expires_at <= now:
+            expired.append(ExpiredPreview(
+                namespace=metadata["name"], branch=annotations.get(ANNOTATION_BRANCH, ""),
+                owner=annotations.get(ANNOTATION_OWNER, ""), expired_at=expires_at,
+            ))
+    return sorted(expired, key=lambda e: (e.expired_at, e.namespace))

@@ -1,0 +1,83 @@
+"""``SeedDataJob``: fixtures and a first superuser for a fresh (preview) environment."""
+
+from __future__ import annotations
+
+from cdk8s import ApiObject
+
+from constructs import Construct
+
+from . import _validation as v
+from ._base import DjangoConstruct, LazyPath
+from ._manifest import content_hash, emit
+from .preview import SeedData
+from .runtime import AppRuntime, Resources
+
+__all__ = ["SEED_SCRIPT", "SeedDataJob"]
+
+COMPONENT = "seed"
+HASH_LENGTH = 10
+DEFAULT_SEED_RESOURCES = Resources(cpu="100m", memory="512Mi")
+# Idempotent, so a re-run (new image, new config) is harmless: loaddata updates the
+# fixtures' rows; createsuperuser runs only while no superuser exists.
+SEED_SCRIPT = """\
+import sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+fixtures = sys.argv[1:]
+if fixtures:
+    call_command("loaddata", *fixtures)
+if {superuser} and not get_user_model().objects.filter(is_superuser=True).exists():
+    call_command("createsuperuser", interactive=False)
+"""
+
+
+class SeedDataJob(DjangoConstruct):
+    """A Job ``<app>-seed-<hash>`` that loads fixtures and creates a superuser.
+
+    It waits for migrations like every app pod. The superuser's name, e-mail and
+    password come from the Secret's ``DJANGO_SUPERUSER_*`` keys (Django's
+    ``createsuperuser --noinput`` contract), never from ``dist/``.
+
+    Args:
+        runtime: the shared app runtime.
+        seed: what to load.
+        ttl_seconds_after_finished: how long a finished Job stays. Default 1 day.
+        resources: requests and memory limit. Default 100m CPU, 512Mi.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        runtime: AppRuntime,
+        seed: SeedData,
+        ttl_seconds_after_finished: int = 86400,
+        resources: Resources = DEFAULT_SEED_RESOURCES,
+    ) -> None:
+        where = LazyPath(scope, id)
+        if not seed.fixtures and not seed.superuser_secret:
+            raise v.ConfigError(where, "seed", seed, "fixtures, a superuser_secret, or both", "pass SeedData(fixtures=('demo',)) or drop seed")
+        for fixture in seed.fixtures:
+            if not isinstance(fixture, str) or not fixture or fixture.startswith("-"):
+                raise v.ConfigError(where, "seed.fixtures", fixture, "a fixture name or path", "name a fixture of the app, e.g. 'demo'")
+        if seed.superuser_secret is not None:
+            v.check_dns_subdomain(where, "seed.superuser_secret", seed.superuser_secret)
+        super().__init__(scope, id)
+        job_runtime = runtime
+        if seed.superuser_secret:
+            from dataclasses import replace
+
+            job_runtime = replace(runtime, secrets=(*runtime.secrets, seed.superuser_secret))
+        script = SEED_SCRIPT.format(superuser=bool(seed.superuser_secret))
+        container = job_runtime.container("seed", ["python", "-c", script, *seed.fixtures], resources=resources, wrap=False)
+        template = job_runtime.pod_template(COMPONENT, [container], restart_policy="Never")
+        self.name = f"{runtime.name(COMPONENT)}-{content_hash(template, HASH_LENGTH)}"
+        self.job: ApiObject = emit(self, "Resource", {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": runtime.metadata(COMPONENT, name=self.name),
+            "spec": {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished, "template": template},
+        })
