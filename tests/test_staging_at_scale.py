@@ -1,0 +1,264 @@
+"""Preview environments, expiry, pruning labels, diagrams, notes and the semantic diff."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cdk8s import App as Cdk8sApp
+
+import main
+from cdk8s_django import App, DjangoChart, Environment, Managed, SeedData, Worker, expired_previews, preview_name
+from cdk8s_django.diagram import architecture_markdown
+from cdk8s_django.diff import diff_folders, format_diff, semantic_diff
+from cdk8s_django.notes import operator_notes
+from cdk8s_django.testing import by_kind, find, pod_spec, synth
+from conftest import ROOT
+
+CREATED = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+# --- names -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("branch", "expected"), [
+    ("feature/JIRA-123_Add thing", "feature-jira-123-add-thing"),
+    ("main", "main"),
+    ("Ünïcode/straße", "unicode-strasse"),
+    ("___", "preview"),
+    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "dependabot-pip-django-5-e8ac4b8e"),
+])
+def test_preview_name(branch: str, expected: str) -> None:
+    name = preview_name(branch)
+    assert name == expected
+    assert DNS_LABEL.match(name) and len(name) <= 32
+
+
+def test_long_branch_names_stay_distinct_and_stable() -> None:
+    a = preview_name("feature/a-very-long-branch-name-that-goes-on-one")
+    b = preview_name("feature/a-very-long-branch-name-that-goes-on-two")
+    assert a != b and a[:20] == b[:20]
+    assert preview_name("feature/a-very-long-branch-name-that-goes-on-one") == a
+
+
+# --- a preview chart -------------------------------------------------------------------------
+
+def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
+    environment = Environment.for_branch(
+        "feature/JIRA-123_Add thing", owner="Alice Smith", domain="preview.shop.example.com",
+        created_at=CREATED, ingress=main.STAGING_INGRESS, seed=seed,
+    )
+    return synth(DjangoChart(Cdk8sApp(), environment.name, django_app=main.shop, environment=environment))
+
+
+def test_preview_namespace_is_labelled_and_expires() -> None:
+    docs = _preview()
+    namespace = by_kind(docs, "Namespace")[0]
+    assert namespace["metadata"]["name"] == "shop-feature-jira-123-add-thing"
+    assert namespace["metadata"]["labels"]["cdk8s-django/preview"] == "true"
+    assert namespace["metadata"]["labels"]["cdk8s-django/owner"] == "alice-smith"
+    assert namespace["metadata"]["annotations"] == {
+        "cdk8s-django/branch": "feature/JIRA-123_Add thing",
+        "cdk8s-django/owner": "Alice Smith",
+        "cdk8s-django/expires-at": "2026-11-29T09:00:00Z",
+    }
+    ingress = find(docs, "Ingress", "shop-web")
+    assert [rule["host"] for rule in ingress["spec"]["rules"]] == ["feature-jira-123-add-thing.preview.shop.example.com"]
+    assert find(docs, "ScaledObject", "shop-worker")["spec"]["minReplicaCount"] == 0
+
+
+def test_every_object_carries_the_prune_labels() -> None:
+    for doc in _preview():
+        labels = doc["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == "shop"
+        assert labels["app.kubernetes.io/instance"] == "feature-jira-123-add-thing"
+        assert labels["app.kubernetes.io/managed-by"] == "cdk8s-django"
+
+
+def test_seed_job_loads_fixtures_and_creates_a_superuser_once() -> None:
+    docs = _preview(SeedData(fixtures=("demo",), superuser_secret="shop-preview-superuser"))
+    (job,) = [d for d in by_kind(docs, "Job") if d["metadata"]["name"].startswith("shop-seed-")]
+    spec = pod_spec(job)
+    assert [c["name"] for c in spec["initContainers"]] == ["wait-for-migrations"]  # type: ignore[index]
+    container = spec["containers"][0]  # type: ignore[index]
+    assert container["command"][:2] == ["python", "-c"] and container["command"][3:] == ["demo"]
+    assert "is_superuser=True).exists()" in container["command"][2]
+    assert {"secretRef": {"name": "shop-preview-superuser"}} in container["envFrom"]
+    without = _preview(SeedData(fixtures=("demo",)))
+    assert not [s for c in pod_spec([d for d in by_kind(without, "Job") if "seed" in d["metadata"]["name"]][0])["containers"]  # type: ignore[index]
+                for s in c.get("envFrom", []) if s.get("secretRef", {}).get("name") == "shop-preview-superuser"]
+
+
+# --- expiry ----------------------------------------------------------------------------------
+
+def _namespace(name: str, expires: str | None, preview: bool = True, managed: bool = True) -> dict[str, Any]:
+    labels = {"cdk8s-django/preview": "true"} if preview else {}
+    if managed:
+        labels["app.kubernetes.io/managed-by"] = "cdk8s-django"
+    annotations = {"cdk8s-django/branch": f"b/{name}", "cdk8s-django/owner": "alice"}
+    if expires:
+        annotations["cdk8s-django/expires-at"] = expires
+    return {"metadata": {"name": name, "labels": labels, "annotations": annotations}}
+
+
+LISTING = [
+    _namespace("shop-late", "2026-11-25T00:00:00Z"),
+    _namespace("shop-early", "2026-11-20T00:00:00Z"),
+    _namespace("shop-fresh", "2026-12-01T00:00:00Z"),
+    _namespace("shop-unreadable", "next tuesday"),
+    _namespace("shop-no-expiry", None),
+    _namespace("shop-production", "2020-01-01T00:00:00Z", preview=False),
+    _namespace("someone-elses", "2020-01-01T00:00:00Z", managed=False),
+]
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def test_expired_previews_selects_only_expired_preview_namespaces() -> None:
+    assert [e.namespace for e in expired_previews(LISTING, NOW)] == ["shop-early", "shop-late"]
+
+
+def test_expiry_boundary_and_naive_time() -> None:
+    assert [e.namespace for e in expired_previews(LISTING, datetime(2026, 12, 1, tzinfo=UTC))] == ["shop-early", "shop-late", "shop-fresh"]
+    with pytest.raises(ValueError, match="time zone aware"):
+        expired_previews(LISTING, datetime(2026, 11, 26))
+
+
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    return subprocess.run([sys.executable, "-m", "cdk8s_django", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_expire_cli_is_a_dry_run_by_default(tmp_path: Path) -> None:
+    listing = tmp_path / "namespaces.json"
+    listing.write_text(json.dumps({"items": LISTING}))
+    result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00+00:00")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "would delete namespace shop-early (branch 'b/shop-early', owner 'alice', expired 2026-11-20T00:00:00Z)",
+        "would delete namespace shop-late (branch 'b/shop-late', owner 'alice', expired 2026-11-25T00:00:00Z)",
+        "dry run: pass --apply to delete",
+    ]
+    assert "Node" not in result.stderr  # the CLI never starts the jsii process
+
+
+def test_expire_cli_apply_deletes_only_expired(tmp_path: Path) -> None:
+    log = tmp_path / "kubectl.log"
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(f"#!/bin/sh\nif [ \"$1\" = get ]; then cat {tmp_path}/ns.json; else echo \"$@\" >> {log}; fi\n")
+    kubectl.chmod(kubectl.stat().st_mode | stat.S_IEXEC)
+    (tmp_path / "ns.json").write_text(json.dumps({"items": LISTING}))
+    result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == ["delete namespace shop-early --wait=false", "delete namespace shop-late --wait=false"]
+
+
+# --- one environment alone -------------------------------------------------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
+    before = _tree(ROOT / "dist")
+    env = {**os.environ, "PREVIEW_CREATED_AT": "2026-11-26T09:00:00+00:00"}
+    subprocess.run(["make", "-s", "synth", "ENV=qa"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(["make", "-s", "preview", "BRANCH=feature/JIRA-9 checkout", "OWNER=alice"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    assert _tree(ROOT / "dist") == before
+    qa = _tree(ROOT / "build" / "qa")
+    assert {k: v for k, v in qa.items() if k != "NOTES.md"} == {k: v for k, v in _tree(ROOT / "dist" / "qa").items() if k != "NOTES.md"}
+    assert "kubectl apply -f build/qa/" in qa["NOTES.md"].decode()
+    preview = ROOT / "build" / "feature-jira-9-checkout"
+    namespace = yaml.safe_load((preview / "00-namespace-shop-feature-jira-9-checkout.yaml").read_text())
+    assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
+    assert "kubectl delete namespace shop-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
+    assert any(p.name.startswith("18-job-shop-seed-") for p in preview.iterdir())
+
+
+# --- diagrams, notes and diff ----------------------------------------------------------------
+
+def _docs(django_app: Any = None, environment: Environment | None = None) -> list[dict[str, Any]]:
+    environment = environment or main.environments[0]
+    return synth(DjangoChart(Cdk8sApp(), environment.name, django_app=django_app or main.shop, environment=environment))
+
+
+def test_diagram_marks_stores_in_cluster_or_managed(example_docs: dict[str, list[dict[str, Any]]]) -> None:
+    staging = architecture_markdown(example_docs["qa"])
+    production = architecture_markdown(example_docs["production"])
+    assert "in-cluster StatefulSet shop-postgres" in staging and "managed:" not in staging
+    assert "managed: shop.abc123.eu-west-1.rds.amazonaws.com" in production and "in-cluster" not in production
+    for diagram in (staging, production):
+        assert "lb --> n_shop_web" in diagram
+        assert "n_shop_beat --> n_shop_redis_broker" in diagram and "n_shop_beat --> n_shop_postgres" not in diagram
+        for component in ("web", "worker", "worker-emails", "beat", "shell", "migrate", "clearsessions"):
+            assert f'"{component}<br/>' in diagram
+
+
+def test_mutation_drop_a_worker() -> None:
+    base, mutated = _docs(), _docs(replace(main.shop, workers=(Worker(name="worker", queues=("default",)),)))
+    assert "worker-emails" in architecture_markdown(base) and "worker-emails" not in architecture_markdown(mutated)
+    assert "deployment/shop-worker-emails" in operator_notes(base, "dist/qa") and "shop-worker-emails" not in operator_notes(mutated, "dist/qa")
+    diff = semantic_diff(_keyed(base), _keyed(mutated))
+    assert "Deployment shop-worker-emails" in diff["only_left"] and not diff["only_right"]
+
+
+def test_mutation_switch_a_store_to_managed() -> None:
+    base = _docs()
+    managed_env = replace(main.environments[0], postgres=Managed("qa.abc.eu-west-1.rds.amazonaws.com"))
+    mutated = _docs(environment=managed_env)
+    assert "managed: qa.abc.eu-west-1.rds.amazonaws.com" in architecture_markdown(mutated)
+    assert "in-cluster StatefulSet shop-postgres" not in architecture_markdown(mutated)
+    assert "in-cluster StatefulSet shop-redis-cache" in architecture_markdown(mutated)
+    assert "managed databases stay" in operator_notes(mutated, "dist/qa") and "data included" in operator_notes(base, "dist/qa")
+    text = format_diff(semantic_diff(_keyed(base), _keyed(mutated)), "before", "after")
+    assert "- StatefulSet shop-postgres" in text
+    assert "~ Service shop-postgres" in text and "+ spec.externalName: 'qa.abc.eu-west-1.rds.amazonaws.com'" in text
+
+
+def test_mutation_change_an_env_var_shows_in_the_diff() -> None:
+    mutated = _docs(replace(main.shop, env={"FEATURE_X": "on"}))
+    diff = semantic_diff(_keyed(_docs()), _keyed(mutated))
+    assert ("+", "data.FEATURE_X", "'on'") in diff["changed"]["ConfigMap shop-env"]
+    assert "Job shop-migrate-<hash>" in diff["changed"]  # paired across hash-named Jobs, renamed
+    assert not diff["only_left"] and not diff["only_right"]
+
+
+def _keyed(docs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    from cdk8s_django.diff import _match_key, _normalise
+    return {_match_key(d): _normalise(d) for d in docs}
+
+
+def test_golden_staging_versus_production_diff() -> None:
+    golden = (ROOT / "tests" / "golden" / "diff-qa-production.txt").read_text()
+    assert diff_folders(ROOT / "dist", "qa", "production") == golden
+
+
+def test_diff_cli(tmp_path: Path) -> None:
+    result = _cli("diff", "qa", "production")
+    assert result.returncode == 0 and result.stdout == (ROOT / "tests" / "golden" / "diff-qa-production.txt").read_text()
+    missing = _cli("diff", "qa", "nowhere")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "invalid environment folder 'dist/nowhere': it does not exist. Fix: run `make synth` or name an environment in dist/"
+
+
+def test_app_writes_diagram_and_notes(tmp_path: Path) -> None:
+    app = App(outdir=str(tmp_path / "out"), display_dir="dist")
+    DjangoChart(app, "qa", django_app=main.shop, environment=main.environments[0])
+    app.synth()
+    assert (tmp_path / "out" / "qa" / "ARCHITECTURE.md").read_text().count("```mermaid") == 1
+    assert "kubectl -n shop-qa exec -it shop-shell-0 -- python -m django shell" in (tmp_path / "out" / "qa" / "NOTES.md").read_text()
+
+
+def test_created_at_must_be_time_zone_aware() -> None:
+    with pytest.raises(ValueError, match="time zone aware"):
+        Environment.for_branch("x", owner="a", domain="d.example.com", created_at=datetime(2026, 1, 1))
+    assert Environment.for_branch("x", owner="a", domain="d.example.com", created_at=CREATED, ttl=timedelta(hours=1)).preview.expires_at == CREATED + timedelta(hours=1)  # type: ignore[union-attr]
