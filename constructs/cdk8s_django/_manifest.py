@@ -79,3 +79,21 @@ def object_labels(app: str, component: str, environment: str | None = None) -> d
 def selector_labels(app: str, component: str) -> dict[str, str]:
     """The immutable subset used in selectors: never add to it after a first deploy."""
     return {LABEL_APP: app, LABEL_COMPONENT: component}
+
+
+def emit_hashed_job(
+    scope: Construct, runtime: Any, component: str, template: dict[str, Any], spec: Mapping[str, Any], hash_length: int = 10
+) -> tuple[str, ApiObject]:
+    """A Job named ``<app>-<component>-<hash of its pod template>``.
+
+    A Job's template is immutable: a fixed name would make the next ``kubectl
+    apply`` with a new image fail. With the hash, any change that could matter
+    is a new Job, and re-applying the same output changes nothing.
+    """
+    name = f"{runtime.name(component)}-{content_hash(template, hash_length)}"
+    return name, emit(scope, "Resource", {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": runtime.metadata(component, name=name),
+        "spec": {**spec, "template": template},
+    })

@@ -8,7 +8,7 @@ from constructs import Construct
 
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
-from ._manifest import content_hash, emit
+from ._manifest import emit_hashed_job
 from .runtime import AppRuntime, Resources
 
 __all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
@@ -67,16 +67,9 @@ class MigrationJob(DjangoConstruct):
         template = runtime.pod_template(
             COMPONENT, [container], wait_for_migrations=False, restart_policy="Never"
         )
-        self.hash = content_hash(template, HASH_LENGTH)
-        self.name = f"{runtime.name(COMPONENT)}-{self.hash}"
-        self.job: ApiObject = emit(self, "Resource", {
-            "apiVersion": "batch/v1",
-            "kind": "Job",
-            "metadata": runtime.metadata(COMPONENT, name=self.name),
-            "spec": {
-                "backoffLimit": backoff_limit,
-                "activeDeadlineSeconds": active_deadline_seconds,
-                "ttlSecondsAfterFinished": ttl_seconds_after_finished,
-                "template": template,
-            },
-        })
+        self.job: ApiObject
+        self.name, self.job = emit_hashed_job(self, runtime, COMPONENT, template, {
+            "backoffLimit": backoff_limit,
+            "activeDeadlineSeconds": active_deadline_seconds,
+            "ttlSecondsAfterFinished": ttl_seconds_after_finished,
+        }, HASH_LENGTH)

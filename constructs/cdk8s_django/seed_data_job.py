@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cdk8s import ApiObject
 
 from constructs import Construct
 
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
-from ._manifest import content_hash, emit
+from ._manifest import emit_hashed_job
 from .preview import SeedData
 from .runtime import AppRuntime, Resources
 
@@ -66,18 +68,11 @@ class SeedDataJob(DjangoConstruct):
         if seed.superuser_secret is not None:
             v.check_dns_subdomain(where, "seed.superuser_secret", seed.superuser_secret)
         super().__init__(scope, id)
-        job_runtime = runtime
-        if seed.superuser_secret:
-            from dataclasses import replace
-
-            job_runtime = replace(runtime, secrets=(*runtime.secrets, seed.superuser_secret))
+        job_runtime = replace(runtime, secrets=(*runtime.secrets, seed.superuser_secret)) if seed.superuser_secret else runtime
         script = SEED_SCRIPT.format(superuser=bool(seed.superuser_secret))
         container = job_runtime.container("seed", ["python", "-c", script, *seed.fixtures], resources=resources, wrap=False)
         template = job_runtime.pod_template(COMPONENT, [container], restart_policy="Never")
-        self.name = f"{runtime.name(COMPONENT)}-{content_hash(template, HASH_LENGTH)}"
-        self.job: ApiObject = emit(self, "Resource", {
-            "apiVersion": "batch/v1",
-            "kind": "Job",
-            "metadata": runtime.metadata(COMPONENT, name=self.name),
-            "spec": {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished, "template": template},
-        })
+        self.job: ApiObject
+        self.name, self.job = emit_hashed_job(
+            self, runtime, COMPONENT, template, {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished}, HASH_LENGTH
+        )
