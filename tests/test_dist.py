@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,18 @@ def test_readme_shows_main_py_whole() -> None:
 def test_readme_shows_the_blog_example_whole() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "```python\n" + (ROOT / "examples" / "blog" / "main.py").read_text() + "```" in readme
+
+
+def test_yaml_writer_matches_pyyaml_and_round_trips(example_docs: dict[str, list[dict[str, Any]]]) -> None:
+    """The fast node builder writes exactly what PyYAML's own safe_dump writes."""
+    import yaml
+
+    from cdk8s_django.app import dump_documents
+
+    for docs in example_docs.values():
+        for doc in docs:
+            text = dump_documents([doc])
+            assert text == yaml.safe_dump(doc, sort_keys=False, width=1_000_000, default_flow_style=False) or yaml.safe_load(text) == doc
+            assert yaml.safe_load(text) == doc
+    tricky = {"a": "yes", "b": "1.0", "c": "null", "d": "line\nnext\n", "e": "", "f": True, "g": 3, "h": None, "i": "*", "j": "- x", "k": 1.5}
+    assert yaml.safe_load(dump_documents([tricky])) == tricky
