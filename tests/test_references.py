@@ -42,8 +42,8 @@ def references(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
                     yield ("Secret", ref["secretKeyRef"]["name"])
                 if "configMapKeyRef" in ref:
                     yield ("ConfigMap", ref["configMapKeyRef"]["name"])
-    if doc["kind"] == "StatefulSet" and doc["metadata"]["labels"]["app.kubernetes.io/component"] != "shell":
-        # The ops shell's governing Service is deliberately absent: it needs no DNS name.
+    if doc["kind"] == "StatefulSet" and doc["metadata"]["labels"]["app.kubernetes.io/component"] not in ("shell", "beat"):
+        # The ops shell's and beat's governing Services are deliberately absent: they need no DNS name.
         yield ("Service", doc["spec"]["serviceName"])
         for claim in doc["spec"].get("volumeClaimTemplates", []):
             yield ("StorageClass", claim["spec"]["storageClassName"])

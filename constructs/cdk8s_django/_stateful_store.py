@@ -1,4 +1,4 @@
-"""The shape both in-cluster stores share: one-replica StatefulSet, headless and stable Services."""
+"""The shape both in-cluster stores share: a one-replica StatefulSet behind a stable Service."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ __all__ = ["StatefulStoreObjects", "check_claim", "emit_stateful_store"]
 class StatefulStoreObjects:
     """What ``emit_stateful_store`` made: the StatefulSet and its two Services."""
 
-    def __init__(self, stateful_set: ApiObject, service: ApiObject, headless_service: ApiObject) -> None:
+    def __init__(self, stateful_set: ApiObject, service: ApiObject, headless_service: ApiObject | None) -> None:
         self.stateful_set = stateful_set
         self.service = service
         self.headless_service = headless_service
@@ -44,16 +44,19 @@ def emit_stateful_store(
     retain_claim_on_delete: bool,
     security: PodSecurity,
     volumes: Sequence[dict[str, Any]] = (),
+    headless: bool = True,
 ) -> StatefulStoreObjects:
-    """Emit ``<app>-<component>`` (stable ClusterIP Service and StatefulSet) and ``<app>-<component>-headless``."""
+    """Emit the StatefulSet and the stable ClusterIP Service ``<app>-<component>``; with
+    ``headless``, also ``<app>-<component>-headless`` to govern the StatefulSet (stable pod
+    DNS names); without, the stable Service governs it (one object fewer per store)."""
     name = runtime.name(component)
     ports = [{"name": port_name, "port": port, "targetPort": port_name, "protocol": "TCP"}]
-    headless = emit(scope, "HeadlessService", {
+    headless_service = emit(scope, "HeadlessService", {
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": runtime.metadata(component, name=f"{name}-headless"),
         "spec": {"clusterIP": "None", "selector": runtime.selector(component), "ports": ports},
-    })
+    }) if headless else None
     service = emit(scope, "Service", {
         "apiVersion": "v1",
         "kind": "Service",
@@ -74,7 +77,7 @@ def emit_stateful_store(
     }
     spec: dict[str, Any] = {
         "replicas": 1,
-        "serviceName": f"{name}-headless",
+        "serviceName": f"{name}-headless" if headless else name,
         "selector": {"matchLabels": runtime.selector(component)},
         "updateStrategy": {"type": "RollingUpdate"},
         "template": {"metadata": {"labels": runtime.labels(component)}, "spec": pod_spec},
@@ -89,7 +92,7 @@ def emit_stateful_store(
         "metadata": runtime.metadata(component),
         "spec": spec,
     })
-    return StatefulStoreObjects(stateful_set, service, headless)
+    return StatefulStoreObjects(stateful_set, service, headless_service)
 
 
 def claim_template(runtime: AppRuntime, component: str, *, storage: str, storage_class: str) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class CeleryBeat(DjangoConstruct):
     on a rollout it waits for the old pod to terminate, and on a lost node it
     waits until the node is confirmed gone. A Deployment (even with
     ``Recreate``) would start a replacement at once and run two schedulers.
-    It needs a governing Service: a headless one with no ports.
+    Its governing Service is not created: beat needs no DNS name.
 
     Args:
         runtime: the shared app runtime.
@@ -96,12 +96,6 @@ class CeleryBeat(DjangoConstruct):
             extra_mounts=[{"name": "beat-schedule", "mountPath": SCHEDULE_DIR}],
             probes=heartbeat_probes(HEARTBEAT_FILE) if heartbeat else None,
         )
-        self.service: ApiObject = emit(self, "Service", {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": runtime.metadata(COMPONENT),
-            "spec": {"clusterIP": "None", "selector": runtime.selector(COMPONENT)},
-        })
         self.stateful_set: ApiObject = emit(self, "Resource", {
             "apiVersion": "apps/v1",
             "kind": "StatefulSet",

@@ -38,7 +38,9 @@ class RedisRole(enum.Enum):
 
 
 class RedisStatefulSet(DjangoConstruct):
-    """A one-replica Redis StatefulSet named ``<app>-redis-cache`` or ``<app>-redis-broker``.
+    """A one-replica Redis StatefulSet named ``<app>-redis-cache`` or ``<app>-redis-broker``,
+    behind a ClusterIP Service of the same name, which also governs it (clients use
+    the Service, so no headless Service is needed).
 
     The cache keeps nothing on disk and evicts least-recently-used keys at
     ``maxmemory``; the broker appends every write to a file on its own volume
@@ -103,7 +105,7 @@ class RedisStatefulSet(DjangoConstruct):
             self, runtime,
             component=component, port_name="redis", port=REDIS_PORT,
             container=container, claim=claim, retain_claim_on_delete=False, volumes=volumes,
-            security=REDIS_SECURITY,
+            security=REDIS_SECURITY, headless=False,
         )
         self.stateful_set = objects.stateful_set
         self.service = objects.service
