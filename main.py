@@ -11,6 +11,8 @@ from datetime import datetime
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from cdk8s import Chart
+
 from cdk8s_django import (
     AcmCertificate,
     App,
@@ -23,6 +25,7 @@ from cdk8s_django import (
     Managed,
     NetworkAccess,
     NewRelic,
+    PreviewReaperAccess,
     QueueAutoscaling,
     SecretKeyRef,
     SeedData,
@@ -125,6 +128,9 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
     for environment in selected_environments():
         environment = replace(environment, image=image_for(environment.name, shop.image))
         DjangoChart(app, environment.name, django_app=shop, environment=environment)
+    if not os.environ.get("PREVIEW_BRANCH") and not os.environ.get("ONLY_ENVIRONMENT"):
+        # dist/cluster/: applied once per cluster by the platform team (Kubernetes 1.30+).
+        PreviewReaperAccess(Chart(app, "cluster"), "PreviewReaper")
     return app
 
 

@@ -25,6 +25,9 @@ def rendered() -> dict[str, dict[str, str]]:
     return main.build_app(outdir=str(ROOT / ".synth-test-unused"), display_dir="dist").render()
 
 
+CLUSTER = "cluster"  # dist/cluster/: cluster-wide objects, not an environment
+
+
 @pytest.fixture(scope="session")
 def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
     """The example app's documents per environment, parsed."""
@@ -32,5 +35,12 @@ def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
 
     return {
         env: [yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml")]
-        for env, files in rendered.items()
+        for env, files in rendered.items() if env != CLUSTER
     }
+
+
+@pytest.fixture(scope="session")
+def cluster_docs(rendered: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    import yaml
+
+    return [yaml.safe_load(text) for text in rendered[CLUSTER].values()]

@@ -53,8 +53,9 @@ def test_cdk8s_cli_synth_works_offline_and_matches_dist(tmp_path: Path) -> None:
 def test_image_override_from_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOP_IMAGE_PRODUCTION", "registry.example.com/shop@sha256:" + "a" * 64)
     rendered = main.build_app(outdir="unused").render()
-    assert "shop@sha256:" + "a" * 64 in rendered["production"]["15-deployment-shop-web.yaml"]
-    assert "shop:1.4.2" in rendered["qa"]["15-deployment-shop-web.yaml"]
+    web = next(name for name in rendered["qa"] if name.endswith("-deployment-shop-web.yaml"))
+    assert "shop@sha256:" + "a" * 64 in rendered["production"][web]
+    assert "shop:1.4.2" in rendered["qa"][web]
 
 
 def test_failing_main_leaves_dist_untouched(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
             continue
         kubernetes_validate.validate(doc, "1.37", strict=True)
     assert {"Deployment", "StatefulSet", "CronJob", "Job", "ConfigMap"} <= kinds
-    web = yaml.safe_load((consumer / "dist" / "staging" / "15-deployment-blog-web.yaml").read_text())
+    web = yaml.safe_load(next((consumer / "dist" / "staging").glob("*-deployment-blog-web.yaml")).read_text())
     assert [c["name"] for c in web["spec"]["template"]["spec"]["containers"]] == ["web", "statsd-exporter"]
 
 

@@ -283,3 +283,24 @@ other namespace      -         -            -"""
 def test_production_reachability_matrix(example_docs: dict[str, list[dict[str, Any]]]) -> None:
     table = _reachability(example_docs["production"], "shop-production", {"web": 8000, "worker": 9808, "worker-emails": 9808})
     assert table == PRODUCTION_MATRIX
+
+
+# --- the fenced preview reaper (dist/cluster/) ------------------------------------------------
+
+def test_preview_reaper_is_fenced_to_preview_namespaces(cluster_docs: list[dict[str, Any]]) -> None:
+    import kubernetes_validate
+
+    kinds = {d["kind"]: d for d in cluster_docs}
+    assert set(kinds) == {"ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"}
+    assert kinds["ClusterRole"]["rules"] == [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "delete"]}]
+    policy = kinds["ValidatingAdmissionPolicy"]["spec"]
+    assert policy["failurePolicy"] == "Fail"
+    assert policy["matchConstraints"]["resourceRules"][0]["operations"] == ["DELETE"]
+    assert policy["matchConditions"][0]["expression"] == "'cdk8s-django:preview-reaper' in request.userInfo.groups"
+    expression = policy["validations"][0]["expression"]
+    assert "oldObject.metadata.labels['cdk8s-django/preview'] == 'true'" in expression
+    assert "oldObject.metadata.labels['app.kubernetes.io/managed-by'] == 'cdk8s-django'" in expression
+    assert kinds["ValidatingAdmissionPolicyBinding"]["spec"] == {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Deny"]}
+    for doc in cluster_docs:  # ValidatingAdmissionPolicy v1 exists from Kubernetes 1.30
+        for version in ("1.32", "1.37"):
+            kubernetes_validate.validate(doc, version, strict=True)

@@ -181,7 +181,7 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
     namespace = yaml.safe_load((preview / "00-namespace-shop-feature-jira-9-checkout.yaml").read_text())
     assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
     assert "kubectl delete namespace shop-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
-    assert any(p.name.startswith("18-job-shop-seed-") for p in preview.iterdir())
+    assert any(re.match(r"\d\d-job-shop-seed-[0-9a-f]{10}\.yaml$", p.name) for p in preview.iterdir())
 
 
 # --- diagrams, notes and diff ----------------------------------------------------------------

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .ops_shell import OpsShell
     from .postgres_stateful_set import PostgresStatefulSet
     from .preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
+    from .preview_reaper import PreviewReaperAccess
     from .redis_stateful_set import RedisRole, RedisStatefulSet
     from .runtime import AppRuntime, Resources, SecretKeyRef
     from .security import PodSecurity
@@ -74,6 +75,7 @@ _EXPORTS = {
     "PodSecurity": "security",
     "PostgresStatefulSet": "postgres_stateful_set",
     "Preview": "preview",
+    "PreviewReaperAccess": "preview_reaper",
     "preview_name": "preview",
     "QueueAutoscaling": "autoscaling",
     "RedisRole": "redis_stateful_set",
@@ -123,6 +125,7 @@ __all__ = [
     "PodSecurity",
     "PostgresStatefulSet",
     "Preview",
+    "PreviewReaperAccess",
     "QueueAutoscaling",
     "RedisRole",
     "RedisStatefulSet",

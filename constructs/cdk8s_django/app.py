@@ -22,7 +22,8 @@ __all__ = ["KIND_ORDER", "App", "dump_documents", "manifest_file_name"]
 KIND_ORDER = (
     "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget",
     "ServiceAccount", "Secret", "Password", "ExternalSecret", "ConfigMap", "StorageClass",
-    "PersistentVolumeClaim", "Role", "RoleBinding", "Service", "Deployment",
+    "PersistentVolumeClaim", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "Service", "Deployment",
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "Ingress",
 )
 
