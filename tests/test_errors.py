@@ -32,7 +32,7 @@ EXPECTED = {
         'c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100'
     ),
     'keda-without-address': (
-        "c/Worker: invalid autoscaling.address=None: expected the broker's 'host:port' for KEDA's Redis scaler. Fix: set address='<app>-redis-broker:6379' (DjangoChart does this)"
+        "c/Worker: invalid autoscaling.address=None: expected the broker's 'host:port' for KEDA's Redis scaler. Fix: set address='<app>-redis-broker.<namespace>.svc:6379' (DjangoChart does this)"
     ),
     'hpa-on-beat': (
         'c/Beat: invalid autoscaling=Autoscaling(min_replicas=2, max_replicas=10, cpu_utilization=70): expected no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second). Fix: drop autoscaling from CeleryBeat; autoscale the workers'

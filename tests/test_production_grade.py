@@ -143,7 +143,7 @@ def test_staging_workers_scale_to_zero_with_keda(example_docs: dict[str, list[di
     scaled = find(docs, "ScaledObject", "shop-worker")
     assert scaled["spec"]["minReplicaCount"] == 0
     assert scaled["spec"]["triggers"] == [{"type": "redis", "metadata": {
-        "address": "shop-redis-broker:6379", "listLength": "20", "databaseIndex": "0", "listName": "default"}}]
+        "address": "shop-redis-broker.shop-demo.svc:6379", "listLength": "20", "databaseIndex": "0", "listName": "default"}}]
     assert "replicas" not in find(docs, "Deployment", "shop-worker")["spec"]
     assert not by_kind(docs, "HorizontalPodAutoscaler")
 

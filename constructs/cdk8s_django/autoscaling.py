@@ -46,7 +46,9 @@ class QueueAutoscaling:
         max_replicas: Default 10.
         tasks_per_replica: queued tasks per worker pod. Default 20.
         cooldown_seconds: wait after the last task before scaling to zero. Default 300.
-        address: the broker's ``host:port``. Default: set by ``DjangoChart`` from the environment.
+        address: the broker's ``host:port`` as KEDA's operator dials it (from its own namespace);
+            default set by ``DjangoChart``, ``<app>-redis-broker.<namespace>.svc:6379`` in the
+            cluster, the managed endpoint itself otherwise.
         tls: the broker speaks TLS. Default: set by ``DjangoChart``.
     """
 
@@ -68,7 +70,7 @@ def check_autoscaling(where: LazyPath, prop: str, scaling: Autoscaling | QueueAu
         v.check_int_range(where, f"{prop}.tasks_per_replica", scaling.tasks_per_replica, 1, 100000)
         v.check_int_range(where, f"{prop}.cooldown_seconds", scaling.cooldown_seconds, 0, 86400)
         if not scaling.address:
-            raise v.ConfigError(where, f"{prop}.address", scaling.address, "the broker's 'host:port' for KEDA's Redis scaler", "set address='<app>-redis-broker:6379' (DjangoChart does this)")
+            raise v.ConfigError(where, f"{prop}.address", scaling.address, "the broker's 'host:port' for KEDA's Redis scaler", "set address='<app>-redis-broker.<namespace>.svc:6379' (DjangoChart does this)")
 
 
 def emit_hpa(scope: Construct, runtime: AppRuntime, component: str, scaling: Autoscaling) -> ApiObject:

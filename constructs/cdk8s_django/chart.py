@@ -181,7 +181,11 @@ class DjangoChart(Chart):
             resources=sizes.get("web", DEFAULT_WEB_RESOURCES),
         )
         broker = environment.broker
-        broker_address = f"{runtime.name(RedisRole.BROKER.value)}:{getattr(broker, 'port', None) or REDIS_PORT}"
+        # KEDA dials from its own namespace: the fully qualified Service name in the cluster,
+        # the endpoint itself when managed (its TLS certificate names the endpoint, not our alias).
+        broker_port = getattr(broker, "port", None) or REDIS_PORT
+        broker_host = broker.host if isinstance(broker, Managed) else f"{runtime.name(RedisRole.BROKER.value)}.{namespace}.svc"
+        broker_address = f"{broker_host}:{broker_port}"
         self.workers = []
         keda_used = False
         for worker in django_app.workers:
