@@ -61,6 +61,9 @@ shop = DjangoApp(
     celery_heartbeat=True,
 )
 
+# The ALBs' public subnets: with IP targets, web accepts traffic from these ranges only.
+STAGING_NETWORK = NetworkAccess(load_balancer_cidrs=("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"))
+
 STAGING_INGRESS = IngressOptions(
     class_name="alb",
     tls=AcmCertificate("arn:aws:acm:eu-west-1:123456789012:certificate/staging-wildcard"),
@@ -68,10 +71,10 @@ STAGING_INGRESS = IngressOptions(
 )
 
 environments = [
-    Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS),
+    Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK),
     # demo idles most of the time: KEDA scales its workers to zero on empty queues.
     Environment.staging(
-        "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS,
+        "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK,
         worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2),
     ),
     Environment.production(
@@ -86,7 +89,7 @@ environments = [
         media_bucket="shop-media-production",
         static_url="https://static.shop.example.com/static/",
         max_connections=400,
-        network=NetworkAccess(load_balancer_cidrs=("10.20.0.0/16",)),
+        network=NetworkAccess(load_balancer_cidrs=("10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24")),
         monitoring=True,
         iam_role_arn="arn:aws:iam::123456789012:role/shop-production-app",
         shell_operators="shop-operators",
@@ -112,6 +115,7 @@ def selected_environments() -> list[Environment]:
             domain=PREVIEW_DOMAIN,
             created_at=datetime.fromisoformat(created) if created else None,
             ingress=STAGING_INGRESS,
+            network=STAGING_NETWORK,
             seed=SeedData(fixtures=("demo",), superuser_secret="shop-preview-superuser"),
         )]
     only = os.environ.get("ONLY_ENVIRONMENT")

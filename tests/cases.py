@@ -8,6 +8,7 @@ from dataclasses import replace
 from cdk8s import App, Chart
 
 from cdk8s_django import (
+    Resources,
     AcmCertificate,
     Autoscaling,
     AwsSecret,
@@ -42,7 +43,9 @@ from cdk8s_django import (
 )
 
 APP = DjangoApp(name="shop", image="registry.example.com/shop:1.4.2", settings_module="shop.settings")
-QA = Environment.staging("qa", hosts=("qa.example.com",), ingress=IngressOptions(class_name="alb"))
+QA = Environment.staging(
+    "qa", hosts=("qa.example.com",), ingress=IngressOptions(class_name="alb"), network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/24",))
+)
 PROD = Environment.production(
     postgres=Managed("db.example.com"), cache=Managed("cache.example.com"), broker=Managed("broker.example.com")
 )
@@ -149,5 +152,18 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     ("secret-store-kind", in_chart(lambda c: AwsSecret(c, "S", runtime=RUNTIME, name="db", store=AwsSecretsManager(kind="Vault"), remote_key="k"))),
     ("generated-password-length", in_chart(lambda c: GeneratedPassword(c, "P", runtime=RUNTIME, name="db", length=8))),
     ("shell-operators-group", in_chart(lambda c: ShellAccess(c, "A", runtime=RUNTIME, group=" ", pod_name="shop-shell-0"))),
+    ("environment-named-like-a-preview", chart(environment=replace(QA, name="pr-qa"))),
+    ("worker-named-like-a-store", chart(replace(APP, workers=(Worker(name="postgres"),)))),
+    ("cron-named-like-a-worker", chart(replace(APP, cron={"worker": "0 3 * * *"}))),
+    ("env-reserved-name", chart(replace(APP, env={"ALLOWED_HOSTS": "*"}))),
+    ("env-secret-in-configmap", chart(environment=replace(QA, env={"STRIPE_API_KEY": "sk_live_x"}))),
+    ("resources-unknown-key", chart(environment=replace(QA, resources={"webs": Resources()}))),
+    ("resources-bad-cpu", chart(environment=replace(QA, resources={"web": Resources(cpu="lots")}))),
+    ("resources-limit-below-request", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, resources=Resources(memory="512Mi", memory_limit="256Mi")))),
+    ("cron-day-of-week-7", chart(replace(APP, cron={"clearsessions": "0 3 * * 7"}))),
+    ("cron-last-day", chart(replace(APP, cron={"clearsessions": "0 3 L * *"}))),
+    ("redis-max-memory-above-limit", in_chart(lambda c: RedisStatefulSet(c, "Cache", runtime=RUNTIME, role=RedisRole.CACHE, max_memory="256Mi"))),
+    ("alb-without-load-balancer-cidrs", chart(environment=replace(QA, network=NetworkAccess()))),
+    ("web-metrics-port-is-web-port", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, metrics_port=8000))),
     ("not-a-django-app", lambda: DjangoChart(App(), "qa", django_app={"name": "shop"}, environment=QA)),  # type: ignore[arg-type]
 ]

@@ -10,6 +10,57 @@ from cases import CASES
 from conftest import ROOT
 
 EXPECTED = {
+    'cron-six-fields': (
+        "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-out-of-range': (
+        "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'connection-budget': (
+        'qa: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer'
+    ),
+    'autoscaling-max-below-min': (
+        'qa: invalid environment.worker_autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000'
+    ),
+    'environment-named-like-a-preview': (
+        "qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"
+    ),
+    'worker-named-like-a-store': (
+        "qa: invalid django_app.workers and django_app.cron='postgres': expected a name other than beat, config, default-deny, env, files, migrate, namespace, network-policy, postgres, redis-broker, redis-cache, secrets, seed, service-account, shell, shell-exec, web (the library's own components). Fix: rename it, e.g. 'postgres-task'"
+    ),
+    'cron-named-like-a-worker': (
+        "qa: invalid django_app.workers and django_app.cron='worker': expected unique names. Fix: rename one of the two entries named 'worker'"
+    ),
+    'env-reserved-name': (
+        "qa: invalid django_app.env='ALLOWED_HOSTS': expected a variable the library does not set itself (it would be ignored). Fix: see the README's app contract; drop it"
+    ),
+    'env-secret-in-configmap': (
+        "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed). Fix: put it in a Secret listed in DjangoApp.secrets"
+    ),
+    'resources-unknown-key': (
+        "qa: invalid environment.resources='webs': expected one of beat, cron, migrate, postgres, redis, shell, web, worker. Fix: fix the key's spelling"
+    ),
+    'resources-bad-cpu': (
+        "qa: invalid environment.resources['web'].cpu='lots': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"
+    ),
+    'resources-limit-below-request': (
+        "c/Worker: invalid resources.memory_limit='256Mi': expected at least the memory request (512Mi). Fix: raise memory_limit or lower memory"
+    ),
+    'cron-day-of-week-7': (
+        "qa/Cron-clearsessions: invalid schedule='0 3 * * 7': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-last-day': (
+        "qa/Cron-clearsessions: invalid schedule='0 3 L * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'redis-max-memory-above-limit': (
+        "c/Cache: invalid max_memory='256Mi': expected less than the container's memory limit (256Mi). Fix: lower max_memory or raise resources.memory_limit; leave about 30% headroom"
+    ),
+    'alb-without-load-balancer-cidrs': (
+        "qa: invalid environment.network.load_balancer_cidrs=(): expected the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there). Fix: pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web"
+    ),
+    'web-metrics-port-is-web-port': (
+        'c/Web: invalid metrics_port=8000: expected a port other than the web port 8000. Fix: the Ingress exposes the web port: use another one, e.g. 9100'
+    ),
     'production-latest-image': (
         "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
     ),
@@ -19,14 +70,8 @@ EXPECTED = {
     'production-web-min-replicas': (
         'qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more'
     ),
-    'connection-budget': (
-        'qa: invalid environment.max_connections=150: expected room for 187 connections (web 10 pods x 2 workers x 8 threads = 160 + worker 6 pods x 4 processes = 24 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer'
-    ),
     'max-connections-range': (
         'qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143'
-    ),
-    'autoscaling-max-below-min': (
-        'qa/Worker-worker: invalid autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000'
     ),
     'autoscaling-cpu-target': (
         'c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100'
@@ -165,12 +210,6 @@ EXPECTED = {
     ),
     'beat-scheduler-type': (
         "c/Beat: invalid scheduler='database': expected a BeatScheduler. Fix: use BeatScheduler.FILE or BeatScheduler.DATABASE"
-    ),
-    'cron-six-fields': (
-        "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
-    ),
-    'cron-out-of-range': (
-        "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
     ),
     'cron-name-too-long': (
         "qa/Cron-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: invalid name='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': expected a name whose CronJob name 'shop-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' fits 52 characters (it has 55). Fix: shorten the name by 3 characters"

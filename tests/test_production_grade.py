@@ -205,7 +205,11 @@ def test_new_relic_wraps_long_running_processes(example_docs: dict[str, list[dic
 
 def test_monitoring_objects(example_docs: dict[str, list[dict[str, Any]]]) -> None:
     docs = example_docs["production"]
-    assert find(docs, "ServiceMonitor", "shop-web")["spec"]["endpoints"][0]["port"] == "http"
+    assert find(docs, "ServiceMonitor", "shop-web")["spec"]["endpoints"][0]["port"] == "metrics"
+    service_ports = {p["name"]: p["port"] for p in find(docs, "Service", "shop-web")["spec"]["ports"]}
+    assert service_ports == {"http": 80, "metrics": 9100}
+    ingress = find(docs, "Ingress", "shop-web")
+    assert {path["backend"]["service"]["port"]["name"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]} == {"http"}
     assert find(docs, "PodMonitor", "shop-worker")["spec"]["podMetricsEndpoints"][0]["port"] == "metrics"
     assert not by_kind(example_docs["qa"], "ServiceMonitor")
 
@@ -224,64 +228,67 @@ def _pods(docs: list[dict[str, Any]]) -> dict[str, Pod]:
     return pods
 
 
-def _reachability(docs: list[dict[str, Any]], namespace: str, targets: dict[str, int]) -> str:
+def _reachability(docs: list[dict[str, Any]], namespace: str, targets: list[tuple[str, int]]) -> str:
     pods = _pods(docs)
     sources: dict[str, Pod | str] = {name: pods[name] for name in ("web", "worker", "beat", "shell", "migrate", "clearsessions")}
     sources.update({
-        "load balancer (VPC)": "10.20.1.7" if namespace == "shop-production" else "10.0.1.7",
+        "load balancer subnet": "10.20.1.7" if namespace == "shop-production" else "10.0.1.7",
+        "pod elsewhere in VPC": "10.20.77.8" if namespace == "shop-production" else "10.0.77.8",
         "internet": "203.0.113.9",
         "prometheus": Pod("prometheus", "monitoring", {"app": "prometheus"}),
         "keda": Pod("keda-operator", "keda", {"app": "keda-operator"}),
         "other namespace": Pod("web", "blog-qa", {"app.kubernetes.io/name": "blog", "app.kubernetes.io/part-of": "shop"}),
     })
     policies = by_kind(docs, "NetworkPolicy")
-    return render_matrix(matrix(policies, {}, sources, {f"{t}:{p}": (pods[t], p) for t, p in targets.items()}))
+    return render_matrix(matrix(policies, {}, sources, {f"{t}:{p}": (pods[t], p) for t, p in targets}))
 
 
 STAGING_MATRIX = """\
-                     web:8000  postgres:5432  redis-cache:6379  redis-broker:6379
-web                  -         yes            yes               yes
-worker               -         yes            yes               yes
-beat                 -         yes            yes               yes
-shell                -         yes            yes               yes
-migrate              -         yes            yes               yes
-clearsessions        -         yes            yes               yes
-load balancer (VPC)  yes       -              -                 -
-internet             -         -              -                 -
-prometheus           -         -              -                 -
-keda                 -         -              -                 -
-other namespace      -         -              -                 -"""
+                      web:8000  postgres:5432  redis-cache:6379  redis-broker:6379
+web                   -         yes            yes               yes
+worker                -         yes            yes               yes
+beat                  -         yes            yes               yes
+shell                 -         yes            yes               yes
+migrate               -         yes            yes               yes
+clearsessions         -         yes            yes               yes
+load balancer subnet  yes       -              -                 -
+pod elsewhere in VPC  -         -              -                 -
+internet              -         -              -                 -
+prometheus            -         -              -                 -
+keda                  -         -              -                 -
+other namespace       -         -              -                 -"""
 
 
 def test_staging_reachability_matrix(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    table = _reachability(example_docs["qa"], "shop-qa", {"web": 8000, "postgres": 5432, "redis-cache": 6379, "redis-broker": 6379})
+    table = _reachability(example_docs["qa"], "shop-qa", [("web", 8000), ("postgres", 5432), ("redis-cache", 6379), ("redis-broker", 6379)])
     assert table == STAGING_MATRIX
 
 
 def test_keda_reaches_the_broker_only_where_it_scales(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    demo = _reachability(example_docs["demo"], "shop-demo", {"redis-broker": 6379, "redis-cache": 6379})
+    demo = _reachability(example_docs["demo"], "shop-demo", [("redis-broker", 6379), ("redis-cache", 6379)])
     assert next(line for line in demo.splitlines() if line.startswith("keda")).split() == ["keda", "yes", "-"]
-    qa = _reachability(example_docs["qa"], "shop-qa", {"redis-broker": 6379})
+    qa = _reachability(example_docs["qa"], "shop-qa", [("redis-broker", 6379)])
     assert next(line for line in qa.splitlines() if line.startswith("keda")).split() == ["keda", "-"]
 
 
 PRODUCTION_MATRIX = """\
-                     web:8000  worker:9808  worker-emails:9808
-web                  -         -            -
-worker               -         -            -
-beat                 -         -            -
-shell                -         -            -
-migrate              -         -            -
-clearsessions        -         -            -
-load balancer (VPC)  yes       -            -
-internet             -         -            -
-prometheus           yes       yes          -
-keda                 -         -            -
-other namespace      -         -            -"""
+                      web:8000  web:9100  worker:9808  worker-emails:9808
+web                   -         -         -            -
+worker                -         -         -            -
+beat                  -         -         -            -
+shell                 -         -         -            -
+migrate               -         -         -            -
+clearsessions         -         -         -            -
+load balancer subnet  yes       -         -            -
+pod elsewhere in VPC  -         -         -            -
+internet              -         -         -            -
+prometheus            -         yes       yes          -
+keda                  -         -         -            -
+other namespace       -         -         -            -"""
 
 
 def test_production_reachability_matrix(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    table = _reachability(example_docs["production"], "shop-production", {"web": 8000, "worker": 9808, "worker-emails": 9808})
+    table = _reachability(example_docs["production"], "shop-production", [("web", 8000), ("web", 9100), ("worker", 9808), ("worker-emails", 9808)])
     assert table == PRODUCTION_MATRIX
 
 

@@ -32,11 +32,12 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 # --- names -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("branch", "expected"), [
-    ("feature/JIRA-123_Add thing", "feature-jira-123-add-thing"),
-    ("main", "main"),
-    ("Ünïcode/straße", "unicode-strasse"),
-    ("___", "preview"),
-    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "dependabot-pip-django-5-e8ac4b8e"),
+    ("feature/JIRA-123_Add thing", "pr-feature-jira-123-add-thing"),
+    ("main", "pr-main"),
+    ("production", "pr-production"),
+    ("Ünïcode/straße", "pr-unicode-strasse"),
+    ("___", "pr-preview"),
+    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "pr-dependabot-pip-djang-e8ac4b8e"),
 ])
 def test_preview_name(branch: str, expected: str) -> None:
     name = preview_name(branch)
@@ -44,10 +45,17 @@ def test_preview_name(branch: str, expected: str) -> None:
     assert DNS_LABEL.match(name) and len(name) <= 32
 
 
+def test_a_branch_named_like_an_environment_never_becomes_it() -> None:
+    environment = Environment.for_branch("production", owner="mallory", domain="preview.shop.example.com", created_at=CREATED,
+                                         ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK)
+    docs = synth(DjangoChart(Cdk8sApp(), environment.name, django_app=main.shop, environment=environment))
+    assert by_kind(docs, "Namespace")[0]["metadata"]["name"] == "shop-pr-production"
+
+
 def test_long_branch_names_stay_distinct_and_stable() -> None:
     a = preview_name("feature/a-very-long-branch-name-that-goes-on-one")
     b = preview_name("feature/a-very-long-branch-name-that-goes-on-two")
-    assert a != b and a[:20] == b[:20]
+    assert a != b and a[:20] == b[:20] and a.startswith("pr-")
     assert preview_name("feature/a-very-long-branch-name-that-goes-on-one") == a
 
 
@@ -56,7 +64,7 @@ def test_long_branch_names_stay_distinct_and_stable() -> None:
 def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
     environment = Environment.for_branch(
         "feature/JIRA-123_Add thing", owner="Alice Smith", domain="preview.shop.example.com",
-        created_at=CREATED, ingress=main.STAGING_INGRESS, seed=seed,
+        created_at=CREATED, ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK, seed=seed,
     )
     return synth(DjangoChart(Cdk8sApp(), environment.name, django_app=main.shop, environment=environment))
 
@@ -64,7 +72,7 @@ def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
 def test_preview_namespace_is_labelled_and_expires() -> None:
     docs = _preview()
     namespace = by_kind(docs, "Namespace")[0]
-    assert namespace["metadata"]["name"] == "shop-feature-jira-123-add-thing"
+    assert namespace["metadata"]["name"] == "shop-pr-feature-jira-123-add-thing"
     assert namespace["metadata"]["labels"]["cdk8s-django/preview"] == "true"
     assert namespace["metadata"]["labels"]["cdk8s-django/owner"] == "alice-smith"
     assert namespace["metadata"]["annotations"] == {
@@ -73,7 +81,7 @@ def test_preview_namespace_is_labelled_and_expires() -> None:
         "cdk8s-django/expires-at": "2026-11-29T09:00:00Z",
     }
     ingress = find(docs, "Ingress", "shop-web")
-    assert [rule["host"] for rule in ingress["spec"]["rules"]] == ["feature-jira-123-add-thing.preview.shop.example.com"]
+    assert [rule["host"] for rule in ingress["spec"]["rules"]] == ["pr-feature-jira-123-add-thing.preview.shop.example.com"]
     assert find(docs, "ScaledObject", "shop-worker")["spec"]["minReplicaCount"] == 0
 
 
@@ -81,7 +89,7 @@ def test_every_object_carries_the_prune_labels() -> None:
     for doc in _preview():
         labels = doc["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "shop"
-        assert labels["app.kubernetes.io/instance"] == "feature-jira-123-add-thing"
+        assert labels["app.kubernetes.io/instance"] == "pr-feature-jira-123-add-thing"
         assert labels["app.kubernetes.io/managed-by"] == "cdk8s-django"
 
 
@@ -177,10 +185,10 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
     qa = _tree(ROOT / "build" / "qa")
     assert {k: v for k, v in qa.items() if k != "NOTES.md"} == {k: v for k, v in _tree(ROOT / "dist" / "qa").items() if k != "NOTES.md"}
     assert "kubectl apply -f build/qa/" in qa["NOTES.md"].decode()
-    preview = ROOT / "build" / "feature-jira-9-checkout"
-    namespace = yaml.safe_load((preview / "00-namespace-shop-feature-jira-9-checkout.yaml").read_text())
+    preview = ROOT / "build" / "pr-feature-jira-9-checkout"
+    namespace = yaml.safe_load((preview / "00-namespace-shop-pr-feature-jira-9-checkout.yaml").read_text())
     assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
-    assert "kubectl delete namespace shop-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
+    assert "kubectl delete namespace shop-pr-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
     assert any(re.match(r"\d\d-job-shop-seed-[0-9a-f]{10}\.yaml$", p.name) for p in preview.iterdir())
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "check_quantity",
     "check_time_zone",
     "check_unique",
+    "quantity_value",
 ]
 
 DNS_LABEL_MAX = 63
@@ -140,15 +141,26 @@ def check_cron(path: object, prop: str, value: Any) -> str:
     """A five-field cron schedule or a macro such as ``@daily`` (as CronJob accepts)."""
     macros = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
     ok = isinstance(value, str) and (
-        value in macros or (len(value.split()) == 5 and bool(croniter.is_valid(value)))
+        value in macros or (len(value.split()) == 5 and bool(croniter.is_valid(value)) and _kubernetes_cron(value))
     )
     if not ok:
         raise ConfigError(
             path, prop, value,
-            "a five-field cron schedule ('minute hour day-of-month month day-of-week') or @hourly/@daily/@weekly/@monthly/@yearly",
+            "a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly",
             "for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule",
         )
     return str(value)
+
+
+_CRON_TOKEN = re.compile(r"^(\d+|\*|\?|[A-Za-z]{3})$")
+
+
+def _kubernetes_cron(schedule: str) -> bool:
+    """What croniter accepts beyond the API server's parser: L, W, # and a day of week 7."""
+    fields = schedule.split()
+    if not all(_CRON_TOKEN.match(token) for field in fields for token in re.split(r"[,/-]", field)):
+        return False
+    return not any(int(n) > 6 for n in re.findall(r"\d+", fields[4]))
 
 
 def check_quantity(path: object, prop: str, value: Any) -> str:
@@ -160,6 +172,24 @@ def check_quantity(path: object, prop: str, value: Any) -> str:
             "write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string",
         )
     return value
+
+
+_SUFFIX = {
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+    "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+}
+
+
+def quantity_value(quantity: str) -> float:
+    """A checked Kubernetes quantity as a number (bytes for memory, cores for CPU)."""
+    match = _QUANTITY.match(quantity)
+    if not match:
+        raise ValueError(f"not a Kubernetes quantity: {quantity!r}")
+    number = float(match.group(1))
+    suffix = match.group(3) or ""
+    if suffix[:1] in ("e", "E") and len(suffix) > 1:
+        return float(number * 10 ** int(suffix[1:]))
+    return float(number * _SUFFIX[suffix])
 
 
 def check_int_range(path: object, prop: str, value: Any, low: int, high: int) -> int:

@@ -79,7 +79,8 @@ def _node(data: Any) -> Node:
 
 
 def dump_documents(documents: list[dict[str, Any]]) -> str:
-    """Documents as YAML, ``---`` between them; the same text PyYAML's safe_dump would write."""
+    """Documents as YAML, ``---`` between them: the text PyYAML's safe representer writes
+    with literal blocks for multi-line strings, byte for byte (a test holds it to that)."""
     return str(yaml.serialize_all([_node(d) for d in documents], Dumper=_Dumper, width=1_000_000))
 
 

@@ -60,7 +60,7 @@ class QueueAutoscaling:
     tls: bool = False
 
 
-def check_autoscaling(where: LazyPath, prop: str, scaling: Autoscaling | QueueAutoscaling) -> None:
+def check_autoscaling(where: LazyPath, prop: str, scaling: Autoscaling | QueueAutoscaling, *, require_address: bool = True) -> None:
     low = 0 if isinstance(scaling, QueueAutoscaling) else 1
     v.check_int_range(where, f"{prop}.min_replicas", scaling.min_replicas, low, 1000)
     v.check_int_range(where, f"{prop}.max_replicas", scaling.max_replicas, max(1, scaling.min_replicas), 1000)
@@ -69,7 +69,7 @@ def check_autoscaling(where: LazyPath, prop: str, scaling: Autoscaling | QueueAu
     else:
         v.check_int_range(where, f"{prop}.tasks_per_replica", scaling.tasks_per_replica, 1, 100000)
         v.check_int_range(where, f"{prop}.cooldown_seconds", scaling.cooldown_seconds, 0, 86400)
-        if not scaling.address:
+        if require_address and not scaling.address:
             raise v.ConfigError(where, f"{prop}.address", scaling.address, "the broker's 'host:port' for KEDA's Redis scaler", "set address='<app>-redis-broker.<namespace>.svc:6379' (DjangoChart does this)")
 
 

@@ -70,6 +70,7 @@ class CeleryBeat(DjangoConstruct):
         autoscaling: object = None,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         if autoscaling is not None:
             raise v.ConfigError(
                 where, "autoscaling", autoscaling, "no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second)",

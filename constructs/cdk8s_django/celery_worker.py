@@ -92,6 +92,7 @@ class CeleryWorker(DjangoConstruct):
         resources: Resources = DEFAULT_WORKER_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         v.check_dns_label(where, "name", name, max_len=63 - len(runtime.app) - 1)
         if isinstance(queues, str) or not queues:
             raise v.ConfigError(where, "queues", queues, "a non-empty list of queue names", "pass queues=['default']")

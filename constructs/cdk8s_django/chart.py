@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from cdk8s import ApiObject, Chart
@@ -12,15 +13,16 @@ from . import _validation as v
 from ._base import LazyPath
 from ._manifest import emit, object_labels
 from .app_config import AppConfig
-from .autoscaling import QueueAutoscaling
+from .autoscaling import QueueAutoscaling, check_autoscaling
 from .celery_beat import DEFAULT_BEAT_RESOURCES, CeleryBeat
 from .celery_worker import DEFAULT_WORKER_RESOURCES, CeleryWorker
 from .connection_budget import check_connection_budget
-from .contract import config_env, pod_env
+from .contract import RESERVED_ENV, config_env, pod_env
 from .django_app import CronTask, DjangoApp
 from .django_web import DEFAULT_WEB_RESOURCES, DjangoWeb
 from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .external_secrets import AwsSecret, GeneratedPassword
+from .ingress import IngressController
 from .managed_data_store import ManagedDataStore
 from .management_cron_job import DEFAULT_CRON_RESOURCES, ManagementCronJob
 from .migration_job import DEFAULT_MIGRATION_RESOURCES, MigrationJob
@@ -33,6 +35,7 @@ from .postgres_stateful_set import (
     POSTGRES_PORT,
     PostgresStatefulSet,
 )
+from .preview import PREVIEW_PREFIX
 from .redis_stateful_set import (
     DEFAULT_REDIS_RESOURCES,
     REDIS_PORT,
@@ -48,7 +51,22 @@ __all__ = ["APP_NAME_MAX", "DjangoChart"]
 
 # Leaves room for the longest suffix ("-redis-broker-headless", "-migrate-<hash>").
 APP_NAME_MAX = 30
+# Components the library names itself: a worker or cron job with one of these names
+# would collide with their Services, selectors, HPAs and PDBs.
+RESERVED_COMPONENTS = frozenset({
+    "web", "beat", "shell", "shell-exec", "migrate", "seed", "config", "namespace", "secrets",
+    "service-account", "network-policy", "default-deny", "postgres", "redis-cache", "redis-broker", "files", "env",
+})
+RESOURCE_KEYS = frozenset({"web", "worker", "beat", "shell", "migrate", "cron", "postgres", "redis"})
+SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|LICENSE_KEY|PRIVATE_KEY)$")
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+# The AWS Load Balancer Controller holds a new pod un-Ready until the ALB target is healthy,
+# so a rollout never outruns the load balancer's registration.
+ALB_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
+
+
+def _uses_alb(environment: Environment) -> bool:
+    return environment.ingress is not None and environment.ingress.controller is IngressController.AWS_LOAD_BALANCER
 
 
 class DjangoChart(Chart):
@@ -89,6 +107,7 @@ class DjangoChart(Chart):
                 "labels": {
                     **object_labels(app, "namespace", environment.name), **RESTRICTED_NAMESPACE_LABELS,
                     **(environment.preview.namespace_labels() if environment.preview else {}),
+                    **(ALB_READINESS_GATE if _uses_alb(environment) else {}),
                 },
                 **({"annotations": environment.preview.namespace_annotations()} if environment.preview else {}),
             },
@@ -142,7 +161,7 @@ class DjangoChart(Chart):
             ))
             for secret in django_app.secrets:
                 self.secrets.append(AwsSecret(self, f"Secret-{secret}", runtime=runtime, name=secret, store=store, remote_key=f"{prefix}/{secret}"))
-        elif environment.generate_database_password:
+        elif environment.generate_database_password and isinstance(environment.postgres, InCluster):
             self.secrets.append(GeneratedPassword(self, "DatabaseSecret", runtime=runtime, name=password.name))
 
         self.stores: dict[str, object] = {}
@@ -178,6 +197,7 @@ class DjangoChart(Chart):
             replicas=environment.web_replicas, autoscaling=environment.web_autoscaling,
             wsgi_application=django_app.wsgi_application,
             workers=django_app.gunicorn_workers, threads=django_app.gunicorn_threads,
+            metrics_port=django_app.web_metrics_port if environment.monitoring else None,
             resources=sizes.get("web", DEFAULT_WEB_RESOURCES),
         )
         broker = environment.broker
@@ -220,7 +240,7 @@ class DjangoChart(Chart):
 
         metrics_ports = {w.component: w.metrics_port for w in self.workers if w.metrics_port} if environment.monitoring else {}
         if environment.monitoring:
-            metrics_ports["web"] = django_app.web_port
+            metrics_ports["web"] = django_app.web_metrics_port
         self.network_policies = NetworkPolicies(
             self, "NetworkPolicies", runtime=runtime, web_port=django_app.web_port, access=environment.network,
             metrics_ports=metrics_ports, stores=in_cluster_ports,
@@ -254,6 +274,29 @@ def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environme
     ):
         raise v.ConfigError(where, "django_app.settings_module", django_app.settings_module, "a dotted Python module path such as 'shop.settings'", "use the value of DJANGO_SETTINGS_MODULE")
     v.check_unique(where, "django_app.workers", [w.name for w in django_app.workers])
+    components = [w.name for w in django_app.workers] + list(django_app.cron)
+    v.check_unique(where, "django_app.workers and django_app.cron", components)
+    for component in components:
+        if component in RESERVED_COMPONENTS:
+            raise v.ConfigError(
+                where, "django_app.workers and django_app.cron", component,
+                f"a name other than {', '.join(sorted(RESERVED_COMPONENTS))} (the library's own components)",
+                f"rename it, e.g. '{component}-task'",
+            )
+    for source, env in (("django_app.env", django_app.env), ("environment.env", environment.env)):
+        for key in env:
+            if key in RESERVED_ENV:
+                raise v.ConfigError(where, source, key, "a variable the library does not set itself (it would be ignored)", "see the README's app contract; drop it")
+            if SECRET_NAME.search(key):
+                raise v.ConfigError(
+                    where, source, key, "no secret in a ConfigMap (dist/ is committed)",
+                    "put it in a Secret listed in DjangoApp.secrets",
+                )
+    unknown = set(environment.resources) - RESOURCE_KEYS
+    if unknown:
+        raise v.ConfigError(where, "environment.resources", min(unknown), f"one of {', '.join(sorted(RESOURCE_KEYS))}", "fix the key's spelling")
+    for key, resources in environment.resources.items():
+        resources.check(where, f"environment.resources[{key!r}]")
     for secret in django_app.secrets:
         v.check_dns_subdomain(where, "django_app.secrets", secret)
     if not isinstance(django_app.run_as_user, int) or not 1 <= django_app.run_as_user < 2**31:
@@ -261,6 +304,9 @@ def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environme
     v.check_int_range(where, "django_app.gunicorn_workers", django_app.gunicorn_workers, 1, 64)
     v.check_int_range(where, "django_app.gunicorn_threads", django_app.gunicorn_threads, 1, 256)
     v.check_dns_label(where, "environment.name", environment.name)
+    if (environment.preview is None) == environment.name.startswith(PREVIEW_PREFIX):
+        expected = f"a name starting with '{PREVIEW_PREFIX}' for a preview" if environment.preview else f"a name not starting with '{PREVIEW_PREFIX}' (reserved for previews, which expire)"
+        raise v.ConfigError(where, "environment.name", environment.name, expected, "use Environment.for_branch(...) for previews and another name otherwise")
     namespace = environment.namespace or f"{django_app.name}-{environment.name}"
     v.check_dns_label(where, "environment.namespace", namespace)
     v.check_int_range(where, "environment.web_replicas", environment.web_replicas, 0, 1000)
@@ -293,5 +339,16 @@ def _check_inputs(where: LazyPath, django_app: DjangoApp, environment: Environme
     if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
         raise v.ConfigError(where, "environment.iam_role_arn", environment.iam_role_arn, "an IAM role ARN ('arn:aws:iam::<account>:role/<name>')", "copy the role's ARN")
     check_network_access(where, "environment.network", environment.network)
+    if _uses_alb(environment) and not environment.network.load_balancer_cidrs:
+        raise v.ConfigError(
+            where, "environment.network.load_balancer_cidrs", (), "the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there)",
+            "pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web",
+        )
+    if environment.web_autoscaling is not None:
+        check_autoscaling(where, "environment.web_autoscaling", environment.web_autoscaling)
+    for prop, scaling in [("environment.worker_autoscaling", environment.worker_autoscaling),
+                          *((f"django_app.workers[{w.name!r}].autoscaling", w.autoscaling) for w in django_app.workers)]:
+        if scaling is not None:
+            check_autoscaling(where, prop, scaling, require_address=False)
     check_connection_budget(where, django_app, environment)
     return namespace

@@ -1,13 +1,15 @@
 """The database connection budget, checked at synth time.
 
 Each gunicorn thread and each Celery process can hold one Postgres connection
-(Django keeps one per thread). When every autoscaled pod is up, the total must
+(Django keeps one per thread). When every autoscaled pod is up, in the middle of
+a rollout (25% surge), the total must
 fit the server's ``max_connections`` (less the superuser reserve), or the
 busiest hour of the year is when connections start failing.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from . import _validation as v
@@ -20,19 +22,27 @@ if TYPE_CHECKING:
 __all__ = ["SUPERUSER_RESERVED_CONNECTIONS", "check_connection_budget", "connection_budget"]
 
 SUPERUSER_RESERVED_CONNECTIONS = 3
+ROLLOUT_SURGE = 0.25  # the Deployments' maxSurge
+
+
+def _with_surge(pods: int) -> int:
+    """Pods during a rollout: ``maxSurge: 25%`` rounds up."""
+    return pods + math.ceil(pods * ROLLOUT_SURGE)
 
 
 def connection_budget(django_app: DjangoApp, environment: Environment) -> list[tuple[str, str, int]]:
-    """The terms of the sum: (component, arithmetic, connections)."""
-    web_pods = environment.web_autoscaling.max_replicas if environment.web_autoscaling else environment.web_replicas
+    """The terms of the sum: (component, arithmetic, connections), at the most pods a rollout can run."""
+    web_base = environment.web_autoscaling.max_replicas if environment.web_autoscaling else environment.web_replicas
+    web_pods = _with_surge(web_base)
     terms = [(
-        "web", f"{web_pods} pods x {django_app.gunicorn_workers} workers x {django_app.gunicorn_threads} threads",
+        "web", f"{web_pods} pods ({web_base} + rollout surge) x {django_app.gunicorn_workers} workers x {django_app.gunicorn_threads} threads",
         web_pods * django_app.gunicorn_workers * django_app.gunicorn_threads,
     )]
     for worker in django_app.workers:
         scaling = worker.autoscaling or environment.worker_autoscaling
-        pods = scaling.max_replicas if scaling else environment.worker_replicas
-        terms.append((worker.name, f"{pods} pods x {worker.concurrency} processes", pods * worker.concurrency))
+        base = scaling.max_replicas if scaling else environment.worker_replicas
+        pods = _with_surge(base)
+        terms.append((worker.name, f"{pods} pods ({base} + rollout surge) x {worker.concurrency} processes", pods * worker.concurrency))
     if django_app.beat:
         terms.append(("beat", "1", 1))
     terms.append(("shell", "1", 1))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .django_app import DjangoApp
     from .environment import Environment
 
-__all__ = ["config_env", "pod_env", "store_port"]
+__all__ = ["RESERVED_ENV", "config_env", "pod_env", "store_port"]
 
 WEB_SERVICE_SUFFIX = "web"
 
@@ -64,6 +64,8 @@ def config_env(django_app: DjangoApp, environment: Environment, namespace: str) 
 
         env["NEW_RELIC_CONFIG_FILE"] = f"{DEFAULT_CONFIG_MOUNT_PATH}/{NEW_RELIC_INI_FILE}"
         env["NEW_RELIC_ENVIRONMENT"] = environment.name
+    if environment.monitoring:
+        env["METRICS_PORT"] = str(django_app.web_metrics_port)
     if environment.media_bucket:
         env["MEDIA_BUCKET"] = environment.media_bucket
     env.update(django_app.env)
@@ -73,12 +75,20 @@ def config_env(django_app: DjangoApp, environment: Environment, namespace: str) 
 
 def pod_env(django_app: DjangoApp, environment: Environment, namespace: str) -> dict[str, str]:
     """Values set on each container: they refer to other variables, which a ConfigMap cannot."""
+    from .environment import Managed
+
     web = f"{django_app.name}-{WEB_SERVICE_SUFFIX}"
     allowed = [*environment.hosts, web, f"{web}.{namespace}.svc", "localhost", "$(POD_IP)"]
-    return {
-        "ALLOWED_HOSTS": ",".join(allowed),
-        "DATABASE_URL": (
-            "postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@$(DATABASE_HOST):$(DATABASE_PORT)"
-            "/$(DATABASE_NAME)?sslmode=$(DATABASE_SSLMODE)"
-        ),
-    }
+    url = (
+        "postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@$(DATABASE_HOST):$(DATABASE_PORT)"
+        "/$(DATABASE_NAME)?sslmode=$(DATABASE_SSLMODE)"
+    )
+    if isinstance(environment.postgres, Managed) and environment.postgres.tls:
+        url += "&sslrootcert=$(DATABASE_SSLROOTCERT)"
+    return {"ALLOWED_HOSTS": ",".join(allowed), "DATABASE_URL": url}
+
+
+# Set by the library on every app container; overriding them through env would be silently ignored.
+RESERVED_ENV = frozenset({
+    "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_PASSWORD", "POD_IP", "DJANGO_SETTINGS_MODULE", "NEW_RELIC_LICENSE_KEY",
+})

@@ -78,6 +78,16 @@ def _show(value: Any) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
+def _show_change(old: Any, new: Any) -> str:
+    """Both sides of a change; long strings from a little before their first difference."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > MAX_VALUE:
+        common = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        start = max(0, common - 20)
+        if start:
+            return f"{_show('…' + old[start:])} -> {_show('…' + new[start:])}"
+    return f"{_show(old)} -> {_show(new)}"
+
+
 def semantic_diff(left: dict[tuple[str, str], dict[str, Any]], right: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
     """``{"only_left": [...], "only_right": [...], "changed": {object: [(op, path, detail)]}}``."""
     changed: dict[str, list[tuple[str, str, str]]] = {}
@@ -86,7 +96,7 @@ def semantic_diff(left: dict[tuple[str, str], dict[str, Any]], right: dict[tuple
         for op, path, detail in dictdiffer.diff(left[key], right[key]):
             where = _path(path)
             if op == "change":
-                lines.append(("~", where, f"{_show(detail[0])} -> {_show(detail[1])}"))
+                lines.append(("~", where, _show_change(detail[0], detail[1])))
             else:
                 for sub, value in detail:
                     full = f"{where}.{sub}" if where and not isinstance(sub, int) else (f"{where}[{sub}]" if where else str(sub))

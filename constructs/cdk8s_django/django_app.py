@@ -84,6 +84,9 @@ class DjangoApp:
         newrelic: run every process under the New Relic agent. Default None.
         run_as_user: the UID every app process runs as (never root). Default 10001.
         metrics_path: the web's Prometheus metrics path. Default ``/metrics``.
+        web_metrics_port: where the web serves metrics when the environment enables monitoring
+            (exported as ``METRICS_PORT``; e.g. django-prometheus's export port), never the
+            Ingress's port. Default 9100.
     """
 
     name: str
@@ -106,3 +109,4 @@ class DjangoApp:
     newrelic: NewRelic | None = None
     run_as_user: int = DEFAULT_APP_UID
     metrics_path: str = "/metrics"
+    web_metrics_port: int = 9100

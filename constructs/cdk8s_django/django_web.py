@@ -62,6 +62,8 @@ class DjangoWeb(DjangoConstruct):
         threads: threads per gunicorn worker. Default 4.
         timeout: gunicorn worker timeout in seconds. Default 30.
         resources: requests and memory limit. Default 250m CPU, 512Mi.
+        metrics_port: a second container and Service port (``metrics``) for Prometheus, so
+            metrics never share the port the Ingress exposes. Default None.
     """
 
     def __init__(
@@ -81,9 +83,15 @@ class DjangoWeb(DjangoConstruct):
         threads: int = DEFAULT_GUNICORN_THREADS,
         timeout: int = DEFAULT_GUNICORN_TIMEOUT,
         resources: Resources = DEFAULT_WEB_RESOURCES,
+        metrics_port: int | None = None,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         v.check_port(where, "port", port)
+        if metrics_port is not None:
+            v.check_port(where, "metrics_port", metrics_port)
+            if metrics_port == port:
+                raise v.ConfigError(where, "metrics_port", metrics_port, f"a port other than the web port {port}", "the Ingress exposes the web port: use another one, e.g. 9100")
         v.check_int_range(where, "replicas", replicas, 0, 1000)
         v.check_int_range(where, "workers", workers, 1, 64)
         v.check_int_range(where, "threads", threads, 1, 256)
@@ -101,6 +109,7 @@ class DjangoWeb(DjangoConstruct):
         self.runtime = runtime
         self.name = runtime.name(COMPONENT)
         self.port = port
+        self.metrics_port = metrics_port
         self.hosts = tuple(hosts)
         wsgi = wsgi_application or f"{runtime.settings_module.split('.')[0]}.wsgi:application"
         probe = {
@@ -121,7 +130,10 @@ class DjangoWeb(DjangoConstruct):
                 "--access-logfile", "-",
             ],
             resources=resources,
-            ports=[{"name": "http", "containerPort": port, "protocol": "TCP"}],
+            ports=[
+                {"name": "http", "containerPort": port, "protocol": "TCP"},
+                *([{"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}] if metrics_port else []),
+            ],
             probes={
                 "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": 24},
                 "readinessProbe": {**probe, "periodSeconds": 10, "failureThreshold": 3},
@@ -164,7 +176,10 @@ class DjangoWeb(DjangoConstruct):
             "spec": {
                 "type": "ClusterIP",
                 "selector": runtime.selector(COMPONENT),
-                "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
+                "ports": [
+                    {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
+                    *([{"name": "metrics", "port": metrics_port, "targetPort": "metrics", "protocol": "TCP"}] if metrics_port else []),
+                ],
             },
         })
         self.ingress: ApiObject | None = None

@@ -18,6 +18,8 @@ from .runtime import Resources, SecretKeyRef
 
 __all__ = ["STAGING_RESOURCES", "Environment", "EnvironmentKind", "InCluster", "Managed"]
 
+DEFAULT_PRODUCTION_MAX_CONNECTIONS = 400
+
 # Staging runs tens of environments side by side: small requests, same limits' shape.
 STAGING_RESOURCES = {
     "web": Resources(cpu="50m", memory="384Mi"),
@@ -89,7 +91,8 @@ class Environment:
         resources: per-component requests and limits (keys ``web``, ``worker``, ``beat``, ``shell``,
             ``migrate``, ``cron``, ``postgres``, ``redis``). Default: each construct's; staging ``STAGING_RESOURCES``.
         max_connections: Postgres ``max_connections``; synthesis fails when web, workers, beat,
-            shell and jobs could open more. Default 100 (Postgres's default).
+            shell and jobs could open more. Default 100 (Postgres's default); production 400
+            (RDS's default for a 4 GiB instance is about 450).
         network: who may connect into the namespace. Default ``NetworkAccess()``.
         monitoring: emit a ServiceMonitor and PodMonitors (Prometheus Operator). Default False.
         iam_role_arn: IAM role for the app's ServiceAccount (IRSA), e.g. for S3 media. Default None.
@@ -213,5 +216,6 @@ class Environment:
             image=image,
             web_autoscaling=kwargs.pop("web_autoscaling", Autoscaling(min_replicas=2, max_replicas=10)),
             worker_autoscaling=kwargs.pop("worker_autoscaling", Autoscaling(min_replicas=2, max_replicas=6)),
+            max_connections=kwargs.pop("max_connections", DEFAULT_PRODUCTION_MAX_CONNECTIONS),
             **kwargs,
         )

@@ -52,6 +52,7 @@ class ManagementCronJob(DjangoConstruct):
         resources: Resources = DEFAULT_CRON_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         v.check_dns_label(where, "name", name)
         full_name = runtime.name(name)
         if len(full_name) > CRON_JOB_NAME_MAX:

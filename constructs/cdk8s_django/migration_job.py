@@ -15,8 +15,10 @@ __all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
 
 COMPONENT = "migrate"
 DEFAULT_TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600
-DEFAULT_BACKOFF_LIMIT = 3
-DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600
+# Exponential back-off (10 s, 20 s, ... capped at 6 min): about 40 minutes of retries,
+# enough for a fresh environment's volume, image pull and initdb.
+DEFAULT_BACKOFF_LIMIT = 10
+DEFAULT_ACTIVE_DEADLINE_SECONDS = 3 * 3600
 DEFAULT_MIGRATION_RESOURCES = Resources(cpu="100m", memory="512Mi")
 HASH_LENGTH = 10
 
@@ -36,8 +38,9 @@ class MigrationJob(DjangoConstruct):
     Args:
         runtime: the shared app runtime.
         ttl_seconds_after_finished: how long a finished Job stays. Default 7 days.
-        backoff_limit: retries before the Job fails. Default 3.
-        active_deadline_seconds: longest a run may take. Default 3600.
+        backoff_limit: retries before the Job fails; the first runs of a fresh environment
+            fail until Postgres answers. Default 10 (about 40 minutes).
+        active_deadline_seconds: longest the Job may take, retries included. Default 3 hours.
         resources: requests and memory limit. Default 100m CPU, 512Mi.
     """
 
@@ -53,6 +56,7 @@ class MigrationJob(DjangoConstruct):
         resources: Resources = DEFAULT_MIGRATION_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         v.check_int_range(where, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0, 365 * 24 * 3600)
         v.check_int_range(where, "backoff_limit", backoff_limit, 0, 100)
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)

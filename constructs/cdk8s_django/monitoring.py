@@ -37,7 +37,7 @@ class Monitoring(DjangoConstruct):
 
     Args:
         runtime: the app runtime (names, labels, namespace).
-        web_path: the web's metrics path, scraped on its ``http`` port. Default ``/metrics``.
+        web_path: the web's metrics path, scraped on the Service's ``metrics`` port. Default ``/metrics``.
         worker_components: worker component names whose pods expose a ``metrics`` port. Default none.
         interval: scrape interval. Default ``30s``.
     """
@@ -60,7 +60,7 @@ class Monitoring(DjangoConstruct):
             "spec": {
                 "selector": {"matchLabels": runtime.selector("web")},
                 "namespaceSelector": {"matchNames": [runtime.namespace]},
-                "endpoints": [{"port": "http", "path": web_path, "interval": interval}],
+                "endpoints": [{"port": "metrics", "path": web_path, "interval": interval}],
             },
         })
         self.pod_monitors: list[ApiObject] = [

@@ -26,8 +26,9 @@ class NetworkAccess:
     """Who may open connections into the namespace.
 
     Attributes:
-        load_balancer_cidrs: source ranges of load-balancer traffic to the web pods:
-            the VPC CIDR with the AWS Load Balancer Controller's IP targets. Default ``("10.0.0.0/16",)``.
+        load_balancer_cidrs: source ranges of load-balancer traffic to the web pods: with the AWS
+            Load Balancer Controller's IP targets, the CIDRs of the ALB's subnets (not the whole VPC:
+            with the VPC CNI every pod has a VPC address). Default none (required with an ALB Ingress).
         ingress_namespace: namespace of an in-cluster ingress controller (nginx) allowed
             to reach the web pods, instead of or beside the CIDRs. Default None.
         monitoring_namespace: namespace whose pods (Prometheus) may scrape metrics. Default ``monitoring``.
@@ -35,7 +36,7 @@ class NetworkAccess:
             broker's queue lengths. Default ``keda``.
     """
 
-    load_balancer_cidrs: tuple[str, ...] = ("10.0.0.0/16",)
+    load_balancer_cidrs: tuple[str, ...] = ()
     ingress_namespace: str | None = None
     monitoring_namespace: str = "monitoring"
     keda_namespace: str = "keda"

@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ._base import DjangoConstruct
+from ._base import DjangoConstruct, LazyPath
 from ._manifest import emit
 from .runtime import AppRuntime, Resources
 
@@ -43,6 +43,7 @@ class OpsShell(DjangoConstruct):
         runtime: AppRuntime,
         resources: Resources = DEFAULT_SHELL_RESOURCES,
     ) -> None:
+        resources.check(LazyPath(scope, id), "resources")
         super().__init__(scope, id)
         self.runtime = runtime
         self.name = runtime.name(COMPONENT)

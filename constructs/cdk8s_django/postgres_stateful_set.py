@@ -71,6 +71,7 @@ class PostgresStatefulSet(DjangoConstruct):
         resources: Resources = DEFAULT_POSTGRES_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         check_claim(where, storage, storage_class)
         v.check_image(where, "image", image)
         v.check_dns_subdomain(where, "password.name", password.name)

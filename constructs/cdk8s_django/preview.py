@@ -22,6 +22,7 @@ __all__ = [
     "LABEL_OWNER",
     "LABEL_PREVIEW",
     "PREVIEW_NAME_MAX",
+    "PREVIEW_PREFIX",
     "ExpiredPreview",
     "Preview",
     "SeedData",
@@ -36,14 +37,17 @@ ANNOTATION_OWNER = "cdk8s-django/owner"
 ANNOTATION_EXPIRES_AT = "cdk8s-django/expires-at"
 # The namespace is "<app>-<preview>": a 30-character app name leaves 32.
 PREVIEW_NAME_MAX = 32
+# Every preview name starts with it, and no other environment's may: a branch
+# called "production" must never become (and later expire) the production namespace.
+PREVIEW_PREFIX = "pr-"
 HASH_LENGTH = 8
 DEFAULT_PREVIEW_TTL = timedelta(days=3)
 
 
 def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
-    """A DNS-1123 label for a branch: slugified, and when too long cut and given a
-    stable hash of the whole branch name, so two long branches never collide."""
-    slug = slugify(branch, separator="-", lowercase=True) or "preview"
+    """A DNS-1123 label for a branch: ``pr-`` and the slugified branch; when too long,
+    cut and given a stable hash of the whole branch name, so two long branches never collide."""
+    slug = PREVIEW_PREFIX + (slugify(branch, separator="-", lowercase=True) or "preview")
     if len(slug) <= max_length:
         return slug
     digest = hashlib.sha256(branch.encode()).hexdigest()[:HASH_LENGTH]

@@ -19,9 +19,11 @@ REDIS_PORT = 6379
 DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
 DEFAULT_BROKER_STORAGE = "1Gi"
 DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
+# maxmemory's share of the memory limit: Redis needs room for buffers and fork copies.
+MAX_MEMORY_SHARE = 0.7
 DATA_DIR = "/data"
-# Not root: the official image then skips its root-only chown step, and its
-# entrypoint supports any UID (nss_wrapper); fsGroup makes the volume writable.
+# Not root; the command bypasses the image's entrypoint, and redis-server runs as any UID.
+# fsGroup makes the volume writable.
 REDIS_SECURITY = PodSecurity(run_as_user=STORE_UID)
 PING = {"exec": {"command": ["redis-cli", "-p", str(REDIS_PORT), "ping"]}, "timeoutSeconds": 5}
 
@@ -49,7 +51,8 @@ class RedisStatefulSet(DjangoConstruct):
     Args:
         runtime: the app runtime (names, labels, namespace).
         role: ``RedisRole.CACHE`` or ``RedisRole.BROKER``.
-        max_memory: Redis ``maxmemory``, kept below the container limit. Default ``200mb``.
+        max_memory: Redis ``maxmemory`` as a Kubernetes quantity; must stay below the container's
+            memory limit (Redis needs headroom beyond its data). Default: 70% of the limit.
         storage: the broker's claim size, a Kubernetes quantity (no claim for a cache). Default ``1Gi``.
         storage_class: the broker claim's storage class. Default ``gp3``.
         image: the Redis image. Default ``redis:7.4-bookworm``.
@@ -63,24 +66,36 @@ class RedisStatefulSet(DjangoConstruct):
         *,
         runtime: AppRuntime,
         role: RedisRole,
-        max_memory: str = "200mb",
+        max_memory: str | None = None,
         storage: str = DEFAULT_BROKER_STORAGE,
         storage_class: str = DEFAULT_STORAGE_CLASS,
         image: str = DEFAULT_REDIS_IMAGE,
         resources: Resources = DEFAULT_REDIS_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         if not isinstance(role, RedisRole):
             raise v.ConfigError(where, "role", role, "a RedisRole", "use RedisRole.CACHE or RedisRole.BROKER")
         check_claim(where, storage, storage_class)
         v.check_image(where, "image", image)
+        limit_bytes = v.quantity_value(resources.limit)
+        if max_memory is None:
+            max_memory_bytes = int(limit_bytes * MAX_MEMORY_SHARE)
+        else:
+            v.check_quantity(where, "max_memory", max_memory)
+            max_memory_bytes = int(v.quantity_value(max_memory))
+            if max_memory_bytes >= limit_bytes:
+                raise v.ConfigError(
+                    where, "max_memory", max_memory, f"less than the container's memory limit ({resources.limit})",
+                    "lower max_memory or raise resources.memory_limit; leave about 30% headroom",
+                )
         super().__init__(scope, id)
 
         component = role.value
         self.role = role
         self.name = runtime.name(component)
         self.port = REDIS_PORT
-        args = ["redis-server", "--port", str(REDIS_PORT), "--maxmemory", max_memory]
+        args = ["redis-server", "--port", str(REDIS_PORT), "--maxmemory", str(max_memory_bytes)]
         if role is RedisRole.CACHE:
             args += ["--maxmemory-policy", "allkeys-lru", "--save", "", "--appendonly", "no"]
             claim = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._manifest import object_labels, selector_labels
+from ._validation import ConfigError, check_quantity, quantity_value
 from .security import PodSecurity
 
 __all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "Resources", "SecretKeyRef"]
@@ -60,10 +61,25 @@ class Resources:
     memory: str = "256Mi"
     memory_limit: str | None = None  # default: same as the memory request
 
+    @property
+    def limit(self) -> str:
+        return self.memory_limit or self.memory
+
+    def check(self, where: object, prop: str) -> None:
+        """Quantities Kubernetes accepts, and a limit no lower than the request."""
+        check_quantity(where, f"{prop}.cpu", self.cpu)
+        check_quantity(where, f"{prop}.memory", self.memory)
+        check_quantity(where, f"{prop}.memory_limit", self.limit)
+        if quantity_value(self.limit) < quantity_value(self.memory):
+            raise ConfigError(
+                where, f"{prop}.memory_limit", self.limit, f"at least the memory request ({self.memory})",
+                "raise memory_limit or lower memory",
+            )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "requests": {"cpu": self.cpu, "memory": self.memory},
-            "limits": {"memory": self.memory_limit or self.memory},
+            "limits": {"memory": self.limit},
         }
 
 

@@ -60,6 +60,7 @@ class SeedDataJob(DjangoConstruct):
         resources: Resources = DEFAULT_SEED_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
+        resources.check(where, "resources")
         if not seed.fixtures and not seed.superuser_secret:
             raise v.ConfigError(where, "seed", seed, "fixtures, a superuser_secret, or both", "pass SeedData(fixtures=('demo',)) or drop seed")
         for fixture in seed.fixtures:
