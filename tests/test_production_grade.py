@@ -311,3 +311,28 @@ def test_preview_reaper_is_fenced_to_preview_namespaces(cluster_docs: list[dict[
     for doc in cluster_docs:  # ValidatingAdmissionPolicy v1 exists from Kubernetes 1.30
         for version in ("1.32", "1.37"):
             kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_preview_reaper_policy_evaluates_as_intended(cluster_docs: list[dict[str, Any]], example_docs: dict[str, list[dict[str, Any]]]) -> None:
+    """The policy's CEL, evaluated by a CEL implementation against real namespaces."""
+    import celpy
+
+    policy = next(d for d in cluster_docs if d["kind"] == "ValidatingAdmissionPolicy")["spec"]
+    env = celpy.Environment()
+    applies = env.program(env.compile(policy["matchConditions"][0]["expression"]))
+    allows = env.program(env.compile(policy["validations"][0]["expression"]))
+
+    def deletion_allowed(namespace: dict[str, Any]) -> bool:
+        return bool(allows.evaluate({"oldObject": celpy.json_to_cel(namespace)}))
+
+    def reaper(groups: list[str]) -> bool:
+        return bool(applies.evaluate({"request": celpy.json_to_cel({"userInfo": {"groups": groups}})}))
+
+    assert reaper(["system:authenticated", "cdk8s-django:preview-reaper"]) and not reaper(["system:masters"])
+    preview = {"metadata": {"name": "shop-pr-x", "labels": {"cdk8s-django/preview": "true", "app.kubernetes.io/managed-by": "cdk8s-django"}}}
+    assert deletion_allowed(preview)
+    for env_name, docs in example_docs.items():
+        namespace = by_kind(docs, "Namespace")[0]
+        assert not deletion_allowed(namespace), env_name
+    assert not deletion_allowed({"metadata": {"name": "kube-system"}})
+    assert not deletion_allowed({"metadata": {"name": "x", "labels": {"cdk8s-django/preview": "true"}}})
