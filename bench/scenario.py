@@ -51,7 +51,9 @@ def build_library(staging: int, outdir: str) -> Any:
     app = App(outdir=outdir)
     for index in range(1, staging + 1):
         name = f"s{index}"
-        environment = Environment.staging(name, hosts=(f"{name}.staging.shop.example.com",), ingress=main.STAGING_INGRESS)
+        environment = Environment.staging(
+            name, hosts=(f"{name}.staging.shop.example.com",), ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK
+        )
         DjangoChart(app, name, django_app=main.shop, environment=environment)
     DjangoChart(app, production.name, django_app=main.shop, environment=replace(production))
     return app
