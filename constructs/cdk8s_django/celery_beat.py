@@ -97,20 +97,8 @@ class CeleryBeat(DjangoConstruct):
             extra_mounts=[{"name": "beat-schedule", "mountPath": SCHEDULE_DIR}],
             probes=heartbeat_probes(HEARTBEAT_FILE) if heartbeat else None,
         )
-        self.stateful_set: ApiObject = emit(self, "Resource", {
-            "apiVersion": "apps/v1",
-            "kind": "StatefulSet",
-            "metadata": runtime.metadata(COMPONENT),
-            "spec": {
-                "replicas": 1,
-                "serviceName": self.name,
-                "podManagementPolicy": "OrderedReady",
-                "updateStrategy": {"type": "RollingUpdate"},
-                "selector": {"matchLabels": runtime.selector(COMPONENT)},
-                "template": runtime.pod_template(
-                    COMPONENT, [container],
-                    extra_volumes=[{"name": "beat-schedule", "emptyDir": {"sizeLimit": "64Mi"}}],
-                    termination_grace_period_seconds=30,
-                ),
-            },
-        })
+        self.stateful_set: ApiObject = emit(self, "Resource", runtime.singleton_stateful_set(COMPONENT, runtime.pod_template(
+            COMPONENT, [container],
+            extra_volumes=[{"name": "beat-schedule", "emptyDir": {"sizeLimit": "64Mi"}}],
+            termination_grace_period_seconds=30,
+        )))

@@ -49,16 +49,6 @@ class OpsShell(DjangoConstruct):
         self.name = runtime.name(COMPONENT)
         container = runtime.container("shell", IDLE_COMMAND, resources=resources, wrap=False)
         self.pod_name = f"{self.name}-0"
-        self.stateful_set: ApiObject = emit(self, "Resource", {
-            "apiVersion": "apps/v1",
-            "kind": "StatefulSet",
-            "metadata": runtime.metadata(COMPONENT),
-            "spec": {
-                "replicas": 1,
-                "serviceName": self.name,
-                "revisionHistoryLimit": 3,
-                "selector": {"matchLabels": runtime.selector(COMPONENT)},
-                "updateStrategy": {"type": "RollingUpdate"},
-                "template": runtime.pod_template(COMPONENT, [container], termination_grace_period_seconds=10),
-            },
-        })
+        self.stateful_set: ApiObject = emit(self, "Resource", runtime.singleton_stateful_set(
+            COMPONENT, runtime.pod_template(COMPONENT, [container], termination_grace_period_seconds=10),
+        ))

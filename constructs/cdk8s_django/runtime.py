@@ -255,3 +255,22 @@ class AppRuntime:
         if pod_annotations:
             metadata["annotations"] = pod_annotations
         return {"metadata": metadata, "spec": spec}
+
+    def singleton_stateful_set(self, component: str, template: dict[str, Any]) -> dict[str, Any]:
+        """A one-replica StatefulSet for app code that must never run twice (beat) or needs a
+        stable pod name (the shell). Its governing Service is not created: neither needs DNS;
+        the StatefulSet only waits for the old pod to be gone before starting the new one."""
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": self.metadata(component),
+            "spec": {
+                "replicas": 1,
+                "serviceName": self.name(component),
+                "podManagementPolicy": "OrderedReady",
+                "revisionHistoryLimit": 3,
+                "updateStrategy": {"type": "RollingUpdate"},
+                "selector": {"matchLabels": self.selector(component)},
+                "template": template,
+            },
+        }
