@@ -95,7 +95,7 @@ EXPECTED = {
         'qa: invalid django_app.gunicorn_threads=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256'
     ),
     'network-cidr': (
-        "qa: invalid environment.network.load_balancer_cidrs='10.0.0.0/33': expected a CIDR such as '10.0.0.0/16'. Fix: give the VPC's CIDR block"
+        "qa: invalid environment.network.load_balancer_cidrs='10.0.0.0/33': expected a CIDR such as '10.0.1.0/24'. Fix: give the ALB subnets' CIDR blocks"
     ),
     'network-namespace': (
         "c/Net: invalid access.ingress_namespace='Ingress_Nginx': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"

@@ -47,7 +47,7 @@ def check_network_access(where: LazyPath, prop: str, access: NetworkAccess) -> N
         try:
             ipaddress.ip_network(cidr)
         except ValueError:
-            raise v.ConfigError(where, f"{prop}.load_balancer_cidrs", cidr, "a CIDR such as '10.0.0.0/16'", "give the VPC's CIDR block") from None
+            raise v.ConfigError(where, f"{prop}.load_balancer_cidrs", cidr, "a CIDR such as '10.0.1.0/24'", "give the ALB subnets' CIDR blocks") from None
     for name in ("ingress_namespace", "monitoring_namespace", "keda_namespace"):
         value = getattr(access, name)
         if value is not None:

@@ -27,7 +27,7 @@ def operator_notes(documents: list[dict[str, Any]], folder: str) -> str:
     lines += ["Apply (the Namespace comes first):", "", "```sh", f"kubectl apply -f {folder}/", "```", ""]
     if migration is not None:
         lines += ["Wait for the migration, then the rollouts:", "", "```sh",
-                  f"kubectl -n {ns} wait --for=condition=complete job/{migration.name} --timeout=15m"]
+                  f"kubectl -n {ns} wait --for=condition=complete job/{migration.name} --timeout=45m"]
         lines += [f"kubectl -n {ns} rollout status {w.kind.lower()}/{w.name} --timeout=10m" for w in rollouts]
         lines += ["```", ""]
     if shell is not None:
