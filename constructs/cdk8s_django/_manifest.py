@@ -81,8 +81,11 @@ def selector_labels(app: str, component: str) -> dict[str, str]:
     return {LABEL_APP: app, LABEL_COMPONENT: component}
 
 
+JOB_HASH_LENGTH = 10
+
+
 def emit_hashed_job(
-    scope: Construct, runtime: Any, component: str, template: dict[str, Any], spec: Mapping[str, Any], hash_length: int = 10
+    scope: Construct, runtime: Any, component: str, template: dict[str, Any], spec: Mapping[str, Any]
 ) -> tuple[str, ApiObject]:
     """A Job named ``<app>-<component>-<hash of its pod template>``.
 
@@ -90,7 +93,7 @@ def emit_hashed_job(
     apply`` with a new image fail. With the hash, any change that could matter
     is a new Job, and re-applying the same output changes nothing.
     """
-    name = f"{runtime.name(component)}-{content_hash(template, hash_length)}"
+    name = f"{runtime.name(component)}-{content_hash(template, JOB_HASH_LENGTH)}"
     return name, emit(scope, "Resource", {
         "apiVersion": "batch/v1",
         "kind": "Job",

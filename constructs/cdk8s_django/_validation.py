@@ -23,7 +23,6 @@ __all__ = [
     "check_host_name",
     "check_image",
     "check_int_range",
-    "check_non_empty",
     "check_port",
     "check_quantity",
     "check_time_zone",
@@ -59,11 +58,6 @@ class ConfigError(ValueError):
         self.prop = prop
         self.value = value
         super().__init__(f"{path}: invalid {prop}={value!r}: expected {expected}. Fix: {fix}")
-
-
-def check_non_empty(path: object, prop: str, value: Any, fix: str) -> None:
-    if value is None or value == "" or (isinstance(value, (list, tuple, dict)) and not value):
-        raise ConfigError(path, prop, value, "a value (it is required)", fix)
 
 
 def check_dns_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:

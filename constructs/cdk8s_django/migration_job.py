@@ -8,7 +8,7 @@ from constructs import Construct
 
 from . import _validation as v
 from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit_hashed_job
+from ._manifest import JOB_HASH_LENGTH, emit_hashed_job
 from .runtime import AppRuntime, Resources
 
 __all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
@@ -20,7 +20,6 @@ DEFAULT_TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600
 DEFAULT_BACKOFF_LIMIT = 10
 DEFAULT_ACTIVE_DEADLINE_SECONDS = 3 * 3600
 DEFAULT_MIGRATION_RESOURCES = Resources(cpu="100m", memory="512Mi")
-HASH_LENGTH = 10
 
 
 class MigrationJob(DjangoConstruct):
@@ -60,7 +59,7 @@ class MigrationJob(DjangoConstruct):
         v.check_int_range(where, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0, 365 * 24 * 3600)
         v.check_int_range(where, "backoff_limit", backoff_limit, 0, 100)
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
-        max_app = 63 - len(f"-{COMPONENT}-") - HASH_LENGTH
+        max_app = 63 - len(f"-{COMPONENT}-") - JOB_HASH_LENGTH
         if len(runtime.app) > max_app:
             raise v.ConfigError(where, "runtime.app", runtime.app, f"at most {max_app} characters so the Job name fits 63", "shorten the app name")
         super().__init__(scope, id)
@@ -76,4 +75,4 @@ class MigrationJob(DjangoConstruct):
             "backoffLimit": backoff_limit,
             "activeDeadlineSeconds": active_deadline_seconds,
             "ttlSecondsAfterFinished": ttl_seconds_after_finished,
-        }, HASH_LENGTH)
+        })

@@ -17,7 +17,6 @@ from .runtime import AppRuntime, Resources
 __all__ = ["SEED_SCRIPT", "SeedDataJob"]
 
 COMPONENT = "seed"
-HASH_LENGTH = 10
 DEFAULT_SEED_RESOURCES = Resources(cpu="100m", memory="512Mi")
 # Idempotent, so a re-run (new image, new config) is harmless: loaddata updates the
 # fixtures' rows; createsuperuser runs only while no superuser exists.
@@ -75,5 +74,5 @@ class SeedDataJob(DjangoConstruct):
         template = job_runtime.pod_template(COMPONENT, [container], restart_policy="Never")
         self.job: ApiObject
         self.name, self.job = emit_hashed_job(
-            self, runtime, COMPONENT, template, {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished}, HASH_LENGTH
+            self, runtime, COMPONENT, template, {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished}
         )
