@@ -32,7 +32,7 @@ from cdk8s_django import (
     RedisStatefulSet,
     SecretKeyRef,
 )
-from cdk8s_django.app import dump_documents
+from cdk8s_django.output.writer import dump_documents
 
 from _k8s import synth
 

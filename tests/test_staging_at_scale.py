@@ -19,9 +19,9 @@ from cdk8s import App as Cdk8sApp
 
 import main
 from cdk8s_django import App, DjangoChart, Environment, Managed, SeedData, Worker, expired_previews, preview_name
-from cdk8s_django.diagram import architecture_markdown
-from cdk8s_django.diff import diff_folders, format_diff, semantic_diff
-from cdk8s_django.notes import operator_notes
+from cdk8s_django.output.diagram import architecture_markdown
+from cdk8s_django.output.diff import diff_folders, format_diff, semantic_diff
+from cdk8s_django.output.notes import operator_notes
 from cdk8s_django.testing import by_kind, find, pod_spec, synth
 from conftest import ROOT
 
@@ -241,7 +241,7 @@ def test_mutation_change_an_env_var_shows_in_the_diff() -> None:
 
 
 def _keyed(docs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    from cdk8s_django.diff import _match_key, _normalise
+    from cdk8s_django.output.diff import _match_key, _normalise
     return {_match_key(d): _normalise(d) for d in docs}
 
 

@@ -11,82 +11,82 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import App
-    from .app_config import AppConfig
-    from .autoscaling import Autoscaling, QueueAutoscaling
-    from .celery_beat import BeatScheduler, CeleryBeat
-    from .celery_worker import CeleryWorker
-    from .chart import DjangoChart
-    from .django_app import CronTask, DjangoApp, Worker
-    from .django_web import DjangoWeb
-    from .environment import STAGING_RESOURCES, Environment, EnvironmentKind, InCluster, Managed
-    from .external_secrets import AwsSecret, AwsSecretsManager, GeneratedPassword
-    from .ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
-    from .managed_data_store import ManagedDataStore
-    from .management_cron_job import ManagementCronJob
-    from .migration_job import MigrationJob
-    from .monitoring import Monitoring, NewRelic
-    from .network_policies import NetworkAccess, NetworkPolicies
-    from .ops_shell import OpsShell
-    from .postgres_stateful_set import PostgresStatefulSet
-    from .preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
-    from .preview_reaper import PreviewReaperAccess
-    from .redis_stateful_set import RedisRole, RedisStatefulSet
-    from .runtime import AppRuntime, Resources, SecretKeyRef
-    from .security import PodSecurity
-    from .seed_data_job import SeedDataJob
-    from .shell_access import ShellAccess
+    from .components.app_config import AppConfig
+    from .components.autoscaling import Autoscaling, QueueAutoscaling
+    from .components.celery_beat import BeatScheduler, CeleryBeat
+    from .components.celery_worker import CeleryWorker
+    from .components.chart import DjangoChart
+    from .components.django_web import DjangoWeb
+    from .components.external_secrets import AwsSecret, AwsSecretsManager, GeneratedPassword
+    from .components.managed_data_store import ManagedDataStore
+    from .components.management_cron_job import ManagementCronJob
+    from .components.migration_job import MigrationJob
+    from .components.monitoring import Monitoring, NewRelic
+    from .components.network_policies import NetworkAccess, NetworkPolicies
+    from .components.ops_shell import OpsShell
+    from .components.postgres_stateful_set import PostgresStatefulSet
+    from .components.preview_reaper import PreviewReaperAccess
+    from .components.redis_stateful_set import RedisRole, RedisStatefulSet
+    from .components.seed_data_job import SeedDataJob
+    from .components.shell_access import ShellAccess
+    from .k8s.runtime import AppRuntime, Resources, SecretKeyRef
+    from .k8s.security import PodSecurity
+    from .output.writer import App
+    from .spec.django_app import CronTask, DjangoApp, Worker
+    from .spec.environment import STAGING_RESOURCES, Environment, EnvironmentKind, InCluster, Managed
+    from .spec.ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
+    from .spec.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "AcmCertificate": "ingress",
-    "App": "app",
-    "AppConfig": "app_config",
-    "AppRuntime": "runtime",
-    "Autoscaling": "autoscaling",
-    "AwsSecret": "external_secrets",
-    "AwsSecretsManager": "external_secrets",
-    "BeatScheduler": "celery_beat",
-    "CeleryBeat": "celery_beat",
-    "CeleryWorker": "celery_worker",
-    "CertManagerIssuer": "ingress",
-    "CronTask": "django_app",
-    "DjangoApp": "django_app",
-    "DjangoChart": "chart",
-    "DjangoWeb": "django_web",
-    "Environment": "environment",
-    "EnvironmentKind": "environment",
-    "expired_previews": "preview",
-    "ExpiredPreview": "preview",
-    "GeneratedPassword": "external_secrets",
-    "InCluster": "environment",
-    "IngressController": "ingress",
-    "IngressOptions": "ingress",
-    "Managed": "environment",
-    "ManagedDataStore": "managed_data_store",
-    "ManagementCronJob": "management_cron_job",
-    "MigrationJob": "migration_job",
-    "Monitoring": "monitoring",
-    "NetworkAccess": "network_policies",
-    "NetworkPolicies": "network_policies",
-    "NewRelic": "monitoring",
-    "OpsShell": "ops_shell",
-    "PodSecurity": "security",
-    "PostgresStatefulSet": "postgres_stateful_set",
-    "Preview": "preview",
-    "PreviewReaperAccess": "preview_reaper",
-    "preview_name": "preview",
-    "QueueAutoscaling": "autoscaling",
-    "RedisRole": "redis_stateful_set",
-    "RedisStatefulSet": "redis_stateful_set",
-    "Resources": "runtime",
-    "SecretKeyRef": "runtime",
-    "SeedData": "preview",
-    "SeedDataJob": "seed_data_job",
-    "ShellAccess": "shell_access",
-    "STAGING_RESOURCES": "environment",
-    "Worker": "django_app",
+    "AcmCertificate": "spec.ingress",
+    "App": "output.writer",
+    "AppConfig": "components.app_config",
+    "AppRuntime": "k8s.runtime",
+    "Autoscaling": "components.autoscaling",
+    "AwsSecret": "components.external_secrets",
+    "AwsSecretsManager": "components.external_secrets",
+    "BeatScheduler": "components.celery_beat",
+    "CeleryBeat": "components.celery_beat",
+    "CeleryWorker": "components.celery_worker",
+    "CertManagerIssuer": "spec.ingress",
+    "CronTask": "spec.django_app",
+    "DjangoApp": "spec.django_app",
+    "DjangoChart": "components.chart",
+    "DjangoWeb": "components.django_web",
+    "Environment": "spec.environment",
+    "EnvironmentKind": "spec.environment",
+    "expired_previews": "spec.preview",
+    "ExpiredPreview": "spec.preview",
+    "GeneratedPassword": "components.external_secrets",
+    "InCluster": "spec.environment",
+    "IngressController": "spec.ingress",
+    "IngressOptions": "spec.ingress",
+    "Managed": "spec.environment",
+    "ManagedDataStore": "components.managed_data_store",
+    "ManagementCronJob": "components.management_cron_job",
+    "MigrationJob": "components.migration_job",
+    "Monitoring": "components.monitoring",
+    "NetworkAccess": "components.network_policies",
+    "NetworkPolicies": "components.network_policies",
+    "NewRelic": "components.monitoring",
+    "OpsShell": "components.ops_shell",
+    "PodSecurity": "k8s.security",
+    "PostgresStatefulSet": "components.postgres_stateful_set",
+    "Preview": "spec.preview",
+    "PreviewReaperAccess": "components.preview_reaper",
+    "preview_name": "spec.preview",
+    "QueueAutoscaling": "components.autoscaling",
+    "RedisRole": "components.redis_stateful_set",
+    "RedisStatefulSet": "components.redis_stateful_set",
+    "Resources": "k8s.runtime",
+    "SecretKeyRef": "k8s.runtime",
+    "SeedData": "spec.preview",
+    "SeedDataJob": "components.seed_data_job",
+    "ShellAccess": "components.shell_access",
+    "STAGING_RESOURCES": "spec.environment",
+    "Worker": "spec.django_app",
 }
 
 __all__ = [

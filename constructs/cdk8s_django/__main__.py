@@ -13,8 +13,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .diff import diff_folders
-from .preview import LABEL_PREVIEW, expired_previews
+from .output.diff import diff_folders
+from .spec.preview import LABEL_PREVIEW, expired_previews
 
 
 def _expire(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from cdk8s import ApiObject, JsonPatch
 
-from .security import PodSecurity
+from .k8s.security import PodSecurity
 
 __all__ = ["add_env", "add_pod_annotations", "add_pod_labels", "add_sidecar", "add_volume", "pod_template_path"]
 

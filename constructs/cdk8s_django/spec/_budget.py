@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from ..k8s._base import LazyPath
 from . import _validation as v
-from ._base import LazyPath
 
 if TYPE_CHECKING:
     from .django_app import DjangoApp

@@ -6,10 +6,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import JOB_HASH_LENGTH, emit_hashed_job
-from .runtime import AppRuntime, Resources
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import JOB_HASH_LENGTH, emit_hashed_job
+from ..k8s.runtime import AppRuntime, Resources
+from ..spec import _validation as v
 
 __all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
 

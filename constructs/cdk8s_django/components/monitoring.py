@@ -8,9 +8,9 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ._base import DjangoConstruct
-from ._manifest import emit
-from .runtime import AppRuntime, SecretKeyRef
+from ..k8s._base import DjangoConstruct
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime, SecretKeyRef
 
 __all__ = ["NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "Monitoring", "NewRelic"]
 

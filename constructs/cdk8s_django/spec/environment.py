@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .autoscaling import Autoscaling, QueueAutoscaling
-from .external_secrets import AwsSecretsManager
+from ..components.autoscaling import Autoscaling, QueueAutoscaling
+from ..components.external_secrets import AwsSecretsManager
+from ..components.network_policies import NetworkAccess
+from ..components.postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
+from ..k8s.runtime import Resources, SecretKeyRef
 from .ingress import IngressOptions
-from .network_policies import NetworkAccess
-from .postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
 from .preview import DEFAULT_PREVIEW_TTL, Preview, SeedData, preview_name
-from .runtime import Resources, SecretKeyRef
 
 __all__ = ["STAGING_RESOURCES", "Environment", "EnvironmentKind", "InCluster", "Managed"]
 

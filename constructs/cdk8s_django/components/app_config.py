@@ -8,9 +8,9 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import content_hash, emit, object_labels
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import content_hash, emit, object_labels
+from ..spec import _validation as v
 
 __all__ = ["AppConfig"]
 

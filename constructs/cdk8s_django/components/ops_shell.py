@@ -6,9 +6,9 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit
-from .runtime import AppRuntime, Resources
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime, Resources
 
 __all__ = ["IDLE_COMMAND", "OpsShell"]
 

@@ -14,10 +14,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import LazyPath
-from ._manifest import emit
-from .runtime import AppRuntime
+from ..k8s._base import LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime
+from ..spec import _validation as v
 
 __all__ = ["Autoscaling", "QueueAutoscaling", "check_autoscaling", "emit_hpa", "emit_pdb", "emit_scaled_object"]
 

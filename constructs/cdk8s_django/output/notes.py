@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._docs import facts
-from .preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER
+from ..spec.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER
+from ._facts import facts
 
 __all__ = ["operator_notes"]
 

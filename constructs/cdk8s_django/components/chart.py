@@ -9,20 +9,23 @@ from cdk8s import ApiObject, Chart
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import LazyPath
-from ._manifest import emit, object_labels
+from ..k8s._base import LazyPath
+from ..k8s._manifest import emit, object_labels
+from ..k8s.runtime import AppRuntime, SecretKeyRef
+from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
+from ..spec import _validation as v
+from ..spec._budget import check_connection_budget
+from ..spec._contract import RESERVED_ENV, config_env, pod_env
+from ..spec.django_app import CronTask, DjangoApp
+from ..spec.environment import Environment, EnvironmentKind, InCluster, Managed
+from ..spec.ingress import IngressController
+from ..spec.preview import PREVIEW_PREFIX
 from .app_config import AppConfig
 from .autoscaling import QueueAutoscaling, check_autoscaling
 from .celery_beat import DEFAULT_BEAT_RESOURCES, CeleryBeat
 from .celery_worker import DEFAULT_WORKER_RESOURCES, CeleryWorker
-from .connection_budget import check_connection_budget
-from .contract import RESERVED_ENV, config_env, pod_env
-from .django_app import CronTask, DjangoApp
 from .django_web import DEFAULT_WEB_RESOURCES, DjangoWeb
-from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .external_secrets import AwsSecret, GeneratedPassword
-from .ingress import IngressController
 from .managed_data_store import ManagedDataStore
 from .management_cron_job import DEFAULT_CRON_RESOURCES, ManagementCronJob
 from .migration_job import DEFAULT_MIGRATION_RESOURCES, MigrationJob
@@ -35,15 +38,12 @@ from .postgres_stateful_set import (
     POSTGRES_PORT,
     PostgresStatefulSet,
 )
-from .preview import PREVIEW_PREFIX
 from .redis_stateful_set import (
     DEFAULT_REDIS_RESOURCES,
     REDIS_PORT,
     RedisRole,
     RedisStatefulSet,
 )
-from .runtime import AppRuntime, SecretKeyRef
-from .security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from .seed_data_job import SeedDataJob
 from .shell_access import ShellAccess
 

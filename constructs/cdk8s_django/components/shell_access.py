@@ -6,10 +6,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit
-from .runtime import AppRuntime
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime
+from ..spec import _validation as v
 
 __all__ = ["ShellAccess"]
 

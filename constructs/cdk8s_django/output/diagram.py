@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._docs import STORE_TITLES, EnvironmentFacts, Workload, facts
+from ._facts import STORE_TITLES, EnvironmentFacts, Workload, facts
 
 __all__ = ["architecture_markdown", "connections"]
 

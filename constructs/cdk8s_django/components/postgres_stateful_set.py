@@ -6,11 +6,11 @@ from typing import Any
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._stateful_store import check_claim, claim_template, emit_stateful_store
-from .runtime import AppRuntime, Resources, SecretKeyRef
-from .security import STORE_UID, PodSecurity
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
+from ..k8s.runtime import AppRuntime, Resources, SecretKeyRef
+from ..k8s.security import STORE_UID, PodSecurity
+from ..spec import _validation as v
 
 __all__ = [
     "DEFAULT_POSTGRES_IMAGE",

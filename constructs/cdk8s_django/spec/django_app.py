@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .autoscaling import Autoscaling, QueueAutoscaling
-from .celery_beat import BeatScheduler
-from .celery_worker import DEFAULT_CONCURRENCY, DEFAULT_QUEUES, DEFAULT_TASK_TIME_LIMIT
-from .django_web import DEFAULT_HEALTH_CHECK_PATH, DEFAULT_WEB_PORT
-from .management_cron_job import DEFAULT_TIME_ZONE
-from .monitoring import NewRelic
-from .security import DEFAULT_APP_UID
+from ..components.autoscaling import Autoscaling, QueueAutoscaling
+from ..components.celery_beat import BeatScheduler
+from ..components.celery_worker import DEFAULT_CONCURRENCY, DEFAULT_QUEUES, DEFAULT_TASK_TIME_LIMIT
+from ..components.django_web import DEFAULT_HEALTH_CHECK_PATH, DEFAULT_WEB_PORT
+from ..components.management_cron_job import DEFAULT_TIME_ZONE
+from ..components.monitoring import NewRelic
+from ..k8s.security import DEFAULT_APP_UID
 
 __all__ = ["CronTask", "DjangoApp", "Worker"]
 

@@ -6,12 +6,12 @@ import enum
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._stateful_store import check_claim, claim_template, emit_stateful_store
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
+from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.security import STORE_UID, PodSecurity
+from ..spec import _validation as v
 from .postgres_stateful_set import DEFAULT_STORAGE_CLASS
-from .runtime import AppRuntime, Resources
-from .security import STORE_UID, PodSecurity
 
 __all__ = ["DEFAULT_REDIS_IMAGE", "REDIS_PORT", "RedisRole", "RedisStatefulSet"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .postgres_stateful_set import POSTGRES_COMPONENT, POSTGRES_PORT
-from .redis_stateful_set import REDIS_PORT, RedisRole
-from .runtime import DEFAULT_CONFIG_MOUNT_PATH
+from ..components.postgres_stateful_set import POSTGRES_COMPONENT, POSTGRES_PORT
+from ..components.redis_stateful_set import REDIS_PORT, RedisRole
+from ..k8s.runtime import DEFAULT_CONFIG_MOUNT_PATH
 
 if TYPE_CHECKING:
     from .django_app import DjangoApp
@@ -60,7 +60,7 @@ def config_env(django_app: DjangoApp, environment: Environment, namespace: str) 
     if managed_pg and pg.tls:  # type: ignore[union-attr]
         env["DATABASE_SSLROOTCERT"] = pg.ca_bundle  # type: ignore[union-attr]
     if django_app.newrelic:
-        from .monitoring import NEW_RELIC_INI_FILE
+        from ..components.monitoring import NEW_RELIC_INI_FILE
 
         env["NEW_RELIC_CONFIG_FILE"] = f"{DEFAULT_CONFIG_MOUNT_PATH}/{NEW_RELIC_INI_FILE}"
         env["NEW_RELIC_ENVIRONMENT"] = environment.name

@@ -8,11 +8,11 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit_hashed_job
-from .preview import SeedData
-from .runtime import AppRuntime, Resources
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit_hashed_job
+from ..k8s.runtime import AppRuntime, Resources
+from ..spec import _validation as v
+from ..spec.preview import SeedData
 
 __all__ = ["SEED_SCRIPT", "SeedDataJob"]
 

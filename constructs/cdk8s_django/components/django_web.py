@@ -10,17 +10,17 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit
-from .autoscaling import Autoscaling, check_autoscaling, emit_hpa, emit_pdb
-from .ingress import (
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime, Resources
+from ..spec import _validation as v
+from ..spec.ingress import (
     AcmCertificate,
     CertManagerIssuer,
     IngressController,
     IngressOptions,
 )
-from .runtime import AppRuntime, Resources
+from .autoscaling import Autoscaling, check_autoscaling, emit_hpa, emit_pdb
 
 __all__ = ["DEFAULT_HEALTH_CHECK_PATH", "DEFAULT_WEB_PORT", "DjangoWeb"]
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..spec._validation import ConfigError, check_quantity, quantity_value
 from ._manifest import object_labels, selector_labels
-from ._validation import ConfigError, check_quantity, quantity_value
 from .security import PodSecurity
 
 __all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "Resources", "SecretKeyRef"]

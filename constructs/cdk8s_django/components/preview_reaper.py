@@ -13,10 +13,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import MANAGED_BY, emit
-from .preview import LABEL_PREVIEW
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import MANAGED_BY, emit
+from ..spec import _validation as v
+from ..spec.preview import LABEL_PREVIEW
 
 __all__ = ["DEFAULT_REAPER_GROUP", "PreviewReaperAccess"]
 

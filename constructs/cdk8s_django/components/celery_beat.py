@@ -8,11 +8,11 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime, Resources
+from ..spec import _validation as v
 from .celery_worker import heartbeat_probes
-from .runtime import AppRuntime, Resources
 
 __all__ = ["BeatScheduler", "CeleryBeat"]
 

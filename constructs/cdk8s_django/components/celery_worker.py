@@ -9,9 +9,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from . import _validation as v
-from ._base import DjangoConstruct, LazyPath
-from ._manifest import emit
+from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._manifest import emit
+from ..k8s.runtime import AppRuntime, Resources
+from ..spec import _validation as v
 from .autoscaling import (
     Autoscaling,
     QueueAutoscaling,
@@ -20,7 +21,6 @@ from .autoscaling import (
     emit_pdb,
     emit_scaled_object,
 )
-from .runtime import AppRuntime, Resources
 
 __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_QUEUES", "DEFAULT_TASK_TIME_LIMIT", "CeleryWorker"]
 
