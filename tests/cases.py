@@ -15,7 +15,6 @@ from cdk8s_django import (
     AwsSecretsManager,
     GeneratedPassword,
     NetworkAccess,
-    NetworkPolicies,
     QueueAutoscaling,
     ShellAccess,
     AppConfig,
@@ -33,6 +32,7 @@ from cdk8s_django import (
     IngressOptions,
     Managed,
     ManagedDataStore,
+    NewRelic,
     ManagementCronJob,
     MigrationJob,
     PostgresStatefulSet,
@@ -62,6 +62,12 @@ def in_chart(build: Callable[[Chart], object]) -> Callable[[], object]:
     return run
 
 
+def two_environments_one_name() -> None:
+    app = App()
+    DjangoChart(app, "qa", django_app=APP, environment=QA)
+    DjangoChart(app, "qa", django_app=APP, environment=QA)
+
+
 def duplicate_id() -> None:
     scope = Chart(App(), "c")
     OpsShellLike = CeleryWorker
@@ -79,6 +85,29 @@ def duplicate_object_name() -> None:
 
 
 CASES: list[tuple[str, Callable[[], object]]] = [
+    # What the API server would refuse, or what came out wrong, before the resolve stage (issue 9).
+    ("app-name-starts-with-digit", chart(replace(APP, name="1shop"))),
+    ("cidr-bare-address", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.1",))))),
+    ("cidr-netmask-form", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/255.255.255.0",))))),
+    ("cidr-host-bits", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.1/24",))))),
+    ("resources-negative", chart(environment=replace(QA, resources={"web": Resources(cpu="-100m")}))),
+    ("resources-exbibyte", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, resources=Resources(memory="1Ei", memory_limit="1Mi")))),
+    ("storage-zero", chart(environment=replace(QA, postgres=InCluster(storage="0")))),
+    ("config-file-dotdot", chart(replace(APP, config_files={"..data": "x"}))),
+    ("config-file-too-long", chart(replace(APP, config_files={"a" * 254: "x"}))),
+    ("secret-ref-bad-name", chart(environment=replace(QA, database_password=SecretKeyRef("Shop_DB", "password")))),
+    ("secret-ref-bad-key", chart(environment=replace(QA, database_password=SecretKeyRef("shop-db", "pass word")))),
+    ("hosts-a-string", chart(environment=replace(QA, hosts="qa.example.com"))),  # type: ignore[arg-type]
+    ("ingress-a-string", chart(environment=replace(QA, ingress="alb"))),  # type: ignore[arg-type]
+    ("resources-a-list", chart(environment=replace(QA, resources={"web": ["100m", "256Mi"]}))),  # type: ignore[dict-item]
+    ("two-environments-one-name", two_environments_one_name),
+    ("cron-python-manage-py", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("python", "manage.py", "send_report"))}))),
+    ("newrelic-ini-in-config-files", chart(replace(
+        APP, newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini="[newrelic]\n"),
+        config_files={"newrelic.ini": "[newrelic]\nmine = 1\n"},
+    ))),
+    ("static-url-without-slash", chart(environment=replace(QA, static_url="https://cdn.example.com/static"))),
+    ("factory-misspelt-option", lambda: Environment.staging("qa", web_replica=2)),  # type: ignore[call-arg]
     ("app-name-not-dns", chart(replace(APP, name="Shop_App"))),
     ("app-name-too-long", chart(replace(APP, name="a" * 31))),
     ("image-malformed", chart(replace(APP, image="Registry.example.com/Shop:1.4.2"))),
@@ -148,7 +177,7 @@ CASES: list[tuple[str, Callable[[], object]]] = [
     ("run-as-root", chart(replace(APP, run_as_user=0))),
     ("gunicorn-threads", chart(replace(APP, gunicorn_threads=0))),
     ("network-cidr", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/33",))))),
-    ("network-namespace", in_chart(lambda c: NetworkPolicies(c, "Net", runtime=RUNTIME, web_port=8000, access=NetworkAccess(ingress_namespace="Ingress_Nginx")))),
+    ("network-namespace", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/24",), ingress_namespace="Ingress_Nginx")))),
     ("secret-store-kind", in_chart(lambda c: AwsSecret(c, "S", runtime=RUNTIME, name="db", store=AwsSecretsManager(kind="Vault"), remote_key="k"))),
     ("generated-password-length", in_chart(lambda c: GeneratedPassword(c, "P", runtime=RUNTIME, name="db", length=8))),
     ("shell-operators-group", in_chart(lambda c: ShellAccess(c, "A", runtime=RUNTIME, group=" ", pod_name="shop-shell-0"))),

@@ -10,107 +10,62 @@ from cases import CASES
 from conftest import ROOT
 
 EXPECTED = {
-    'cron-six-fields': (
-        "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    'app-name-starts-with-digit': (
+        "qa: invalid django_app.name='1shop': expected a name starting with a letter (it prefixes Service names, which are RFC 1035 labels). Fix: prefix it with a letter, e.g. 'app-1shop'"
     ),
-    'cron-out-of-range': (
-        "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    'cidr-bare-address': (
+        "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.1': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"
     ),
-    'connection-budget': (
-        'qa: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer'
+    'cidr-netmask-form': (
+        "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.0/255.255.255.0': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"
     ),
-    'autoscaling-max-below-min': (
-        'qa: invalid environment.worker_autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000'
+    'cidr-host-bits': (
+        "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.1/24': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"
     ),
-    'environment-named-like-a-preview': (
-        "qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"
+    'resources-negative': (
+        "qa/Web: invalid resources.cpu='-100m': expected a quantity of zero or more. Fix: drop the sign; write e.g. '10Gi'"
     ),
-    'worker-named-like-a-store': (
-        "qa: invalid django_app.workers and django_app.cron='postgres': expected a name other than beat, config, default-deny, env, files, migrate, namespace, network-policy, postgres, redis-broker, redis-cache, secrets, seed, service-account, shell, shell-exec, web (the library's own components). Fix: rename it, e.g. 'postgres-task'"
+    'resources-exbibyte': (
+        "c/Worker: invalid resources.memory_limit='1Mi': expected at least the memory request (1Ei). Fix: raise memory_limit or lower memory"
     ),
-    'cron-named-like-a-worker': (
-        "qa: invalid django_app.workers and django_app.cron='worker': expected unique names. Fix: rename one of the two entries named 'worker'"
+    'storage-zero': (
+        "qa/Postgres: invalid storage='0': expected a quantity above zero. Fix: drop the sign; write e.g. '10Gi'"
     ),
-    'env-reserved-name': (
-        "qa: invalid django_app.env='ALLOWED_HOSTS': expected a variable the library does not set itself (it would be ignored). Fix: see the README's app contract; drop it"
+    'config-file-dotdot': (
+        "qa/Config: invalid files='..data': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"
     ),
-    'env-secret-in-configmap': (
-        "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed). Fix: put it in a Secret listed in DjangoApp.secrets"
+    'config-file-too-long': (
+        "qa/Config: invalid files='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"
     ),
-    'resources-unknown-key': (
-        "qa: invalid environment.resources='webs': expected one of beat, cron, migrate, postgres, redis, shell, web, worker. Fix: fix the key's spelling"
+    'secret-ref-bad-name': (
+        "qa: invalid environment.database_password.name='Shop_DB': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"
     ),
-    'resources-bad-cpu': (
-        "qa: invalid environment.resources['web'].cpu='lots': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"
+    'secret-ref-bad-key': (
+        "qa: invalid environment.database_password.key='pass word': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"
     ),
-    'resources-limit-below-request': (
-        "c/Worker: invalid resources.memory_limit='256Mi': expected at least the memory request (512Mi). Fix: raise memory_limit or lower memory"
+    'hosts-a-string': (
+        "qa: invalid environment.hosts='qa.example.com': expected a tuple of strings. Fix: pass a tuple of strings"
     ),
-    'cron-day-of-week-7': (
-        "qa/Cron-clearsessions: invalid schedule='0 3 * * 7': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    'ingress-a-string': (
+        "qa: invalid environment.ingress='alb': expected IngressOptions(...) or None. Fix: pass IngressOptions(...) or None"
     ),
-    'cron-last-day': (
-        "qa/Cron-clearsessions: invalid schedule='0 3 L * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    'resources-a-list': (
+        "qa: invalid environment.resources['web']=['100m', '256Mi']: expected Resources(...). Fix: pass Resources(...)"
     ),
-    'redis-max-memory-above-limit': (
-        "c/Cache: invalid max_memory='256Mi': expected less than the container's memory limit (256Mi). Fix: lower max_memory or raise resources.memory_limit; leave about 30% headroom"
+    'two-environments-one-name': (
+        "qa: invalid id='qa': expected an id unique within its scope. Fix: give each environment its own name (the chart id and dist/ folder)"
     ),
-    'alb-without-load-balancer-cidrs': (
-        "qa: invalid environment.network.load_balancer_cidrs=(): expected the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there). Fix: pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web"
+    'cron-python-manage-py': (
+        "qa: invalid django_app.cron['report'].command=('python', 'manage.py', 'send_report'): expected the management command and its arguments only (the job runs 'python -m django <command>'). Fix: drop 'python' and what launches Django, e.g. command=('clearsessions',)"
     ),
-    'web-metrics-port-is-web-port': (
-        'c/Web: invalid metrics_port=8000: expected a port other than the web port 8000. Fix: the Ingress exposes the web port: use another one, e.g. 9100'
+    'newrelic-ini-in-config-files': (
+        "qa: invalid django_app.config_files='newrelic.ini': expected no 'newrelic.ini' when newrelic is set (the library writes it from NewRelic.ini). Fix: put its content in NewRelic(ini=...) and drop it from config_files"
     ),
-    'production-latest-image': (
-        "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
+    'static-url-without-slash': (
+        "qa: invalid environment.static_url='https://cdn.example.com/static': expected a URL ending with '/' (Django's check refuses STATIC_URL without one). Fix: use 'https://cdn.example.com/static/'"
     ),
-    'production-untagged-image': (
-        "qa: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
-    ),
-    'production-web-min-replicas': (
-        'qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more'
-    ),
-    'max-connections-range': (
-        'qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143'
-    ),
-    'autoscaling-cpu-target': (
-        'c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100'
-    ),
-    'keda-without-address': (
-        "c/Worker: invalid autoscaling.address=None: expected the broker's 'host:port' for KEDA's Redis scaler. Fix: set address='<app>-redis-broker.<namespace>.svc:6379' (DjangoChart does this)"
-    ),
-    'hpa-on-beat': (
-        'c/Beat: invalid autoscaling=Autoscaling(min_replicas=2, max_replicas=10, cpu_utilization=70): expected no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second). Fix: drop autoscaling from CeleryBeat; autoscale the workers'
-    ),
-    'worker-metrics-port': (
-        'qa/Worker-worker: invalid metrics_port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
-    ),
-    'iam-role-arn': (
-        "qa: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<account>:role/<name>'). Fix: copy the role's ARN"
-    ),
-    'run-as-root': (
-        "qa: invalid django_app.run_as_user=0: expected a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users). Fix: use the default 10001 or the image's app user"
-    ),
-    'gunicorn-threads': (
-        'qa: invalid django_app.gunicorn_threads=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256'
-    ),
-    'network-cidr': (
-        "qa: invalid environment.network.load_balancer_cidrs='10.0.0.0/33': expected a CIDR such as '10.0.1.0/24'. Fix: give the ALB subnets' CIDR blocks"
-    ),
-    'network-namespace': (
-        "c/Net: invalid access.ingress_namespace='Ingress_Nginx': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
-    ),
-    'secret-store-kind': (
-        "c/S: invalid store.kind='Vault': expected 'ClusterSecretStore' or 'SecretStore'. Fix: pick one of the two"
-    ),
-    'generated-password-length': (
-        'c/P: invalid length=8: expected a whole number from 16 to 128. Fix: pick a value between 16 and 128'
-    ),
-    'shell-operators-group': (
-        "c/A: invalid group=' ': expected a non-empty group name. Fix: pass the operators' group name"
-    ),
-    'duplicate-object-name': (
-        "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"
+    'factory-misspelt-option': (
+        "Environment.staging: invalid web_replica=2: expected one of the options aws_secrets, database_password, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"
     ),
     'app-name-not-dns': (
         "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
@@ -143,28 +98,28 @@ EXPECTED = {
         "qa: invalid environment.namespace='nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn': expected at most 63 characters (got 64). Fix: shorten it by 1 characters"
     ),
     'web-replicas-range': (
-        'qa: invalid environment.web_replicas=-1: expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000'
+        'qa/Web: invalid replicas=-1: expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000'
     ),
     'worker-replicas-type': (
-        "qa: invalid environment.worker_replicas='2': expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000"
+        "qa: invalid environment.worker_replicas='2': expected a whole number. Fix: pass a whole number"
     ),
     'production-in-cluster-store': (
         "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3'): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"
     ),
     'store-wrong-type': (
-        "qa: invalid environment.postgres='postgres.example.com': expected InCluster() or Managed(host). Fix: set postgres=Managed('...') or InCluster()"
+        "qa: invalid environment.postgres='postgres.example.com': expected InCluster(...) or Managed(...). Fix: pass InCluster(...) or Managed(...)"
     ),
     'managed-host-ip': (
-        "qa: invalid environment.postgres.host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
+        "qa/Postgres: invalid host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
     ),
     'managed-host-url': (
-        "qa: invalid environment.postgres.host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
+        "qa/Postgres: invalid host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
     ),
     'managed-port-range': (
-        'qa: invalid environment.postgres.port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
+        'qa/Postgres: invalid port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
     ),
     'ingress-without-hosts': (
-        "qa: invalid environment.hosts=(): expected at least one host name when ingress is set. Fix: pass hosts=('shop.example.com',)"
+        "qa/Web: invalid hosts=[]: expected at least one host name when an Ingress is requested. Fix: pass hosts=['shop.example.com'] or drop ingress"
     ),
     'host-name-uppercase': (
         "qa/Web: invalid hosts='QA.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"
@@ -211,6 +166,12 @@ EXPECTED = {
     'beat-scheduler-type': (
         "c/Beat: invalid scheduler='database': expected a BeatScheduler. Fix: use BeatScheduler.FILE or BeatScheduler.DATABASE"
     ),
+    'cron-six-fields': (
+        "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-out-of-range': (
+        "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
     'cron-name-too-long': (
         "qa/Cron-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: invalid name='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': expected a name whose CronJob name 'shop-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' fits 52 characters (it has 55). Fix: shorten the name by 3 characters"
     ),
@@ -236,7 +197,7 @@ EXPECTED = {
         "c/Pg: invalid image='postgres:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"
     ),
     'redis-role-type': (
-        "c/Redis: invalid role='cache': expected a RedisRole. Fix: use RedisRole.CACHE or RedisRole.BROKER"
+        "c/Redis: invalid role='cache': expected RedisRole.CACHE or RedisRole.BROKER. Fix: use RedisRole.CACHE or RedisRole.BROKER"
     ),
     'web-port': (
         'c/Web: invalid port=0: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
@@ -251,10 +212,10 @@ EXPECTED = {
         "qa/Config: invalid env='NEW-RELIC': expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*). Fix: use letters, digits and '_', not starting with a digit"
     ),
     'env-var-value': (
-        "qa/Config: invalid env['WORKERS']=4: expected a string. Fix: quote it: WORKERS='4'"
+        "qa: invalid django_app.env['WORKERS']=4: expected a string. Fix: pass a string"
     ),
     'config-file-name': (
-        "qa/Config: invalid files='../newrelic.ini': expected a file name of letters, digits, '-', '_' and '.'. Fix: rename the file"
+        "qa/Config: invalid files='../newrelic.ini': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"
     ),
     'config-file-content': (
         "c/Config: invalid files['a.ini']='bytes': expected the file's text. Fix: pass the content as a str"
@@ -267,6 +228,102 @@ EXPECTED = {
     ),
     'duplicate-construct-id': (
         "c/Worker: invalid id='Worker': expected an id unique within its scope. Fix: give the second construct another id"
+    ),
+    'duplicate-object-name': (
+        "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"
+    ),
+    'production-latest-image': (
+        "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
+    ),
+    'production-untagged-image': (
+        "qa: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"
+    ),
+    'production-web-min-replicas': (
+        'qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more'
+    ),
+    'connection-budget': (
+        'qa: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer'
+    ),
+    'max-connections-range': (
+        'qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143'
+    ),
+    'autoscaling-max-below-min': (
+        'qa/Worker-worker: invalid autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000'
+    ),
+    'autoscaling-cpu-target': (
+        'c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100'
+    ),
+    'keda-without-address': (
+        "c/Worker: invalid autoscaling.address=None: expected the broker KEDA reads queue lengths from. Fix: pass broker=<the RedisStatefulSet or ManagedDataStore> (DjangoChart does this) or set address='host:port'"
+    ),
+    'hpa-on-beat': (
+        'c/Beat: invalid autoscaling=Autoscaling(min_replicas=2, max_replicas=10, cpu_utilization=70): expected no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second). Fix: drop autoscaling from CeleryBeat; autoscale the workers'
+    ),
+    'worker-metrics-port': (
+        'qa/Worker-worker: invalid metrics_port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535'
+    ),
+    'iam-role-arn': (
+        "qa: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<account>:role/<name>'). Fix: copy the role's ARN"
+    ),
+    'run-as-root': (
+        "qa: invalid django_app.run_as_user=0: expected a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users). Fix: use the default 10001 or the image's app user"
+    ),
+    'gunicorn-threads': (
+        'qa/Web: invalid threads=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256'
+    ),
+    'network-cidr': (
+        "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.0/33': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"
+    ),
+    'network-namespace': (
+        "qa/NetworkPolicies: invalid access.ingress_namespace='Ingress_Nginx': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"
+    ),
+    'secret-store-kind': (
+        "c/S: invalid store.kind='Vault': expected 'ClusterSecretStore' or 'SecretStore'. Fix: pick one of the two"
+    ),
+    'generated-password-length': (
+        'c/P: invalid length=8: expected a whole number from 16 to 128. Fix: pick a value between 16 and 128'
+    ),
+    'shell-operators-group': (
+        "c/A: invalid group=' ': expected a non-empty group name. Fix: pass the operators' group name"
+    ),
+    'environment-named-like-a-preview': (
+        "qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"
+    ),
+    'worker-named-like-a-store': (
+        "qa: invalid django_app.workers and django_app.cron='postgres': expected a name other than beat, config, default-deny, env, files, migrate, namespace, network-policy, postgres, redis-broker, redis-cache, secrets, seed, service-account, shell, shell-exec, web (the library's own components). Fix: rename it, e.g. 'postgres-task'"
+    ),
+    'cron-named-like-a-worker': (
+        "qa: invalid django_app.workers and django_app.cron='worker': expected unique names. Fix: rename one of the two entries named 'worker'"
+    ),
+    'env-reserved-name': (
+        "qa: invalid django_app.env='ALLOWED_HOSTS': expected a variable the library does not set itself (it would be ignored). Fix: see the README's app contract; drop it"
+    ),
+    'env-secret-in-configmap': (
+        "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed). Fix: put it in a Secret listed in DjangoApp.secrets"
+    ),
+    'resources-unknown-key': (
+        "qa: invalid environment.resources='webs': expected one of beat, cron, migrate, postgres, redis, shell, web, worker. Fix: fix the key's spelling"
+    ),
+    'resources-bad-cpu': (
+        "qa/Web: invalid resources.cpu='lots': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"
+    ),
+    'resources-limit-below-request': (
+        "c/Worker: invalid resources.memory_limit='256Mi': expected at least the memory request (512Mi). Fix: raise memory_limit or lower memory"
+    ),
+    'cron-day-of-week-7': (
+        "qa/Cron-clearsessions: invalid schedule='0 3 * * 7': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'cron-last-day': (
+        "qa/Cron-clearsessions: invalid schedule='0 3 L * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"
+    ),
+    'redis-max-memory-above-limit': (
+        "c/Cache: invalid max_memory='256Mi': expected less than the container's memory limit (256Mi). Fix: lower max_memory or raise resources.memory_limit; leave about 30% headroom"
+    ),
+    'alb-without-load-balancer-cidrs': (
+        "qa: invalid environment.network.load_balancer_cidrs=(): expected the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there). Fix: pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web"
+    ),
+    'web-metrics-port-is-web-port': (
+        'c/Web: invalid metrics_port=8000: expected a port other than the web port 8000. Fix: the Ingress exposes the web port: use another one, e.g. 9100'
     ),
     'not-a-django-app': (
         "qa: invalid django_app='dict': expected a DjangoApp. Fix: build one with DjangoApp(name=..., image=..., settings_module=...)"

@@ -12,85 +12,110 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .components.app_config import AppConfig
-    from .components.autoscaling import Autoscaling, QueueAutoscaling
-    from .components.celery_beat import BeatScheduler, CeleryBeat
+    from .components.celery_beat import CeleryBeat
     from .components.celery_worker import CeleryWorker
     from .components.chart import DjangoChart
     from .components.django_web import DjangoWeb
-    from .components.external_secrets import AwsSecret, AwsSecretsManager, GeneratedPassword
+    from .components.external_secrets import AwsSecret, GeneratedPassword
     from .components.managed_data_store import ManagedDataStore
     from .components.management_cron_job import ManagementCronJob
     from .components.migration_job import MigrationJob
-    from .components.monitoring import Monitoring, NewRelic
-    from .components.network_policies import NetworkAccess, NetworkPolicies
+    from .components.monitoring import Monitoring
+    from .components.network_policies import NetworkPolicies
     from .components.ops_shell import OpsShell
     from .components.postgres_stateful_set import PostgresStatefulSet
     from .components.preview_reaper import PreviewReaperAccess
-    from .components.redis_stateful_set import RedisRole, RedisStatefulSet
+    from .components.redis_stateful_set import RedisStatefulSet
     from .components.seed_data_job import SeedDataJob
     from .components.shell_access import ShellAccess
-    from .k8s.runtime import AppRuntime, Resources, SecretKeyRef
+    from .k8s.runtime import AppRuntime
     from .k8s.security import PodSecurity
     from .output.writer import App
+    from .spec._validation import ConfigError
+    from .spec.defaults import STAGING_RESOURCES
     from .spec.django_app import CronTask, DjangoApp, Worker
-    from .spec.environment import STAGING_RESOURCES, Environment, EnvironmentKind, InCluster, Managed
-    from .spec.ingress import AcmCertificate, CertManagerIssuer, IngressController, IngressOptions
+    from .spec.environment import Environment, EnvironmentKind, EnvironmentOptions, InCluster, Managed
+    from .spec.options import (
+        UNSET,
+        AcmCertificate,
+        Autoscaling,
+        AwsSecretsManager,
+        BeatScheduler,
+        CertManagerIssuer,
+        IngressController,
+        IngressOptions,
+        NetworkAccess,
+        NewRelic,
+        QueueAutoscaling,
+        RedisRole,
+        Resources,
+        SecretKeyRef,
+        StoreRole,
+    )
+    from .spec.plan import Plan, resolve
     from .spec.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "AcmCertificate": "spec.ingress",
-    "App": "output.writer",
     "AppConfig": "components.app_config",
-    "AppRuntime": "k8s.runtime",
-    "Autoscaling": "components.autoscaling",
-    "AwsSecret": "components.external_secrets",
-    "AwsSecretsManager": "components.external_secrets",
-    "BeatScheduler": "components.celery_beat",
     "CeleryBeat": "components.celery_beat",
     "CeleryWorker": "components.celery_worker",
-    "CertManagerIssuer": "spec.ingress",
-    "CronTask": "spec.django_app",
-    "DjangoApp": "spec.django_app",
     "DjangoChart": "components.chart",
     "DjangoWeb": "components.django_web",
-    "Environment": "spec.environment",
-    "EnvironmentKind": "spec.environment",
-    "expired_previews": "spec.preview",
-    "ExpiredPreview": "spec.preview",
+    "AwsSecret": "components.external_secrets",
     "GeneratedPassword": "components.external_secrets",
-    "InCluster": "spec.environment",
-    "IngressController": "spec.ingress",
-    "IngressOptions": "spec.ingress",
-    "Managed": "spec.environment",
     "ManagedDataStore": "components.managed_data_store",
     "ManagementCronJob": "components.management_cron_job",
     "MigrationJob": "components.migration_job",
     "Monitoring": "components.monitoring",
-    "NetworkAccess": "components.network_policies",
     "NetworkPolicies": "components.network_policies",
-    "NewRelic": "components.monitoring",
     "OpsShell": "components.ops_shell",
-    "PodSecurity": "k8s.security",
     "PostgresStatefulSet": "components.postgres_stateful_set",
-    "Preview": "spec.preview",
     "PreviewReaperAccess": "components.preview_reaper",
-    "preview_name": "spec.preview",
-    "QueueAutoscaling": "components.autoscaling",
-    "RedisRole": "components.redis_stateful_set",
     "RedisStatefulSet": "components.redis_stateful_set",
-    "Resources": "k8s.runtime",
-    "SecretKeyRef": "k8s.runtime",
-    "SeedData": "spec.preview",
     "SeedDataJob": "components.seed_data_job",
     "ShellAccess": "components.shell_access",
-    "STAGING_RESOURCES": "spec.environment",
+    "AppRuntime": "k8s.runtime",
+    "PodSecurity": "k8s.security",
+    "App": "output.writer",
+    "ConfigError": "spec._validation",
+    "STAGING_RESOURCES": "spec.defaults",
+    "CronTask": "spec.django_app",
+    "DjangoApp": "spec.django_app",
     "Worker": "spec.django_app",
+    "Environment": "spec.environment",
+    "EnvironmentKind": "spec.environment",
+    "EnvironmentOptions": "spec.environment",
+    "InCluster": "spec.environment",
+    "Managed": "spec.environment",
+    "AcmCertificate": "spec.options",
+    "Autoscaling": "spec.options",
+    "AwsSecretsManager": "spec.options",
+    "BeatScheduler": "spec.options",
+    "CertManagerIssuer": "spec.options",
+    "IngressController": "spec.options",
+    "IngressOptions": "spec.options",
+    "NetworkAccess": "spec.options",
+    "NewRelic": "spec.options",
+    "QueueAutoscaling": "spec.options",
+    "RedisRole": "spec.options",
+    "Resources": "spec.options",
+    "SecretKeyRef": "spec.options",
+    "StoreRole": "spec.options",
+    "UNSET": "spec.options",
+    "Plan": "spec.plan",
+    "resolve": "spec.plan",
+    "ExpiredPreview": "spec.preview",
+    "Preview": "spec.preview",
+    "SeedData": "spec.preview",
+    "expired_previews": "spec.preview",
+    "preview_name": "spec.preview",
 }
 
 __all__ = [
     "STAGING_RESOURCES",
+    "UNSET",
     "AcmCertificate",
     "App",
     "AppConfig",
@@ -102,12 +127,14 @@ __all__ = [
     "CeleryBeat",
     "CeleryWorker",
     "CertManagerIssuer",
+    "ConfigError",
     "CronTask",
     "DjangoApp",
     "DjangoChart",
     "DjangoWeb",
     "Environment",
     "EnvironmentKind",
+    "EnvironmentOptions",
     "ExpiredPreview",
     "GeneratedPassword",
     "InCluster",
@@ -122,6 +149,7 @@ __all__ = [
     "NetworkPolicies",
     "NewRelic",
     "OpsShell",
+    "Plan",
     "PodSecurity",
     "PostgresStatefulSet",
     "Preview",
@@ -134,10 +162,12 @@ __all__ = [
     "SeedData",
     "SeedDataJob",
     "ShellAccess",
+    "StoreRole",
     "Worker",
     "__version__",
     "expired_previews",
     "preview_name",
+    "resolve",
 ]
 
 

@@ -14,7 +14,6 @@ from ..spec import _validation as v
 
 __all__ = ["AppConfig"]
 
-_FILE_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 class AppConfig(DjangoConstruct):
@@ -48,8 +47,7 @@ class AppConfig(DjangoConstruct):
             if not isinstance(value, str):
                 raise v.ConfigError(where, f"env[{key!r}]", value, "a string", f"quote it: {key}={str(value)!r}")
         for name, content in (files or {}).items():
-            if not name or not set(name) <= _FILE_NAME_CHARS or name in (".", ".."):
-                raise v.ConfigError(where, "files", name, "a file name of letters, digits, '-', '_' and '.'", "rename the file")
+            v.check_config_key(where, "files", name)
             if not isinstance(content, str):
                 raise v.ConfigError(where, f"files[{name!r}]", type(content).__name__, "the file's text", "pass the content as a str")
         super().__init__(scope, id)

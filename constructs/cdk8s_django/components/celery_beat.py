@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import enum
-
 from cdk8s import ApiObject
 
 from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.defaults import DEFAULT_BEAT_RESOURCES
+from ..spec.options import BeatScheduler, Resources
 from .celery_worker import heartbeat_probes
 
-__all__ = ["BeatScheduler", "CeleryBeat"]
+__all__ = ["CeleryBeat"]
 
 COMPONENT = "beat"
 SCHEDULE_DIR = "/var/lib/celery-beat"
-DEFAULT_BEAT_RESOURCES = Resources(cpu="50m", memory="256Mi")
 HEARTBEAT_FILE = "/tmp/celery-beat-heartbeat"
-
-
-class BeatScheduler(enum.Enum):
-    """Where beat keeps its schedule state.
-
-    ``FILE``: Celery's default shelve file, here on an emptyDir. A restart loses
-    the last-run times, so an interval task may run early once after it; the
-    schedule itself comes from the code. ``DATABASE``: django-celery-beat's
-    ``DatabaseScheduler`` keeps schedules and last-run times in Postgres, editable
-    in the Django admin (the app must install ``django_celery_beat``).
-    """
-
-    FILE = "file"
-    DATABASE = "database"
 
 
 class CeleryBeat(DjangoConstruct):
@@ -70,7 +55,7 @@ class CeleryBeat(DjangoConstruct):
         autoscaling: object = None,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
+        v.check_resources(where, "resources", resources)
         if autoscaling is not None:
             raise v.ConfigError(
                 where, "autoscaling", autoscaling, "no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second)",

@@ -11,24 +11,20 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s._scaling import BrokerEndpoint, emit_hpa, emit_pdb, emit_scaled_object
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
-from .autoscaling import (
-    Autoscaling,
-    QueueAutoscaling,
-    check_autoscaling,
-    emit_hpa,
-    emit_pdb,
-    emit_scaled_object,
+from ..spec.defaults import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_QUEUES,
+    DEFAULT_TASK_TIME_LIMIT,
+    DEFAULT_WORKER_REPLICAS,
+    DEFAULT_WORKER_RESOURCES,
 )
+from ..spec.options import Autoscaling, QueueAutoscaling, Resources
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_QUEUES", "DEFAULT_TASK_TIME_LIMIT", "CeleryWorker"]
+__all__ = ["CeleryWorker", "heartbeat_probes"]
 
-DEFAULT_QUEUES = ("celery",)
-DEFAULT_CONCURRENCY = 4
-DEFAULT_TASK_TIME_LIMIT = 300
-DEFAULT_WORKER_REPLICAS = 1
-DEFAULT_WORKER_RESOURCES = Resources(cpu="250m", memory="512Mi")
 # Seconds between the hard time limit and SIGKILL: Celery's own shutdown needs a moment.
 SHUTDOWN_MARGIN_SECONDS = 30
 HEARTBEAT_FILE = "/tmp/celery-worker-heartbeat"
@@ -72,6 +68,8 @@ class CeleryWorker(DjangoConstruct):
         metrics_port: container port (named ``metrics``) where the worker serves Prometheus metrics. Default None.
         celery_app: the ``-A`` argument. Default: the settings module's top package.
         resources: requests and memory limit. Default 250m CPU, 512Mi.
+        broker: the broker store KEDA reads the queue lengths from (a ``RedisStatefulSet`` or
+            ``ManagedDataStore``); needed with ``QueueAutoscaling`` unless it names an address. Default None.
     """
 
     def __init__(
@@ -90,23 +88,11 @@ class CeleryWorker(DjangoConstruct):
         metrics_port: int | None = None,
         celery_app: str | None = None,
         resources: Resources = DEFAULT_WORKER_RESOURCES,
+        broker: BrokerEndpoint | None = None,
     ) -> None:
-        where = LazyPath(scope, id)
-        resources.check(where, "resources")
-        v.check_dns_label(where, "name", name, max_len=63 - len(runtime.app) - 1)
-        if isinstance(queues, str) or not queues:
-            raise v.ConfigError(where, "queues", queues, "a non-empty list of queue names", "pass queues=['default']")
-        for queue in queues:
-            if not isinstance(queue, str) or not queue or "," in queue or " " in queue:
-                raise v.ConfigError(where, "queues", queue, "a queue name without commas or spaces", "rename the queue")
-        v.check_unique(where, "queues", queues)
-        v.check_int_range(where, "concurrency", concurrency, 1, 256)
-        v.check_int_range(where, "task_time_limit", task_time_limit, 1, 86400)
-        v.check_int_range(where, "replicas", replicas, 0, 1000)
-        if autoscaling is not None:
-            check_autoscaling(where, "autoscaling", autoscaling)
-        if metrics_port is not None:
-            v.check_port(where, "metrics_port", metrics_port)
+        _check_props(LazyPath(scope, id), runtime=runtime, name=name, queues=queues, concurrency=concurrency,
+                     task_time_limit=task_time_limit, replicas=replicas, autoscaling=autoscaling, metrics_port=metrics_port,
+                     resources=resources, broker=broker)
         super().__init__(scope, id)
         self.metrics_port = metrics_port
 
@@ -148,8 +134,32 @@ class CeleryWorker(DjangoConstruct):
         })
         self.autoscaler: ApiObject | None = None
         if isinstance(autoscaling, Autoscaling):
-            self.autoscaler = emit_hpa(self, runtime, name, autoscaling)
+            self.autoscaler = emit_hpa(self, self, autoscaling)
         elif isinstance(autoscaling, QueueAutoscaling):
-            self.autoscaler = emit_scaled_object(self, runtime, name, autoscaling, queues)
+            self.autoscaler = emit_scaled_object(self, self, autoscaling, queues, broker)
         multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
-        self.disruption_budget: ApiObject | None = emit_pdb(self, runtime, name) if multi else None
+        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if multi else None
+
+
+def _check_props(
+    where: LazyPath, *, runtime: AppRuntime, name: str, queues: Sequence[str], concurrency: int, task_time_limit: int, replicas: int,
+    autoscaling: Autoscaling | QueueAutoscaling | None, metrics_port: int | None, resources: Resources, broker: BrokerEndpoint | None,
+) -> None:
+    v.check_resources(where, "resources", resources)
+    v.check_dns_label(where, "name", name, max_len=63 - len(runtime.app) - 1)
+    if isinstance(queues, str) or not queues:
+        raise v.ConfigError(where, "queues", queues, "a non-empty list of queue names", "pass queues=['default']")
+    for queue in queues:
+        if not isinstance(queue, str) or not queue or "," in queue or " " in queue:
+            raise v.ConfigError(where, "queues", queue, "a queue name without commas or spaces", "rename the queue")
+    v.check_unique(where, "queues", queues)
+    v.check_int_range(where, "concurrency", concurrency, 1, 256)
+    v.check_int_range(where, "task_time_limit", task_time_limit, 1, 86400)
+    v.check_int_range(where, "replicas", replicas, 0, 1000)
+    if autoscaling is not None:
+        v.check_autoscaling(where, "autoscaling", autoscaling)
+    if isinstance(autoscaling, QueueAutoscaling) and autoscaling.address is None and broker is None:
+        raise v.ConfigError(where, "autoscaling.address", None, "the broker KEDA reads queue lengths from",
+                            "pass broker=<the RedisStatefulSet or ManagedDataStore> (DjangoChart does this) or set address='host:port'")
+    if metrics_port is not None:
+        v.check_port(where, "metrics_port", metrics_port)

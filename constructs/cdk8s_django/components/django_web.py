@@ -12,26 +12,23 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s._scaling import emit_hpa, emit_pdb
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
-from ..spec.ingress import (
-    AcmCertificate,
-    CertManagerIssuer,
-    IngressController,
-    IngressOptions,
+from ..spec.defaults import (
+    DEFAULT_GUNICORN_THREADS,
+    DEFAULT_GUNICORN_TIMEOUT,
+    DEFAULT_GUNICORN_WORKERS,
+    DEFAULT_HEALTH_CHECK_PATH,
+    DEFAULT_WEB_PORT,
+    DEFAULT_WEB_REPLICAS,
+    DEFAULT_WEB_RESOURCES,
 )
-from .autoscaling import Autoscaling, check_autoscaling, emit_hpa, emit_pdb
+from ..spec.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, Resources
 
-__all__ = ["DEFAULT_HEALTH_CHECK_PATH", "DEFAULT_WEB_PORT", "DjangoWeb"]
+__all__ = ["DjangoWeb"]
 
 COMPONENT = "web"
-DEFAULT_WEB_PORT = 8000
-DEFAULT_HEALTH_CHECK_PATH = "/healthz/"
-DEFAULT_WEB_REPLICAS = 2
-DEFAULT_GUNICORN_WORKERS = 2
-DEFAULT_GUNICORN_THREADS = 4
-DEFAULT_GUNICORN_TIMEOUT = 30
-DEFAULT_WEB_RESOURCES = Resources(cpu="250m", memory="512Mi")
 # The Host header probes send; DjangoChart puts it in ALLOWED_HOSTS.
 PROBE_HOST = "localhost"
 # Endpoints removal reaches load balancers a few seconds after SIGTERM: keep serving meanwhile.
@@ -85,32 +82,66 @@ class DjangoWeb(DjangoConstruct):
         resources: Resources = DEFAULT_WEB_RESOURCES,
         metrics_port: int | None = None,
     ) -> None:
-        where = LazyPath(scope, id)
-        resources.check(where, "resources")
-        v.check_port(where, "port", port)
-        if metrics_port is not None:
-            v.check_port(where, "metrics_port", metrics_port)
-            if metrics_port == port:
-                raise v.ConfigError(where, "metrics_port", metrics_port, f"a port other than the web port {port}", "the Ingress exposes the web port: use another one, e.g. 9100")
-        v.check_int_range(where, "replicas", replicas, 0, 1000)
-        v.check_int_range(where, "workers", workers, 1, 64)
-        v.check_int_range(where, "threads", threads, 1, 256)
-        v.check_int_range(where, "timeout", timeout, 1, 3600)
-        if not isinstance(health_check_path, str) or not health_check_path.startswith("/"):
-            raise v.ConfigError(where, "health_check_path", health_check_path, "an absolute URL path such as '/healthz/'", "start the path with '/'")
-        for host in hosts:
-            v.check_host_name(where, "hosts", host)
-        if ingress is not None:
-            _check_ingress(where, ingress, hosts)
-        if autoscaling is not None:
-            check_autoscaling(where, "autoscaling", autoscaling)
+        _check_props(LazyPath(scope, id), hosts=hosts, ingress=ingress, port=port, health_check_path=health_check_path,
+                     replicas=replicas, autoscaling=autoscaling, workers=workers, threads=threads, timeout=timeout,
+                     resources=resources, metrics_port=metrics_port)
         super().__init__(scope, id)
 
         self.runtime = runtime
+        self.component = COMPONENT
         self.name = runtime.name(COMPONENT)
         self.port = port
         self.metrics_port = metrics_port
         self.hosts = tuple(hosts)
+        container = self._container(wsgi_application, workers, threads, timeout, health_check_path, resources)
+        selector = runtime.selector(COMPONENT)
+        spread = [
+            {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
+             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]}
+            for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+        ]
+        spec: dict[str, Any] = {} if autoscaling else {"replicas": replicas}
+        self.deployment: ApiObject = emit(self, "Resource", {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                **spec,
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": selector},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+                "template": runtime.pod_template(
+                    COMPONENT, [container],
+                    extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],
+                    termination_grace_period_seconds=PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS + 10,
+                    extra_spec={"topologySpreadConstraints": spread},
+                ),
+            },
+        })
+        self.autoscaler: ApiObject | None = emit_hpa(self, self, autoscaling) if autoscaling else None
+        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
+        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if multi else None
+        self.service: ApiObject = emit(self, "Service", {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": runtime.metadata(COMPONENT),
+            "spec": {
+                "type": "ClusterIP",
+                "selector": runtime.selector(COMPONENT),
+                "ports": [
+                    {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
+                    *([{"name": "metrics", "port": metrics_port, "targetPort": "metrics", "protocol": "TCP"}] if metrics_port else []),
+                ],
+            },
+        })
+        self.ingress: ApiObject | None = None
+        if ingress is not None:
+            self.ingress = emit(self, "Ingress", self._ingress_manifest(ingress, health_check_path))
+
+
+    def _container(self, wsgi_application: str | None, workers: int, threads: int, timeout: int,
+                   health_check_path: str, resources: Resources) -> dict[str, Any]:
+        runtime, port, metrics_port = self.runtime, self.port, self.metrics_port
         wsgi = wsgi_application or f"{runtime.settings_module.split('.')[0]}.wsgi:application"
         probe = {
             "httpGet": {"path": health_check_path, "port": "http", "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
@@ -142,49 +173,7 @@ class DjangoWeb(DjangoConstruct):
             lifecycle={"preStop": {"exec": {"command": PRE_STOP_COMMAND}}},
             extra_mounts=[{"name": "gunicorn-tmp", "mountPath": "/var/run/gunicorn"}],
         )
-        selector = runtime.selector(COMPONENT)
-        spread = [
-            {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
-             "labelSelector": {"matchLabels": selector}, "matchLabelKeys": ["pod-template-hash"]}
-            for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
-        ]
-        spec: dict[str, Any] = {} if autoscaling else {"replicas": replicas}
-        self.deployment: ApiObject = emit(self, "Resource", {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": runtime.metadata(COMPONENT),
-            "spec": {
-                **spec,
-                "revisionHistoryLimit": 5,
-                "selector": {"matchLabels": selector},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
-                "template": runtime.pod_template(
-                    COMPONENT, [container],
-                    extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],
-                    termination_grace_period_seconds=PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS + 10,
-                    extra_spec={"topologySpreadConstraints": spread},
-                ),
-            },
-        })
-        self.autoscaler: ApiObject | None = emit_hpa(self, runtime, COMPONENT, autoscaling) if autoscaling else None
-        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
-        self.disruption_budget: ApiObject | None = emit_pdb(self, runtime, COMPONENT) if multi else None
-        self.service: ApiObject = emit(self, "Service", {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": runtime.metadata(COMPONENT),
-            "spec": {
-                "type": "ClusterIP",
-                "selector": runtime.selector(COMPONENT),
-                "ports": [
-                    {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
-                    *([{"name": "metrics", "port": metrics_port, "targetPort": "metrics", "protocol": "TCP"}] if metrics_port else []),
-                ],
-            },
-        })
-        self.ingress: ApiObject | None = None
-        if ingress is not None:
-            self.ingress = emit(self, "Ingress", self._ingress_manifest(ingress, health_check_path))
+        return container
 
     def _ingress_manifest(self, options: IngressOptions, health_check_path: str) -> dict[str, Any]:
         annotations: dict[str, str] = {}
@@ -223,6 +212,33 @@ class DjangoWeb(DjangoConstruct):
             "metadata": self.runtime.metadata(COMPONENT, annotations=annotations),
             "spec": spec,
         }
+
+
+def _check_props(
+    where: LazyPath, *, hosts: Sequence[str], ingress: IngressOptions | None, port: int, health_check_path: str, replicas: int,
+    autoscaling: Autoscaling | None, workers: int, threads: int, timeout: int, resources: Resources, metrics_port: int | None,
+) -> None:
+    v.check_resources(where, "resources", resources)
+    v.check_port(where, "port", port)
+    if metrics_port is not None:
+        v.check_port(where, "metrics_port", metrics_port)
+        if metrics_port == port:
+            raise v.ConfigError(where, "metrics_port", metrics_port, f"a port other than the web port {port}",
+                                "the Ingress exposes the web port: use another one, e.g. 9100")
+    v.check_int_range(where, "replicas", replicas, 0, 1000)
+    v.check_int_range(where, "workers", workers, 1, 64)
+    v.check_int_range(where, "threads", threads, 1, 256)
+    v.check_int_range(where, "timeout", timeout, 1, 3600)
+    if not isinstance(health_check_path, str) or not health_check_path.startswith("/"):
+        raise v.ConfigError(where, "health_check_path", health_check_path, "an absolute URL path such as '/healthz/'", "start the path with '/'")
+    if isinstance(hosts, str):
+        raise v.ConfigError(where, "hosts", hosts, "a tuple of host names", f"pass hosts=({hosts!r},)")
+    for host in hosts:
+        v.check_host_name(where, "hosts", host)
+    if ingress is not None:
+        _check_ingress(where, ingress, hosts)
+    if autoscaling is not None:
+        v.check_autoscaling(where, "autoscaling", autoscaling)
 
 
 def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str]) -> None:

@@ -8,7 +8,6 @@ initialised with, so it must never rotate under it). Production:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject
@@ -19,28 +18,14 @@ from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.options import AwsSecretsManager
 
-__all__ = ["EXTERNAL_SECRETS_API", "PASSWORD_GENERATOR_API", "AwsSecret", "AwsSecretsManager", "GeneratedPassword"]
+__all__ = ["EXTERNAL_SECRETS_API", "PASSWORD_GENERATOR_API", "AwsSecret", "GeneratedPassword"]
 
 EXTERNAL_SECRETS_API = "external-secrets.io/v1"
 PASSWORD_GENERATOR_API = "generators.external-secrets.io/v1alpha1"
 DEFAULT_PASSWORD_LENGTH = 32
 DEFAULT_REFRESH_INTERVAL = "1h"
-
-
-@dataclass(frozen=True)
-class AwsSecretsManager:
-    """An ESO secret store backed by AWS Secrets Manager.
-
-    Attributes:
-        store: the (Cluster)SecretStore's name. Default ``aws-secrets-manager``.
-        kind: ``ClusterSecretStore`` or ``SecretStore``. Default ``ClusterSecretStore``.
-        prefix: remote key prefix; a secret ``x`` is read from ``<prefix>/x``. Default ``<app>/<environment>``.
-    """
-
-    store: str = "aws-secrets-manager"
-    kind: str = "ClusterSecretStore"
-    prefix: str | None = None
 
 
 class GeneratedPassword(DjangoConstruct):

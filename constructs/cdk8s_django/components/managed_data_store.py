@@ -10,6 +10,7 @@ from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.options import StoreRole
 
 __all__ = ["ManagedDataStore"]
 
@@ -25,9 +26,10 @@ class ManagedDataStore(DjangoConstruct):
 
     Args:
         runtime: the app runtime (names, labels, namespace).
-        component: the stable name's suffix: ``postgres``, ``redis-cache``, ``redis-broker``.
+        component: the store's role (``StoreRole``), or the stable name's suffix as a string.
         host: the managed endpoint's DNS name, e.g. ``shop.abc.eu-west-1.rds.amazonaws.com``.
         port: the endpoint's port (documentation for readers; ExternalName does not remap ports).
+        tls: the endpoint speaks TLS (KEDA's scaler then dials it with TLS). Default False.
     """
 
     def __init__(
@@ -36,19 +38,23 @@ class ManagedDataStore(DjangoConstruct):
         id: str,
         *,
         runtime: AppRuntime,
-        component: str,
+        component: StoreRole | str,
         host: str,
         port: int,
+        tls: bool = False,
     ) -> None:
+        component = component.value if isinstance(component, StoreRole) else component
         where = LazyPath(scope, id)
         v.check_dns_label(where, "component", component, max_len=63 - len(runtime.app) - 1)
         v.check_host_name(where, "host", host)
         v.check_port(where, "port", port)
         super().__init__(scope, id)
 
+        self.component = component
         self.name = runtime.name(component)
         self.host = host
         self.port = port
+        self.tls = tls
         self.service: ApiObject = emit(self, "Resource", {
             "apiVersion": "v1",
             "kind": "Service",
@@ -59,3 +65,8 @@ class ManagedDataStore(DjangoConstruct):
                 "ports": [{"name": "tcp", "port": port, "targetPort": port, "protocol": "TCP"}],
             },
         })
+
+    @property
+    def keda_address(self) -> str:
+        """The endpoint itself: KEDA verifies TLS against the name it dials, which our alias is not."""
+        return f"{self.host}:{self.port}"

@@ -10,14 +10,14 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.defaults import DEFAULT_CRON_RESOURCES, DEFAULT_TIME_ZONE
+from ..spec.options import Resources
 
-__all__ = ["CRON_JOB_NAME_MAX", "DEFAULT_TIME_ZONE", "ManagementCronJob"]
+__all__ = ["CRON_JOB_NAME_MAX", "ManagementCronJob"]
 
 CRON_JOB_NAME_MAX = 52  # the controller appends an 11-character suffix to Job names
-DEFAULT_TIME_ZONE = "Etc/UTC"
-DEFAULT_CRON_RESOURCES = Resources(cpu="100m", memory="512Mi")
 DEFAULT_STARTING_DEADLINE_SECONDS = 300
 
 
@@ -52,7 +52,7 @@ class ManagementCronJob(DjangoConstruct):
         resources: Resources = DEFAULT_CRON_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
+        v.check_resources(where, "resources", resources)
         v.check_dns_label(where, "name", name)
         full_name = runtime.name(name)
         if len(full_name) > CRON_JOB_NAME_MAX:

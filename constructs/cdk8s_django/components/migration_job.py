@@ -8,18 +8,19 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import JOB_HASH_LENGTH, emit_hashed_job
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.defaults import (
+    DEFAULT_ACTIVE_DEADLINE_SECONDS,
+    DEFAULT_BACKOFF_LIMIT,
+    DEFAULT_MIGRATION_RESOURCES,
+    DEFAULT_TTL_SECONDS_AFTER_FINISHED,
+)
+from ..spec.options import Resources
 
-__all__ = ["DEFAULT_TTL_SECONDS_AFTER_FINISHED", "MigrationJob"]
+__all__ = ["MigrationJob"]
 
 COMPONENT = "migrate"
-DEFAULT_TTL_SECONDS_AFTER_FINISHED = 7 * 24 * 3600
-# Exponential back-off (10 s, 20 s, ... capped at 6 min): about 40 minutes of retries,
-# enough for a fresh environment's volume, image pull and initdb.
-DEFAULT_BACKOFF_LIMIT = 10
-DEFAULT_ACTIVE_DEADLINE_SECONDS = 3 * 3600
-DEFAULT_MIGRATION_RESOURCES = Resources(cpu="100m", memory="512Mi")
 
 
 class MigrationJob(DjangoConstruct):
@@ -55,7 +56,7 @@ class MigrationJob(DjangoConstruct):
         resources: Resources = DEFAULT_MIGRATION_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
+        v.check_resources(where, "resources", resources)
         v.check_int_range(where, "ttl_seconds_after_finished", ttl_seconds_after_finished, 0, 365 * 24 * 3600)
         v.check_int_range(where, "backoff_limit", backoff_limit, 0, 100)
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)

@@ -1,8 +1,6 @@
-"""Prometheus Operator scrape configs and the New Relic agent wrapper."""
+"""``Monitoring``: Prometheus Operator scrape configs (ServiceMonitor, PodMonitors)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from cdk8s import ApiObject
 
@@ -10,26 +8,12 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, SecretKeyRef
+from ..k8s.runtime import AppRuntime
+from ..spec.defaults import DEFAULT_METRICS_PATH
 
-__all__ = ["NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "Monitoring", "NewRelic"]
+__all__ = ["Monitoring"]
 
-NEW_RELIC_COMMAND_PREFIX = ("newrelic-admin", "run-program")
-NEW_RELIC_INI_FILE = "newrelic.ini"
 PROMETHEUS_API = "monitoring.coreos.com/v1"
-
-
-@dataclass(frozen=True)
-class NewRelic:
-    """Run every app process under ``newrelic-admin run-program``.
-
-    Attributes:
-        license_key: the Secret key holding the licence key (never a value).
-        ini: the ``newrelic.ini`` content, mounted from the files ConfigMap.
-    """
-
-    license_key: SecretKeyRef
-    ini: str
 
 
 class Monitoring(DjangoConstruct):
@@ -48,7 +32,7 @@ class Monitoring(DjangoConstruct):
         id: str,
         *,
         runtime: AppRuntime,
-        web_path: str = "/metrics",
+        web_path: str = DEFAULT_METRICS_PATH,
         worker_components: tuple[str, ...] = (),
         interval: str = "30s",
     ) -> None:

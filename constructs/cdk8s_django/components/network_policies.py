@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cdk8s import ApiObject
 
@@ -15,43 +13,26 @@ from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.defaults import DEFAULT_NETWORK_ACCESS
+from ..spec.options import NetworkAccess, StoreRole
 
-__all__ = ["STORE_COMPONENTS", "NetworkAccess", "NetworkPolicies", "check_network_access"]
+if TYPE_CHECKING:
+    from .celery_worker import CeleryWorker
+    from .django_web import DjangoWeb
 
-STORE_COMPONENTS = ("postgres", "redis-cache", "redis-broker")
+__all__ = ["STORE_COMPONENTS", "InClusterStore", "NetworkPolicies"]
 
-
-@dataclass(frozen=True)
-class NetworkAccess:
-    """Who may open connections into the namespace.
-
-    Attributes:
-        load_balancer_cidrs: source ranges of load-balancer traffic to the web pods: with the AWS
-            Load Balancer Controller's IP targets, the CIDRs of the ALB's subnets (not the whole VPC:
-            with the VPC CNI every pod has a VPC address). Default none (required with an ALB Ingress).
-        ingress_namespace: namespace of an in-cluster ingress controller (nginx) allowed
-            to reach the web pods, instead of or beside the CIDRs. Default None.
-        monitoring_namespace: namespace whose pods (Prometheus) may scrape metrics. Default ``monitoring``.
-        keda_namespace: namespace of KEDA's operator, allowed to read the in-cluster
-            broker's queue lengths. Default ``keda``.
-    """
-
-    load_balancer_cidrs: tuple[str, ...] = ()
-    ingress_namespace: str | None = None
-    monitoring_namespace: str = "monitoring"
-    keda_namespace: str = "keda"
+STORE_COMPONENTS = tuple(role.value for role in StoreRole)
 
 
-def check_network_access(where: LazyPath, prop: str, access: NetworkAccess) -> None:
-    for cidr in access.load_balancer_cidrs:
-        try:
-            ipaddress.ip_network(cidr)
-        except ValueError:
-            raise v.ConfigError(where, f"{prop}.load_balancer_cidrs", cidr, "a CIDR such as '10.0.1.0/24'", "give the ALB subnets' CIDR blocks") from None
-    for name in ("ingress_namespace", "monitoring_namespace", "keda_namespace"):
-        value = getattr(access, name)
-        if value is not None:
-            v.check_dns_label(where, f"{prop}.{name}", value)
+class InClusterStore(Protocol):
+    """A store whose pods run in the namespace: ``PostgresStatefulSet`` or ``RedisStatefulSet``."""
+
+    @property
+    def component(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
 
 
 def _namespace(name: str) -> dict[str, Any]:
@@ -63,8 +44,8 @@ class NetworkPolicies(DjangoConstruct):
 
     - ``<app>-default-deny``: no ingress to any pod unless a policy below allows it;
     - ``<app>-web``: the web port from the load balancer (CIDRs or the ingress
-      controller's namespace) and, when scraped, from the monitoring namespace;
-    - ``<app>-<worker>-metrics``: worker metrics ports from the monitoring namespace;
+      controller's namespace) and, when it has a metrics port, from the monitoring namespace;
+    - ``<app>-<worker>-metrics``: worker metrics ports from the monitoring namespace (with ``monitoring``);
     - ``<app>-<store>``: each in-cluster store only from the app's own pods
       (and the broker from KEDA when it scales on queue length).
 
@@ -72,11 +53,12 @@ class NetworkPolicies(DjangoConstruct):
 
     Args:
         runtime: the app runtime (names, labels, namespace).
+        web: the ``DjangoWeb`` whose port (and metrics port) the load balancer (and Prometheus) reach.
         access: who may connect from outside the namespace. Default ``NetworkAccess()``.
-        web_port: the web container port. Required.
-        metrics_ports: component to metrics port name scraped by Prometheus. Default none.
-        stores: in-cluster store components with their port. Default none.
-        keda_components: store components KEDA must reach. Default none.
+        workers: the ``CeleryWorker``s whose metrics ports Prometheus scrapes. Default none.
+        monitoring: open the workers' metrics ports to the monitoring namespace. Default False.
+        stores: the in-cluster stores, each reachable from the app's pods only. Default none.
+        keda_stores: the stores KEDA's operator must reach too (the broker it reads queues from). Default none.
     """
 
     def __init__(
@@ -85,45 +67,54 @@ class NetworkPolicies(DjangoConstruct):
         id: str,
         *,
         runtime: AppRuntime,
-        web_port: int,
-        access: NetworkAccess = NetworkAccess(),
-        metrics_ports: Mapping[str, int] | None = None,
-        stores: Mapping[str, int] | None = None,
-        keda_components: Sequence[str] = (),
+        web: DjangoWeb,
+        access: NetworkAccess = DEFAULT_NETWORK_ACCESS,
+        workers: Sequence[CeleryWorker] = (),
+        monitoring: bool = False,
+        stores: Sequence[InClusterStore] = (),
+        keda_stores: Sequence[InClusterStore] = (),
     ) -> None:
-        check_network_access(LazyPath(scope, id), "access", access)
+        v.check_network_access(LazyPath(scope, id), "access", access)
         super().__init__(scope, id)
         self._runtime = runtime
+        self._access = access
+        self.policies: list[ApiObject] = [self._policy("DefaultDeny", "default-deny", {}, [])]
+        self.policies.append(self._policy("Web", "web", runtime.selector(web.component), self._web_rules(web)))
+        for worker in sorted((w for w in workers if monitoring and w.metrics_port), key=lambda w: w.component):
+            self.policies.append(self._policy(
+                f"Metrics-{worker.component}", f"{worker.component}-metrics", runtime.selector(worker.component),
+                [self._from_monitoring(worker.metrics_port)],
+            ))
+        keda = {store.component for store in keda_stores}
+        for store in sorted(stores, key=lambda s: s.component):
+            sources = [self._app_pods()]
+            if store.component in keda:
+                sources.append(_namespace(access.keda_namespace))
+            self.policies.append(self._policy(
+                f"Store-{store.component}", store.component, runtime.selector(store.component),
+                [{"from": sources, "ports": [{"port": store.port, "protocol": "TCP"}]}],
+            ))
 
-        app_pods = {
+    def _web_rules(self, web: DjangoWeb) -> list[dict[str, Any]]:
+        access = self._access
+        sources: list[dict[str, Any]] = [{"ipBlock": {"cidr": cidr}} for cidr in access.load_balancer_cidrs]
+        if access.ingress_namespace:
+            sources.append(_namespace(access.ingress_namespace))
+        rules = [{"from": sources, "ports": [{"port": web.port, "protocol": "TCP"}]}]
+        if web.metrics_port:
+            rules.append(self._from_monitoring(web.metrics_port))
+        return rules
+
+    def _from_monitoring(self, port: int | None) -> dict[str, Any]:
+        return {"from": [_namespace(self._access.monitoring_namespace)], "ports": [{"port": port, "protocol": "TCP"}]}
+
+    def _app_pods(self) -> dict[str, Any]:
+        return {
             "podSelector": {
-                "matchLabels": {LABEL_PART_OF: runtime.app},
+                "matchLabels": {LABEL_PART_OF: self._runtime.app},
                 "matchExpressions": [{"key": LABEL_COMPONENT, "operator": "NotIn", "values": list(STORE_COMPONENTS)}],
             }
         }
-        self.policies: list[ApiObject] = [self._policy("DefaultDeny", "default-deny", {}, [])]
-
-        web_from: list[dict[str, Any]] = [{"ipBlock": {"cidr": cidr}} for cidr in access.load_balancer_cidrs]
-        if access.ingress_namespace:
-            web_from.append(_namespace(access.ingress_namespace))
-        web_rules = [{"from": web_from, "ports": [{"port": web_port, "protocol": "TCP"}]}]
-        metrics_ports = dict(metrics_ports or {})
-        if "web" in metrics_ports:
-            web_rules.append({"from": [_namespace(access.monitoring_namespace)], "ports": [{"port": metrics_ports.pop("web"), "protocol": "TCP"}]})
-        self.policies.append(self._policy("Web", "web", runtime.selector("web"), web_rules))
-        for component, port in sorted(metrics_ports.items()):
-            self.policies.append(self._policy(
-                f"Metrics-{component}", f"{component}-metrics", runtime.selector(component),
-                [{"from": [_namespace(access.monitoring_namespace)], "ports": [{"port": port, "protocol": "TCP"}]}],
-            ))
-        for component, port in sorted((stores or {}).items()):
-            sources = [app_pods]
-            if component in keda_components:
-                sources.append(_namespace(access.keda_namespace))
-            self.policies.append(self._policy(
-                f"Store-{component}", component, runtime.selector(component),
-                [{"from": sources, "ports": [{"port": port, "protocol": "TCP"}]}],
-            ))
 
     def _policy(self, id: str, suffix: str, selector: Mapping[str, str], rules: list[dict[str, Any]]) -> ApiObject:
         runtime = self._runtime

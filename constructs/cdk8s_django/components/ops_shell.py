@@ -8,12 +8,14 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.runtime import AppRuntime
+from ..spec import _validation as v
+from ..spec.defaults import DEFAULT_SHELL_RESOURCES
+from ..spec.options import Resources
 
 __all__ = ["IDLE_COMMAND", "OpsShell"]
 
 COMPONENT = "shell"
-DEFAULT_SHELL_RESOURCES = Resources(cpu="50m", memory="512Mi", memory_limit="1Gi")
 # Python idles as PID 1 and exits on SIGTERM (PID 1 ignores signals it has no handler for).
 IDLE_COMMAND = (
     "python", "-c",
@@ -43,7 +45,7 @@ class OpsShell(DjangoConstruct):
         runtime: AppRuntime,
         resources: Resources = DEFAULT_SHELL_RESOURCES,
     ) -> None:
-        resources.check(LazyPath(scope, id), "resources")
+        v.check_resources(LazyPath(scope, id), "resources", resources)
         super().__init__(scope, id)
         self.runtime = runtime
         self.name = runtime.name(COMPONENT)

@@ -8,25 +8,22 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
-from ..k8s.runtime import AppRuntime, Resources, SecretKeyRef
-from ..k8s.security import STORE_UID, PodSecurity
+from ..k8s.runtime import AppRuntime, resources_dict, secret_source
+from ..k8s.security import PodSecurity
 from ..spec import _validation as v
+from ..spec.defaults import (
+    DEFAULT_POSTGRES_IMAGE,
+    DEFAULT_POSTGRES_RESOURCES,
+    DEFAULT_POSTGRES_STORAGE,
+    DEFAULT_STORAGE_CLASS,
+    POSTGRES_PORT,
+    STORE_UID,
+)
+from ..spec.options import Resources, SecretKeyRef, StoreRole
 
-__all__ = [
-    "DEFAULT_POSTGRES_IMAGE",
-    "DEFAULT_POSTGRES_STORAGE",
-    "DEFAULT_STORAGE_CLASS",
-    "POSTGRES_COMPONENT",
-    "POSTGRES_PORT",
-    "PostgresStatefulSet",
-]
+__all__ = ["PostgresStatefulSet"]
 
-POSTGRES_COMPONENT = "postgres"
-POSTGRES_PORT = 5432
-DEFAULT_POSTGRES_IMAGE = "postgres:16.4-bookworm"
-DEFAULT_STORAGE_CLASS = "gp3"
-DEFAULT_POSTGRES_STORAGE = "10Gi"
-DEFAULT_POSTGRES_RESOURCES = Resources(cpu="250m", memory="512Mi", memory_limit="1Gi")
+POSTGRES_COMPONENT = StoreRole.POSTGRES.value
 DATA_DIR = "/var/lib/postgresql/data"
 SOCKET_DIR = "/var/run/postgresql"
 # Not root: the official image then skips its root-only chown step, and its
@@ -71,12 +68,14 @@ class PostgresStatefulSet(DjangoConstruct):
         resources: Resources = DEFAULT_POSTGRES_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
+        v.check_resources(where, "resources", resources)
         check_claim(where, storage, storage_class)
         v.check_image(where, "image", image)
-        v.check_dns_subdomain(where, "password.name", password.name)
+        v.check_secret_ref(where, "password", password)
         super().__init__(scope, id)
 
+        self.role = StoreRole.POSTGRES
+        self.component = POSTGRES_COMPONENT
         self.name = runtime.name(POSTGRES_COMPONENT)
         self.port = POSTGRES_PORT
         self.storage = storage
@@ -86,12 +85,12 @@ class PostgresStatefulSet(DjangoConstruct):
             "env": [
                 {"name": "POSTGRES_DB", "value": database or runtime.app},
                 {"name": "POSTGRES_USER", "value": user or runtime.app},
-                {"name": "POSTGRES_PASSWORD", "valueFrom": password.env_source()},
+                {"name": "POSTGRES_PASSWORD", "valueFrom": secret_source(password)},
                 # A subdirectory: a fresh volume's lost+found would stop initdb.
                 {"name": "PGDATA", "value": f"{DATA_DIR}/pgdata"},
             ],
             "ports": [{"name": "postgres", "containerPort": POSTGRES_PORT, "protocol": "TCP"}],
-            "resources": resources.to_dict(),
+            "resources": resources_dict(resources),
             "readinessProbe": _pg_isready(user or runtime.app, database or runtime.app, period=10),
             "livenessProbe": {**_pg_isready(user or runtime.app, database or runtime.app, period=30), "initialDelaySeconds": 30, "failureThreshold": 6},
             "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}, {"name": "run", "mountPath": SOCKET_DIR}],

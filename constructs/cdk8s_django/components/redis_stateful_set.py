@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import enum
-
 from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
-from ..k8s.runtime import AppRuntime, Resources
-from ..k8s.security import STORE_UID, PodSecurity
+from ..k8s.runtime import AppRuntime, resources_dict
+from ..k8s.security import PodSecurity
 from ..spec import _validation as v
-from .postgres_stateful_set import DEFAULT_STORAGE_CLASS
+from ..spec.defaults import (
+    DEFAULT_BROKER_STORAGE,
+    DEFAULT_REDIS_IMAGE,
+    DEFAULT_REDIS_RESOURCES,
+    DEFAULT_STORAGE_CLASS,
+    REDIS_PORT,
+    STORE_UID,
+)
+from ..spec.options import RedisRole, Resources, StoreRole
 
-__all__ = ["DEFAULT_REDIS_IMAGE", "REDIS_PORT", "RedisRole", "RedisStatefulSet"]
+__all__ = ["RedisStatefulSet"]
 
-REDIS_PORT = 6379
-DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
-DEFAULT_BROKER_STORAGE = "1Gi"
-DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
 # maxmemory's share of the memory limit: Redis needs room for buffers and fork copies.
 MAX_MEMORY_SHARE = 0.7
 DATA_DIR = "/data"
@@ -26,17 +28,6 @@ DATA_DIR = "/data"
 # fsGroup makes the volume writable.
 REDIS_SECURITY = PodSecurity(run_as_user=STORE_UID)
 PING = {"exec": {"command": ["redis-cli", "-p", str(REDIS_PORT), "ping"]}, "timeoutSeconds": 5}
-
-
-class RedisRole(enum.Enum):
-    """A cache evicts keys under memory pressure; a broker must never drop a message.
-
-    The two roles are two separate stores, so an evicting cache can never
-    evict queued Celery tasks.
-    """
-
-    CACHE = "redis-cache"
-    BROKER = "redis-broker"
 
 
 class RedisStatefulSet(DjangoConstruct):
@@ -73,9 +64,9 @@ class RedisStatefulSet(DjangoConstruct):
         resources: Resources = DEFAULT_REDIS_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
-        if not isinstance(role, RedisRole):
-            raise v.ConfigError(where, "role", role, "a RedisRole", "use RedisRole.CACHE or RedisRole.BROKER")
+        v.check_resources(where, "resources", resources)
+        if role not in (StoreRole.CACHE, StoreRole.BROKER):
+            raise v.ConfigError(where, "role", role, "RedisRole.CACHE or RedisRole.BROKER", "use RedisRole.CACHE or RedisRole.BROKER")
         check_claim(where, storage, storage_class)
         v.check_image(where, "image", image)
         limit_bytes = v.quantity_value(resources.limit)
@@ -93,8 +84,11 @@ class RedisStatefulSet(DjangoConstruct):
 
         component = role.value
         self.role = role
+        self.component = component
         self.name = runtime.name(component)
         self.port = REDIS_PORT
+        self.namespace = runtime.namespace
+        self.tls = False
         args = ["redis-server", "--port", str(REDIS_PORT), "--maxmemory", str(max_memory_bytes)]
         if role is RedisRole.CACHE:
             args += ["--maxmemory-policy", "allkeys-lru", "--save", "", "--appendonly", "no"]
@@ -111,7 +105,7 @@ class RedisStatefulSet(DjangoConstruct):
             "image": image,
             "command": args,
             "ports": [{"name": "redis", "containerPort": REDIS_PORT, "protocol": "TCP"}],
-            "resources": resources.to_dict(),
+            "resources": resources_dict(resources),
             "readinessProbe": {**PING, "periodSeconds": 10},
             "livenessProbe": {**PING, "periodSeconds": 30, "initialDelaySeconds": 15, "failureThreshold": 4},
             "volumeMounts": [mount],
@@ -125,3 +119,8 @@ class RedisStatefulSet(DjangoConstruct):
         self.stateful_set = objects.stateful_set
         self.service = objects.service
         self.headless_service = objects.headless_service
+
+    @property
+    def keda_address(self) -> str:
+        """The Service's fully qualified name: KEDA's operator dials from its own namespace."""
+        return f"{self.name}.{self.namespace}.svc:{self.port}"

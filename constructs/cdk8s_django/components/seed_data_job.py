@@ -10,14 +10,15 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath
 from ..k8s._manifest import emit_hashed_job
-from ..k8s.runtime import AppRuntime, Resources
+from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec.defaults import DEFAULT_SEED_RESOURCES
+from ..spec.options import Resources
 from ..spec.preview import SeedData
 
 __all__ = ["SEED_SCRIPT", "SeedDataJob"]
 
 COMPONENT = "seed"
-DEFAULT_SEED_RESOURCES = Resources(cpu="100m", memory="512Mi")
 # Idempotent, so a re-run (new image, new config) is harmless: loaddata updates the
 # fixtures' rows; createsuperuser runs only while no superuser exists.
 SEED_SCRIPT = """\
@@ -59,7 +60,7 @@ class SeedDataJob(DjangoConstruct):
         resources: Resources = DEFAULT_SEED_RESOURCES,
     ) -> None:
         where = LazyPath(scope, id)
-        resources.check(where, "resources")
+        v.check_resources(where, "resources", resources)
         if not seed.fixtures and not seed.superuser_secret:
             raise v.ConfigError(where, "seed", seed, "fixtures, a superuser_secret, or both", "pass SeedData(fixtures=('demo',)) or drop seed")
         for fixture in seed.fixtures:

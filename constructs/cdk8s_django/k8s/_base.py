@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from constructs import Construct
 
-__all__ = ["DjangoConstruct", "LazyPath"]
+__all__ = ["DjangoConstruct", "LazyPath", "unique_id"]
 
 
 class LazyPath:
@@ -25,16 +28,24 @@ class LazyPath:
     __repr__ = __str__
 
 
+@contextmanager
+def unique_id(scope: Construct, id: str, fix: str = "give the second construct another id") -> Iterator[None]:
+    """Turn jsii's duplicate-id ``RuntimeError`` into a ``ConfigError`` with the path and the fix."""
+    from ..spec._validation import ConfigError
+
+    try:
+        yield
+    except Exception as error:  # jsii raises RuntimeError from the Node side
+        if "already a Construct with name" in str(error):
+            raise ConfigError(LazyPath(scope, id), "id", id, "an id unique within its scope", fix) from None
+        raise
+
+
 class DjangoConstruct(Construct):
-    """A ``Construct`` whose duplicate-id error is a ``ValueError`` with the path and the fix."""
+    """A ``Construct`` whose duplicate-id error is a ``ConfigError`` with the path and the fix."""
 
     def __init__(self, scope: Construct, id: str) -> None:
-        try:
+        with unique_id(scope, id):
             super().__init__(scope, id)
-        except Exception as error:  # jsii raises RuntimeError from the Node side
-            if "already a Construct with name" in str(error):
-                raise ValueError(
-                    f"{LazyPath(scope, id)}: invalid id={id!r}: expected an id unique within its scope. "
-                    f"Fix: give the second construct another id"
-                ) from None
-            raise
+
+

@@ -28,7 +28,7 @@ class StatefulStoreObjects:
 
 
 def check_claim(where: LazyPath, storage: str, storage_class: str) -> None:
-    v.check_quantity(where, "storage", storage)
+    v.check_storage(where, "storage", storage)
     v.check_dns_subdomain(where, "storage_class", storage_class)
 
 

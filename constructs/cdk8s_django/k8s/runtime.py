@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec._validation import ConfigError, check_quantity, quantity_value
+from ..spec.defaults import DEFAULT_CONFIG_MOUNT_PATH
+from ..spec.options import Resources, SecretKeyRef
 from ._manifest import object_labels, selector_labels
 from .security import PodSecurity
 
-__all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "Resources", "SecretKeyRef"]
+__all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "resources_dict", "secret_source"]
 
-DEFAULT_CONFIG_MOUNT_PATH = "/etc/django"
 DEFAULT_MIGRATION_POLL_SECONDS = 5
 TMP_VOLUME = {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}
 TMP_MOUNT = {"name": "tmp", "mountPath": "/tmp"}
@@ -34,53 +34,14 @@ WAIT_FOR_MIGRATIONS_SCRIPT = (
 )
 
 
-@dataclass(frozen=True)
-class SecretKeyRef:
-    """One key of a Secret that exists in the namespace (never a value)."""
-
-    name: str
-    key: str
-
-    def env_source(self) -> dict[str, Any]:
-        return {"secretKeyRef": {"name": self.name, "key": self.key}}
+def secret_source(ref: SecretKeyRef) -> dict[str, Any]:
+    """An env var's ``valueFrom`` reading one Secret key."""
+    return {"secretKeyRef": {"name": ref.name, "key": ref.key}}
 
 
-@dataclass(frozen=True)
-class Resources:
-    """CPU and memory for one container. Requests schedule; the memory limit stops a leak.
-
-    No CPU limit: it throttles a busy process even on an idle node.
-
-    Attributes:
-        cpu: CPU request. Default ``100m``.
-        memory: memory request. Default ``256Mi``.
-        memory_limit: memory limit. Default: the same as ``memory``.
-    """
-
-    cpu: str = "100m"
-    memory: str = "256Mi"
-    memory_limit: str | None = None  # default: same as the memory request
-
-    @property
-    def limit(self) -> str:
-        return self.memory_limit or self.memory
-
-    def check(self, where: object, prop: str) -> None:
-        """Quantities Kubernetes accepts, and a limit no lower than the request."""
-        check_quantity(where, f"{prop}.cpu", self.cpu)
-        check_quantity(where, f"{prop}.memory", self.memory)
-        check_quantity(where, f"{prop}.memory_limit", self.limit)
-        if quantity_value(self.limit) < quantity_value(self.memory):
-            raise ConfigError(
-                where, f"{prop}.memory_limit", self.limit, f"at least the memory request ({self.memory})",
-                "raise memory_limit or lower memory",
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "requests": {"cpu": self.cpu, "memory": self.memory},
-            "limits": {"memory": self.limit},
-        }
+def resources_dict(resources: Resources) -> dict[str, Any]:
+    """Requests for CPU and memory, a limit for memory only (a CPU limit throttles)."""
+    return {"requests": {"cpu": resources.cpu, "memory": resources.memory}, "limits": {"memory": resources.limit}}
 
 
 @dataclass(frozen=True)
@@ -156,7 +117,7 @@ class AppRuntime:
         entries: list[dict[str, Any]] = [{"name": "DJANGO_SETTINGS_MODULE", "value": self.settings_module}]
         entries.append({"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}})
         for name, ref in self.secret_env.items():
-            entries.append({"name": name, "valueFrom": ref.env_source()})
+            entries.append({"name": name, "valueFrom": secret_source(ref)})
         for name, value in self.pod_env.items():
             entries.append({"name": name, "value": value})
         return entries
@@ -208,7 +169,7 @@ class AppRuntime:
         container.update(dict(probes or {}))
         if lifecycle:
             container["lifecycle"] = dict(lifecycle)
-        container["resources"] = resources.to_dict()
+        container["resources"] = resources_dict(resources)
         container["securityContext"] = self.security.container_context()
         container["volumeMounts"] = [TMP_MOUNT, *self.volume_mounts(), *extra_mounts]
         return container

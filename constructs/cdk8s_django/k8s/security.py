@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..spec.defaults import DEFAULT_APP_UID, STORE_UID
+
 __all__ = ["DEFAULT_APP_UID", "RESTRICTED_NAMESPACE_LABELS", "STORE_UID", "PodSecurity"]
 
-# Above 10000: never a UID the node's own users have (checkov CKV_K8S_40). Images run
-# fine as any UID once the root filesystem is read-only and the writable paths are emptyDirs.
-DEFAULT_APP_UID = 10001
-STORE_UID = 10999
 POD_SECURITY_VERSION = "latest"
 RESTRICTED_NAMESPACE_LABELS = {
     "pod-security.kubernetes.io/enforce": "restricted",

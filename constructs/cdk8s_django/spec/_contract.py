@@ -6,62 +6,57 @@ The README's "App contract" table documents each one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..components.postgres_stateful_set import POSTGRES_COMPONENT, POSTGRES_PORT
-from ..components.redis_stateful_set import REDIS_PORT, RedisRole
-from ..k8s.runtime import DEFAULT_CONFIG_MOUNT_PATH
+from .defaults import DEFAULT_CONFIG_MOUNT_PATH
+from .options import StoreRole
 
 if TYPE_CHECKING:
     from .django_app import DjangoApp
     from .environment import Environment
+    from .plan import StorePlan
 
-__all__ = ["RESERVED_ENV", "config_env", "pod_env", "store_port"]
+__all__ = ["NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV", "WEB_COMPONENT", "config_env", "pod_env"]
 
-WEB_SERVICE_SUFFIX = "web"
+WEB_COMPONENT = "web"
+NEW_RELIC_COMMAND_PREFIX = ("newrelic-admin", "run-program")
+NEW_RELIC_INI_FILE = "newrelic.ini"
+# Set by the library on every app container; overriding them through env would be silently ignored.
+RESERVED_ENV = frozenset({
+    "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_PASSWORD", "POD_IP", "DJANGO_SETTINGS_MODULE", "NEW_RELIC_LICENSE_KEY",
+})
 
 
-def store_port(store: object, default: int) -> int:
-    port = getattr(store, "port", None)
-    return port if isinstance(port, int) else default
-
-
-def _redis_url(app: str, role: RedisRole, store: object) -> str:
-    from .environment import Managed
-
-    host = f"{app}-{role.value}"
-    port = store_port(store, REDIS_PORT)
-    if isinstance(store, Managed) and store.tls:
+def _redis_url(app: str, store: StorePlan) -> str:
+    host = f"{app}-{store.role.value}"
+    if store.managed is not None and store.managed.tls:
         # Chain verified; the name dialled is the in-cluster alias, so no hostname check.
-        return f"rediss://{host}:{port}/0?ssl_cert_reqs=required&ssl_check_hostname=false"
-    return f"redis://{host}:{port}/0"
+        return f"rediss://{host}:{store.port}/0?ssl_cert_reqs=required&ssl_check_hostname=false"
+    return f"redis://{host}:{store.port}/0"
 
 
-def config_env(django_app: DjangoApp, environment: Environment, namespace: str) -> dict[str, str]:
+def config_env(django_app: DjangoApp, environment: Environment, stores: Mapping[StoreRole, StorePlan]) -> dict[str, str]:
     """Values for the ConfigMap ``<app>-env``: no secrets, safe to commit."""
-    from .environment import Managed
-
     app = django_app.name
-    pg = environment.postgres
-    managed_pg = isinstance(pg, Managed)
+    postgres = stores[StoreRole.POSTGRES]
+    tls = postgres.managed is not None and postgres.managed.tls
     env: dict[str, str] = {
         "DJANGO_ENVIRONMENT": environment.name,
-        "DATABASE_HOST": f"{app}-{POSTGRES_COMPONENT}",
-        "DATABASE_PORT": str(store_port(pg, POSTGRES_PORT)),
+        "DATABASE_HOST": f"{app}-{StoreRole.POSTGRES.value}",
+        "DATABASE_PORT": str(postgres.port),
         "DATABASE_NAME": app,
         "DATABASE_USER": app,
-        "DATABASE_SSLMODE": "verify-ca" if managed_pg and pg.tls else "disable",  # type: ignore[union-attr]
-        "CACHE_URL": _redis_url(app, RedisRole.CACHE, environment.cache),
-        "CELERY_BROKER_URL": _redis_url(app, RedisRole.BROKER, environment.broker),
+        "DATABASE_SSLMODE": "verify-ca" if tls else "disable",
+        "CACHE_URL": _redis_url(app, stores[StoreRole.CACHE]),
+        "CELERY_BROKER_URL": _redis_url(app, stores[StoreRole.BROKER]),
         "CSRF_TRUSTED_ORIGINS": ",".join(f"https://{host}" for host in environment.hosts),
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "STATIC_URL": environment.static_url,
     }
-    if managed_pg and pg.tls:  # type: ignore[union-attr]
-        env["DATABASE_SSLROOTCERT"] = pg.ca_bundle  # type: ignore[union-attr]
+    if tls and postgres.managed is not None:
+        env["DATABASE_SSLROOTCERT"] = postgres.managed.ca_bundle
     if django_app.newrelic:
-        from ..components.monitoring import NEW_RELIC_INI_FILE
-
         env["NEW_RELIC_CONFIG_FILE"] = f"{DEFAULT_CONFIG_MOUNT_PATH}/{NEW_RELIC_INI_FILE}"
         env["NEW_RELIC_ENVIRONMENT"] = environment.name
     if environment.monitoring:
@@ -77,7 +72,7 @@ def pod_env(django_app: DjangoApp, environment: Environment, namespace: str) -> 
     """Values set on each container: they refer to other variables, which a ConfigMap cannot."""
     from .environment import Managed
 
-    web = f"{django_app.name}-{WEB_SERVICE_SUFFIX}"
+    web = f"{django_app.name}-{WEB_COMPONENT}"
     allowed = [*environment.hosts, web, f"{web}.{namespace}.svc", "localhost", "$(POD_IP)"]
     url = (
         "postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@$(DATABASE_HOST):$(DATABASE_PORT)"
@@ -86,9 +81,3 @@ def pod_env(django_app: DjangoApp, environment: Environment, namespace: str) -> 
     if isinstance(environment.postgres, Managed) and environment.postgres.tls:
         url += "&sslrootcert=$(DATABASE_SSLROOTCERT)"
     return {"ALLOWED_HOSTS": ",".join(allowed), "DATABASE_URL": url}
-
-
-# Set by the library on every app container; overriding them through env would be silently ignored.
-RESERVED_ENV = frozenset({
-    "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_PASSWORD", "POD_IP", "DJANGO_SETTINGS_MODULE", "NEW_RELIC_LICENSE_KEY",
-})

@@ -1,12 +1,15 @@
 """Construction-time checks: everything Kubernetes would reject later fails here.
 
-Every check raises a plain ``ValueError`` whose message names the construct
-path, the prop, the value received, what is expected and how to fix it, so a
-bad ``main.py`` stops before anything is written to ``dist/``.
+Every check raises a ``ConfigError`` (a ``ValueError``) whose message names the
+construct path, the prop, the value received, what is expected and how to fix
+it, so a bad ``main.py`` stops before anything is written to ``dist/``. Each
+rule is the API server's own (apimachinery's ``IsDNS1123Label``,
+``IsDNS1035Label``, ``IsConfigMapKey``, ``resource.Quantity``, ``ParseCIDR``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import zoneinfo
 from collections.abc import Iterable
@@ -14,17 +17,27 @@ from typing import Any
 
 from croniter import croniter
 
+from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources, SecretKeyRef
+
 __all__ = [
     "ConfigError",
+    "check_autoscaling",
+    "check_cidr",
+    "check_config_key",
     "check_cron",
+    "check_dns1035_label",
     "check_dns_label",
     "check_dns_subdomain",
     "check_env_var_name",
     "check_host_name",
     "check_image",
     "check_int_range",
+    "check_network_access",
     "check_port",
     "check_quantity",
+    "check_resources",
+    "check_secret_ref",
+    "check_storage",
     "check_time_zone",
     "check_unique",
     "quantity_value",
@@ -34,12 +47,15 @@ DNS_LABEL_MAX = 63
 DNS_SUBDOMAIN_MAX = 253
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _HOST_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", re.IGNORECASE)
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Kubernetes resource.Quantity: a decimal number and an optional binary (Ki..Ei),
 # decimal (m, k, M..E) or exponent (e3, E-2) suffix.
 _QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
+_EXPONENT = re.compile(r"^[eE][+-]?\d+$")
 # The distribution/reference grammar: [registry[:port]/]path[:tag][@digest].
 _IMAGE = re.compile(
     r"^(?:(?P<registry>(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
@@ -51,7 +67,11 @@ _IMAGE = re.compile(
 
 
 class ConfigError(ValueError):
-    """A prop that Kubernetes (or the design) would reject, caught at construction."""
+    """A prop that Kubernetes (or the design) would reject, caught at construction.
+
+    Attributes: ``path`` (the construct path, or the factory), ``prop`` (the prop's
+    path from the spec, e.g. ``environment.network.load_balancer_cidrs``), ``value``.
+    """
 
     def __init__(self, path: object, prop: str, value: Any, expected: str, fix: str) -> None:
         self.path = path
@@ -179,9 +199,9 @@ def quantity_value(quantity: str) -> float:
     match = _QUANTITY.match(quantity)
     if not match:
         raise ValueError(f"not a Kubernetes quantity: {quantity!r}")
-    number = float(match.group(1))
+    number = float(match.group(1)) * (-1 if quantity.startswith("-") else 1)
     suffix = match.group(3) or ""
-    if suffix[:1] in ("e", "E") and len(suffix) > 1:
+    if _EXPONENT.match(suffix):
         return float(number * 10 ** int(suffix[1:]))
     return float(number * _SUFFIX[suffix])
 
@@ -233,3 +253,102 @@ def _time_zones() -> set[str]:
     if not _TZ_CACHE:
         _TZ_CACHE.update(zoneinfo.available_timezones())
     return _TZ_CACHE
+
+
+def check_dns1035_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
+    """An RFC 1035 label (a Service name): like an RFC 1123 label, but starting with a letter."""
+    check_dns_label(path, prop, value, max_len)
+    if not _DNS1035_LABEL.match(value):
+        raise ConfigError(
+            path, prop, value, "a name starting with a letter (it prefixes Service names, which are RFC 1035 labels)",
+            f"prefix it with a letter, e.g. 'app-{value}'",
+        )
+    return str(value)
+
+
+def check_config_key(path: object, prop: str, value: Any) -> str:
+    """A ConfigMap or Secret key: letters, digits, '-', '_' and '.', at most 253, never '.', '..' or '..*'."""
+    if not isinstance(value, str) or not _CONFIG_KEY.match(value) or len(value) > DNS_SUBDOMAIN_MAX or value.startswith(".."):
+        raise ConfigError(
+            path, prop, value,
+            "a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'",
+            "rename it (names starting with '..' are the kubelet's own)",
+        )
+    if value == ".":
+        raise ConfigError(path, prop, value, "a key other than '.'", "rename it")
+    return value
+
+
+def check_secret_ref(path: object, prop: str, ref: SecretKeyRef) -> SecretKeyRef:
+    """A Secret key reference the API server accepts: a subdomain name and a config key."""
+    check_dns_subdomain(path, f"{prop}.name", ref.name)
+    check_config_key(path, f"{prop}.key", ref.key)
+    return ref
+
+
+def check_cidr(path: object, prop: str, value: Any) -> str:
+    """A CIDR in prefix form with no host bits set, e.g. ``10.0.1.0/24`` (not a bare address or a netmask)."""
+    text = value if isinstance(value, str) else ""
+    address, _, prefix = text.partition("/")
+    try:
+        ok = bool(address) and prefix.isdigit() and str(ipaddress.ip_network(text, strict=True)) == text
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(
+            path, prop, value, "a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'",
+            "give the subnet's CIDR block (for one address, '10.0.0.1/32')",
+        )
+    return text
+
+
+def check_quantity_at_least(path: object, prop: str, value: Any, *, positive: bool) -> float:
+    """A quantity that is not negative (requests and limits) or above zero (storage)."""
+    check_quantity(path, prop, value)
+    number = quantity_value(value)
+    if number < 0 or (positive and number == 0):
+        expected = "a quantity above zero" if positive else "a quantity of zero or more"
+        raise ConfigError(path, prop, value, expected, "drop the sign; write e.g. '10Gi'")
+    return number
+
+
+def check_storage(path: object, prop: str, value: Any) -> str:
+    check_quantity_at_least(path, prop, value, positive=True)
+    return str(value)
+
+
+def check_resources(path: object, prop: str, resources: Resources) -> Resources:
+    """Quantities Kubernetes accepts, and a memory limit no lower than the request."""
+    check_quantity_at_least(path, f"{prop}.cpu", resources.cpu, positive=False)
+    memory = check_quantity_at_least(path, f"{prop}.memory", resources.memory, positive=False)
+    limit = check_quantity_at_least(path, f"{prop}.memory_limit", resources.limit, positive=True)
+    if limit < memory:
+        raise ConfigError(
+            path, f"{prop}.memory_limit", resources.limit, f"at least the memory request ({resources.memory})",
+            "raise memory_limit or lower memory",
+        )
+    return resources
+
+
+def check_autoscaling(path: object, prop: str, scaling: Autoscaling | QueueAutoscaling) -> None:
+    low = 0 if isinstance(scaling, QueueAutoscaling) else 1
+    check_int_range(path, f"{prop}.min_replicas", scaling.min_replicas, low, 1000)
+    check_int_range(path, f"{prop}.max_replicas", scaling.max_replicas, max(1, scaling.min_replicas), 1000)
+    if isinstance(scaling, Autoscaling):
+        check_int_range(path, f"{prop}.cpu_utilization", scaling.cpu_utilization, 1, 100)
+        return
+    check_int_range(path, f"{prop}.tasks_per_replica", scaling.tasks_per_replica, 1, 100000)
+    check_int_range(path, f"{prop}.cooldown_seconds", scaling.cooldown_seconds, 0, 86400)
+    if scaling.address is not None:
+        host, _, port = scaling.address.rpartition(":")
+        check_host_name(path, f"{prop}.address", host)
+        check_port(path, f"{prop}.address", int(port) if port.isdigit() else port)
+
+
+def check_network_access(path: object, prop: str, access: NetworkAccess) -> None:
+    for cidr in access.load_balancer_cidrs:
+        check_cidr(path, f"{prop}.load_balancer_cidrs", cidr)
+    for name in ("ingress_namespace", "monitoring_namespace", "keda_namespace"):
+        value = getattr(access, name)
+        if value is not None:
+            check_dns_label(path, f"{prop}.{name}", value)

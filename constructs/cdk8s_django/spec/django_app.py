@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..components.autoscaling import Autoscaling, QueueAutoscaling
-from ..components.celery_beat import BeatScheduler
-from ..components.celery_worker import DEFAULT_CONCURRENCY, DEFAULT_QUEUES, DEFAULT_TASK_TIME_LIMIT
-from ..components.django_web import DEFAULT_HEALTH_CHECK_PATH, DEFAULT_WEB_PORT
-from ..components.management_cron_job import DEFAULT_TIME_ZONE
-from ..components.monitoring import NewRelic
-from ..k8s.security import DEFAULT_APP_UID
+from .defaults import (
+    DEFAULT_APP_UID,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_GUNICORN_THREADS,
+    DEFAULT_GUNICORN_WORKERS,
+    DEFAULT_HEALTH_CHECK_PATH,
+    DEFAULT_METRICS_PATH,
+    DEFAULT_QUEUES,
+    DEFAULT_TASK_TIME_LIMIT,
+    DEFAULT_TIME_ZONE,
+    DEFAULT_WEB_METRICS_PORT,
+    DEFAULT_WEB_PORT,
+)
+from .options import Autoscaling, BeatScheduler, NewRelic, QueueAutoscaling
 
 __all__ = ["CronTask", "DjangoApp", "Worker"]
 
@@ -29,9 +36,9 @@ class Worker:
         queues: queue names. Default ``("celery",)``.
         concurrency: processes per pod. Default 4.
         task_time_limit: hard task time limit in seconds. Default 300.
-        autoscaling: overrides the environment's worker autoscaling for this worker. Default None.
+        autoscaling: overrides the environment's worker autoscaling for this worker. Default None: the environment's.
         metrics_port: a port where the worker serves Prometheus metrics (scraped by a PodMonitor
-            when the environment enables monitoring). Default None.
+            when the environment enables monitoring). Default None: no metrics port.
     """
 
     name: str = "worker"
@@ -48,7 +55,8 @@ class CronTask:
 
     Attributes:
         schedule: five-field cron schedule.
-        command: command and arguments. Default: the task's name in ``DjangoApp.cron``.
+        command: the management command and its arguments, without ``python manage.py`` (the job runs
+            ``python -m django``). Default None: the task's name in ``DjangoApp.cron``.
         time_zone: IANA time zone of the schedule. Default ``Etc/UTC``.
     """
 
@@ -72,16 +80,17 @@ class DjangoApp:
             ``{"report": CronTask("0 6 * * 1", command=("send_report", "--weekly"))}``. Default none.
         secrets: names of Secrets whose keys become env vars in every app pod. Default none.
         env: env vars for every app pod, in the ConfigMap ``<app>-env``. Default none.
-        config_files: whole files (name to content) mounted at ``/etc/django/<name>``. Default none.
-        wsgi_application: gunicorn's target. Default ``<top package>.wsgi:application``.
-        celery_app: Celery's ``-A``. Default: the settings module's top package.
+        config_files: whole files (name to content) mounted at ``/etc/django/<name>``; ``newrelic.ini``
+            is the library's when ``newrelic`` is set. Default none.
+        wsgi_application: gunicorn's target. Default None: ``<top package>.wsgi:application``.
+        celery_app: Celery's ``-A``. Default None: the settings module's top package.
         health_check_path: path the probes and the load balancer check. Default ``/healthz/``.
         web_port: gunicorn's port. Default 8000.
         gunicorn_workers: gunicorn processes per web pod. Default 2.
         gunicorn_threads: threads per gunicorn process. Default 4.
         celery_heartbeat: the app touches heartbeat files (README, "Celery heartbeat"), so
             workers and beat get a liveness probe that does not depend on the broker. Default False.
-        newrelic: run every process under the New Relic agent. Default None.
+        newrelic: run every process under the New Relic agent. Default None: no agent.
         run_as_user: the UID every app process runs as (never root). Default 10001.
         metrics_path: the web's Prometheus metrics path. Default ``/metrics``.
         web_metrics_port: where the web serves metrics when the environment enables monitoring
@@ -103,10 +112,10 @@ class DjangoApp:
     celery_app: str | None = None
     health_check_path: str = DEFAULT_HEALTH_CHECK_PATH
     web_port: int = DEFAULT_WEB_PORT
-    gunicorn_workers: int = 2
-    gunicorn_threads: int = 4
+    gunicorn_workers: int = DEFAULT_GUNICORN_WORKERS
+    gunicorn_threads: int = DEFAULT_GUNICORN_THREADS
     celery_heartbeat: bool = False
     newrelic: NewRelic | None = None
     run_as_user: int = DEFAULT_APP_UID
-    metrics_path: str = "/metrics"
-    web_metrics_port: int = 9100
+    metrics_path: str = DEFAULT_METRICS_PATH
+    web_metrics_port: int = DEFAULT_WEB_METRICS_PORT

@@ -1,4 +1,8 @@
-"""Where an app runs: staging (stores in the cluster) or production (managed stores)."""
+"""Where an app runs: staging (stores in the cluster) or production (managed stores).
+
+Pure data. ``resolve`` fills in what is left ``UNSET`` from the environment
+kind's defaults (``defaults.py``) and checks the whole spec.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,24 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict, Unpack
 
-from ..components.autoscaling import Autoscaling, QueueAutoscaling
-from ..components.external_secrets import AwsSecretsManager
-from ..components.network_policies import NetworkAccess
-from ..components.postgres_stateful_set import DEFAULT_POSTGRES_STORAGE, DEFAULT_STORAGE_CLASS
-from ..k8s.runtime import Resources, SecretKeyRef
-from .ingress import IngressOptions
-from .preview import DEFAULT_PREVIEW_TTL, Preview, SeedData, preview_name
+from ._validation import ConfigError
+from .defaults import DEFAULT_POSTGRES_STORAGE, DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL, DEFAULT_STORAGE_CLASS, STAGING_STORE_STORAGE
+from .options import (
+    UNSET,
+    Autoscaling,
+    AwsSecretsManager,
+    IngressOptions,
+    NetworkAccess,
+    QueueAutoscaling,
+    Resources,
+    SecretKeyRef,
+    Unset,
+)
+from .preview import Preview, SeedData, preview_name
 
-__all__ = ["STAGING_RESOURCES", "Environment", "EnvironmentKind", "InCluster", "Managed"]
-
-DEFAULT_PRODUCTION_MAX_CONNECTIONS = 400
-
-# Staging runs tens of environments side by side: small requests, same limits' shape.
-STAGING_RESOURCES = {
-    "web": Resources(cpu="50m", memory="384Mi"),
-    "worker": Resources(cpu="50m", memory="384Mi"),
-    "beat": Resources(cpu="10m", memory="192Mi"),
-    "shell": Resources(cpu="10m", memory="256Mi", memory_limit="1Gi"),
-    "migrate": Resources(cpu="50m", memory="384Mi"),
-    "cron": Resources(cpu="50m", memory="384Mi"),
-    "postgres": Resources(cpu="50m", memory="256Mi", memory_limit="512Mi"),
-    "redis": Resources(cpu="10m", memory="128Mi"),
-}
+__all__ = ["Environment", "EnvironmentKind", "EnvironmentOptions", "InCluster", "Managed"]
 
 
 class EnvironmentKind(enum.Enum):
@@ -57,7 +54,7 @@ class Managed:
 
     Attributes:
         host: the endpoint's DNS name (ExternalName takes no IP address).
-        port: the endpoint's port. Default: 5432 for Postgres, 6379 for Redis.
+        port: the endpoint's port. Default None: 5432 for Postgres, 6379 for Redis.
         tls: connect with TLS (``sslmode=verify-ca`` for Postgres, ``rediss://`` for Redis). Default True.
         ca_bundle: path of the CA bundle inside the image, for Postgres's ``sslrootcert``.
             Default ``/etc/ssl/certs/rds-global-bundle.pem``.
@@ -78,20 +75,20 @@ class Environment:
     Attributes:
         name: DNS label; the chart id and the ``dist/`` folder.
         kind: staging or production.
-        namespace: Default ``<app>-<name>``.
+        namespace: Default None: ``<app>-<name>``.
         hosts: public host names of the web. Default none (no Ingress).
-        ingress: Ingress options; needs ``hosts``. Default None.
+        ingress: Ingress options; needs ``hosts``. Default None: no Ingress (then ``hosts`` must stay empty).
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)``.
-        database_password: the Secret key with the database password. Default ``<app>-database``/``password``.
-        image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None.
-        web_replicas, worker_replicas: pod counts without autoscaling. Default 2 and 1 (staging 1 and 1).
-        web_autoscaling: CPU HPA for web. Default None; production ``Autoscaling(2, 10)``.
-        worker_autoscaling: HPA or KEDA for workers. Default None; production ``Autoscaling(2, 6)``;
-            ``QueueAutoscaling()`` scales staging workers to zero.
+        database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
+        image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
+        web_replicas, worker_replicas: pod counts without autoscaling. Default UNSET: 2 and 1 (staging 1 and 1).
+        web_autoscaling: CPU HPA for web; None for none. Default UNSET: none; production ``Autoscaling(2, 10)``.
+        worker_autoscaling: HPA or KEDA for workers; None for none. Default UNSET: none; production
+            ``Autoscaling(2, 6)``; previews ``QueueAutoscaling(0, 2)``. ``QueueAutoscaling()`` scales staging workers to zero.
         resources: per-component requests and limits (keys ``web``, ``worker``, ``beat``, ``shell``,
-            ``migrate``, ``cron``, ``postgres``, ``redis``). Default: each construct's; staging ``STAGING_RESOURCES``.
+            ``migrate``, ``cron``, ``postgres``, ``redis``). Default UNSET: each construct's; staging ``STAGING_RESOURCES``.
         max_connections: Postgres ``max_connections``; synthesis fails when web, workers, beat,
-            shell and jobs could open more. Default 100 (Postgres's default); production 400
+            shell and jobs could open more. Default UNSET: 100 (Postgres's default); production 400
             (RDS's default for a 4 GiB instance is about 450).
         network: who may connect into the namespace. Default ``NetworkAccess()``.
         monitoring: emit a ServiceMonitor and PodMonitors (Prometheus Operator). Default False.
@@ -100,7 +97,7 @@ class Environment:
         aws_secrets: read the database password and the app's Secrets from AWS Secrets Manager
             through External Secrets Operator. Default None: Secrets are referenced by name.
         generate_database_password: have ESO generate the in-cluster Postgres password once.
-            Default False; staging True.
+            Default UNSET (False; staging True).
         preview: branch, owner and expiry of a preview environment. Default None.
         seed: fixtures and a superuser loaded by a Job once migrations ran. Default None.
         env: env vars added to (and overriding) the app's for this environment. Default none.
@@ -118,21 +115,21 @@ class Environment:
     ingress: IngressOptions | None = None
     database_password: SecretKeyRef | None = None
     image: str | None = None
-    web_replicas: int = 2
-    worker_replicas: int = 1
+    web_replicas: int | Unset = UNSET
+    worker_replicas: int | Unset = UNSET
     env: Mapping[str, str] = field(default_factory=dict)
     media_bucket: str | None = None
-    static_url: str = "/static/"
-    web_autoscaling: Autoscaling | None = None
-    worker_autoscaling: Autoscaling | QueueAutoscaling | None = None
-    resources: Mapping[str, Resources] = field(default_factory=dict)
-    max_connections: int = 100
+    static_url: str = DEFAULT_STATIC_URL
+    web_autoscaling: Autoscaling | None | Unset = UNSET
+    worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset = UNSET
+    resources: Mapping[str, Resources] | Unset = UNSET
+    max_connections: int | Unset = UNSET
     network: NetworkAccess = field(default_factory=NetworkAccess)
     monitoring: bool = False
     iam_role_arn: str | None = None
     shell_operators: str | None = None
     aws_secrets: AwsSecretsManager | None = None
-    generate_database_password: bool = False
+    generate_database_password: bool | Unset = UNSET
     preview: Preview | None = None
     seed: SeedData | None = None
 
@@ -143,25 +140,16 @@ class Environment:
         *,
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
-        postgres: InCluster | Managed | None = None,
-        image: str | None = None,
-        **kwargs: Any,
+        postgres: InCluster | Managed = InCluster(),
+        cache: InCluster | Managed = InCluster(storage=STAGING_STORE_STORAGE),
+        broker: InCluster | Managed = InCluster(storage=STAGING_STORE_STORAGE),
+        **options: Unpack[EnvironmentOptions],
     ) -> Environment:
-        """A staging environment: Postgres and two Redis stores inside the cluster, one replica each."""
-        return cls(
-            name=name,
-            kind=EnvironmentKind.STAGING,
-            postgres=postgres or InCluster(),
-            cache=InCluster(storage="1Gi"),
-            broker=InCluster(storage="1Gi"),
-            hosts=tuple(hosts),
-            ingress=ingress,
-            image=image,
-            web_replicas=int(kwargs.pop("web_replicas", 1)),
-            resources=kwargs.pop("resources", STAGING_RESOURCES),
-            generate_database_password=bool(kwargs.pop("generate_database_password", True)),
-            **kwargs,
-        )
+        """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
+        ``STAGING_RESOURCES``, a generated database password. Options: ``EnvironmentOptions``."""
+        _check_options("Environment.staging", options)
+        return cls(name=name, kind=EnvironmentKind.STAGING, postgres=postgres, cache=cache, broker=broker,
+                   hosts=hosts, ingress=ingress, **options)
 
     @classmethod
     def for_branch(
@@ -173,22 +161,18 @@ class Environment:
         created_at: datetime | None = None,
         ttl: timedelta = DEFAULT_PREVIEW_TTL,
         ingress: IngressOptions | None = None,
-        seed: SeedData | None = None,
-        **kwargs: Any,
+        **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A preview environment for a branch: a staging environment named from the
         branch (``preview_name``), at ``<name>.<domain>``, that expires ``ttl`` after
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
         Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
+        _check_options("Environment.for_branch", options)
         name = preview_name(branch)
-        kwargs.setdefault("worker_autoscaling", QueueAutoscaling(min_replicas=0, max_replicas=2))
-        return cls.staging(
-            name,
-            hosts=(f"{name}.{domain}",),
-            ingress=ingress,
-            preview=Preview.starting(branch, owner, created_at, ttl),
-            seed=seed,
-            **kwargs,
+        return cls(
+            name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),
+            cache=InCluster(storage=STAGING_STORE_STORAGE), broker=InCluster(storage=STAGING_STORE_STORAGE),
+            hosts=(f"{name}.{domain}",), ingress=ingress, preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )
 
     @classmethod
@@ -201,21 +185,45 @@ class Environment:
         name: str = "production",
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
-        image: str | None = None,
-        **kwargs: Any,
+        **options: Unpack[EnvironmentOptions],
     ) -> Environment:
-        """A production environment: managed stores behind ExternalName Services."""
-        return cls(
-            name=name,
-            kind=EnvironmentKind.PRODUCTION,
-            postgres=postgres,
-            cache=cache,
-            broker=broker,
-            hosts=tuple(hosts),
-            ingress=ingress,
-            image=image,
-            web_autoscaling=kwargs.pop("web_autoscaling", Autoscaling(min_replicas=2, max_replicas=10)),
-            worker_autoscaling=kwargs.pop("worker_autoscaling", Autoscaling(min_replicas=2, max_replicas=6)),
-            max_connections=kwargs.pop("max_connections", DEFAULT_PRODUCTION_MAX_CONNECTIONS),
-            **kwargs,
-        )
+        """A production environment: managed stores behind ExternalName Services, autoscaled
+        web (2-10) and workers (2-6), ``max_connections`` 400. Options: ``EnvironmentOptions``."""
+        _check_options("Environment.production", options)
+        return cls(name=name, kind=EnvironmentKind.PRODUCTION, postgres=postgres, cache=cache, broker=broker,
+                   hosts=hosts, ingress=ingress, **options)
+
+
+class EnvironmentOptions(TypedDict, total=False):
+    """The options every environment factory takes (see ``Environment`` for each one's meaning
+    and default): typed, so ``mypy --strict`` flags a misspelt option in ``main.py``."""
+
+    namespace: str | None
+    database_password: SecretKeyRef | None
+    image: str | None
+    web_replicas: int | Unset
+    worker_replicas: int | Unset
+    env: Mapping[str, str]
+    media_bucket: str | None
+    static_url: str
+    web_autoscaling: Autoscaling | None | Unset
+    worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset
+    resources: Mapping[str, Resources] | Unset
+    max_connections: int | Unset
+    network: NetworkAccess
+    monitoring: bool
+    iam_role_arn: str | None
+    shell_operators: str | None
+    aws_secrets: AwsSecretsManager | None
+    generate_database_password: bool | Unset
+    seed: SeedData | None
+
+
+def _check_options(factory: str, options: Mapping[str, object]) -> None:
+    """A misspelt option is a ``ConfigError`` at run time too (mypy flags it before)."""
+    for key in options:
+        if key not in EnvironmentOptions.__annotations__:
+            raise ConfigError(
+                factory, key, options[key], f"one of the options {', '.join(sorted(EnvironmentOptions.__annotations__))}",
+                "fix the option's spelling",
+            )

@@ -14,11 +14,12 @@ from typing import Any
 
 from slugify import slugify
 
+from .defaults import DEFAULT_PREVIEW_TTL
+
 __all__ = [
     "ANNOTATION_BRANCH",
     "ANNOTATION_EXPIRES_AT",
     "ANNOTATION_OWNER",
-    "DEFAULT_PREVIEW_TTL",
     "LABEL_OWNER",
     "LABEL_PREVIEW",
     "PREVIEW_NAME_MAX",
@@ -41,7 +42,6 @@ PREVIEW_NAME_MAX = 32
 # called "production" must never become (and later expire) the production namespace.
 PREVIEW_PREFIX = "pr-"
 HASH_LENGTH = 8
-DEFAULT_PREVIEW_TTL = timedelta(days=3)
 
 
 def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:

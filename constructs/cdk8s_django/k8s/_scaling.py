@@ -1,0 +1,105 @@
+"""Scaling and disruption objects for a workload: HPA, KEDA ScaledObject, PodDisruptionBudget.
+
+Each takes the workload it governs (an object reference, as cdk8s-plus's HPA
+does), never a name to rebuild. A Deployment under an autoscaler carries no
+``replicas`` (each apply would reset the scale): the workload decides that
+from its own ``autoscaling`` prop. Beat never gets either: it must be exactly one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from cdk8s import ApiObject
+
+from constructs import Construct
+
+from ..spec.options import Autoscaling, QueueAutoscaling
+from ._manifest import emit
+from .runtime import AppRuntime
+
+__all__ = ["BrokerEndpoint", "ScalableWorkload", "emit_hpa", "emit_pdb", "emit_scaled_object"]
+
+
+class ScalableWorkload(Protocol):
+    """A Deployment-backed construct: ``DjangoWeb`` or ``CeleryWorker``."""
+
+    @property
+    def runtime(self) -> AppRuntime: ...
+
+    @property
+    def component(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class BrokerEndpoint(Protocol):
+    """Where KEDA's operator dials the broker from its own namespace: a ``RedisStatefulSet``
+    (the Service's fully qualified name) or a ``ManagedDataStore`` (the endpoint itself,
+    whose TLS certificate names it, not our alias)."""
+
+    @property
+    def keda_address(self) -> str: ...
+
+    @property
+    def tls(self) -> bool: ...
+
+
+def emit_hpa(scope: Construct, workload: ScalableWorkload, scaling: Autoscaling) -> ApiObject:
+    runtime = workload.runtime
+    return emit(scope, "Autoscaler", {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": runtime.metadata(workload.component),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": workload.name},
+            "minReplicas": scaling.min_replicas,
+            "maxReplicas": scaling.max_replicas,
+            "metrics": [{
+                "type": "Resource",
+                "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": scaling.cpu_utilization}},
+            }],
+        },
+    })
+
+
+def emit_pdb(scope: Construct, workload: ScalableWorkload) -> ApiObject:
+    """``maxUnavailable: 1``: drains proceed one pod at a time and never block, even at one replica."""
+    runtime = workload.runtime
+    return emit(scope, "DisruptionBudget", {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": runtime.metadata(workload.component),
+        "spec": {
+            "maxUnavailable": 1,
+            "unhealthyPodEvictionPolicy": "AlwaysAllow",
+            "selector": {"matchLabels": runtime.selector(workload.component)},
+        },
+    })
+
+
+def emit_scaled_object(
+    scope: Construct, workload: ScalableWorkload, scaling: QueueAutoscaling, queues: Sequence[str], broker: BrokerEndpoint | None
+) -> ApiObject:
+    """KEDA's Redis list-length trigger per queue; the address and TLS come from the broker
+    unless ``scaling`` names them."""
+    address = scaling.address if scaling.address is not None else broker.keda_address if broker is not None else None
+    tls = scaling.tls if scaling.tls is not None else broker is not None and broker.tls
+    metadata: dict[str, Any] = {"address": address, "listLength": str(scaling.tasks_per_replica), "databaseIndex": "0"}
+    if tls:
+        metadata["enableTLS"] = "true"
+    runtime = workload.runtime
+    return emit(scope, "ScaledObject", {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "ScaledObject",
+        "metadata": runtime.metadata(workload.component),
+        "spec": {
+            "scaleTargetRef": {"name": workload.name},
+            "minReplicaCount": scaling.min_replicas,
+            "maxReplicaCount": scaling.max_replicas,
+            "cooldownPeriod": scaling.cooldown_seconds,
+            "triggers": [{"type": "redis", "metadata": {**metadata, "listName": queue}} for queue in queues],
+        },
+    })

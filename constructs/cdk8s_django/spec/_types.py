@@ -1,0 +1,102 @@
+"""Type checks of a spec at the boundary: a wrong type is a ``ConfigError`` naming the prop.
+
+Without them a ``str`` where an object belongs surfaces later as an
+``AttributeError`` deep inside a construct, and ``hosts="a.example.com"`` is
+silently read as a tuple of one-letter hosts. Walks the dataclass field
+annotations (``typing.get_type_hints``), recursing into nested specs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from ._validation import ConfigError
+from .options import Unset
+
+__all__ = ["check_spec_types"]
+
+
+@functools.cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+_NAMES = {str: "a string", int: "a whole number", bool: "True or False", float: "a number", type(None): "None"}
+
+
+def _describe(hint: Any) -> str:
+    """The expected type in words; ``Unset`` is left out (it means "leave the option out")."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(hint) if arg is not Unset)
+    if hint in _NAMES:
+        return _NAMES[hint]
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        return f"a tuple of {_plural(typing.get_args(hint)[0])}"
+    if origin in (Mapping, dict):
+        key, value = typing.get_args(hint)
+        return f"a mapping of {_plural(key)} to {_plural(value)}"
+    return f"{getattr(hint, '__name__', str(hint))}(...)"
+
+
+def _plural(hint: Any) -> str:
+    words = _describe(hint)
+    return words.removeprefix("a ").removeprefix("an ") + "s" if words.startswith(("a ", "an ")) else words
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """Shallow: does ``value`` have the outer type ``hint`` asks for?"""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is tuple:
+        return isinstance(value, (tuple, list))
+    if origin in (Mapping, dict):
+        return isinstance(value, Mapping)
+    if hint is Any:
+        return True
+    return isinstance(value, hint)
+
+
+def _member_hint(value: Any, hint: Any) -> Any:
+    """The alternative of a union that ``value`` matched (to recurse into it)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return next(arg for arg in typing.get_args(hint) if _matches(value, arg))
+    return hint
+
+
+def _check_value(where: object, prop: str, value: Any, hint: Any) -> None:
+    if not _matches(value, hint):
+        raise ConfigError(where, prop, value, _describe(hint), f"pass {_describe(hint)}")
+    hint = _member_hint(value, hint)
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        for index, element in enumerate(value):
+            _check_value(where, f"{prop}[{index}]", element, item)
+    elif origin in (Mapping, dict):
+        key_hint, value_hint = typing.get_args(hint)
+        for key, element in value.items():
+            _check_value(where, f"{prop} key", key, key_hint)
+            _check_value(where, f"{prop}[{key!r}]", element, value_hint)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, enum.Enum):
+        check_spec_types(where, prop, value)
+
+
+def check_spec_types(where: object, prop: str, spec: Any) -> None:
+    """Check every field of the dataclass ``spec`` (and of the specs inside it) against its annotation."""
+    hints = _hints(type(spec))  # type: ignore[arg-type]  # classes are hashable
+    for field in dataclasses.fields(spec):
+        _check_value(where, f"{prop}.{field.name}", getattr(spec, field.name), hints[field.name])

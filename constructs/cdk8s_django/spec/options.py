@@ -1,0 +1,245 @@
+"""The option types of a spec: plain, frozen data, no cdk8s.
+
+Each is checked once, where it enters (``resolve`` for ``DjangoApp`` and
+``Environment``; a construct for its own props). ``UNSET`` marks "not given,
+take the environment kind's default", which is not the same as ``None``
+("explicitly none").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = [
+    "UNSET",
+    "AcmCertificate",
+    "Autoscaling",
+    "AwsSecretsManager",
+    "BeatScheduler",
+    "CertManagerIssuer",
+    "IngressController",
+    "IngressOptions",
+    "NetworkAccess",
+    "NewRelic",
+    "QueueAutoscaling",
+    "RedisRole",
+    "Resources",
+    "SecretKeyRef",
+    "StoreRole",
+    "Unset",
+]
+
+
+class Unset(enum.Enum):
+    """The type of ``UNSET``: an option left out, so its default applies."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+
+
+@dataclass(frozen=True)
+class SecretKeyRef:
+    """One key of a Secret that exists in the namespace (never a value).
+
+    Attributes:
+        name: the Secret's name (a DNS-1123 subdomain).
+        key: the key inside it (letters, digits, '-', '_' and '.').
+    """
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU and memory for one container. Requests schedule; the memory limit stops a leak.
+
+    No CPU limit: it throttles a busy process even on an idle node.
+
+    Attributes:
+        cpu: CPU request. Default ``100m``.
+        memory: memory request. Default ``256Mi``.
+        memory_limit: memory limit. Default None: the same as ``memory``.
+    """
+
+    cpu: str = "100m"
+    memory: str = "256Mi"
+    memory_limit: str | None = None
+
+    @property
+    def limit(self) -> str:
+        return self.memory_limit if self.memory_limit is not None else self.memory
+
+
+@dataclass(frozen=True)
+class Autoscaling:
+    """A HorizontalPodAutoscaler on CPU (needs metrics-server).
+
+    Attributes:
+        min_replicas: Default 2 (never one pod in production: a node drain would cut service).
+        max_replicas: Default 10.
+        cpu_utilization: target average CPU, percent of requests. Default 70.
+    """
+
+    min_replicas: int = 2
+    max_replicas: int = 10
+    cpu_utilization: int = 70
+
+
+@dataclass(frozen=True)
+class QueueAutoscaling:
+    """A KEDA ScaledObject scaling workers on Redis queue length (needs KEDA).
+
+    Attributes:
+        min_replicas: Default 0: scale to zero when the queues are empty (staging).
+        max_replicas: Default 10.
+        tasks_per_replica: queued tasks per worker pod. Default 20.
+        cooldown_seconds: wait after the last task before scaling to zero. Default 300.
+        address: the broker's ``host:port`` as KEDA's operator dials it (from its own namespace).
+            Default None (taken from the broker the worker is given,
+            ``<app>-redis-broker.<namespace>.svc:6379`` in the cluster, the managed endpoint otherwise).
+        tls: the broker speaks TLS. Default None: taken from the broker (False without one).
+    """
+
+    min_replicas: int = 0
+    max_replicas: int = 10
+    tasks_per_replica: int = 20
+    cooldown_seconds: int = 300
+    address: str | None = None
+    tls: bool | None = None
+
+
+@dataclass(frozen=True)
+class NetworkAccess:
+    """Who may open connections into the namespace.
+
+    Attributes:
+        load_balancer_cidrs: source ranges of load-balancer traffic to the web pods: with the AWS
+            Load Balancer Controller's IP targets, the CIDRs of the ALB's subnets (not the whole VPC:
+            with the VPC CNI every pod has a VPC address). Default none (required with an ALB Ingress).
+        ingress_namespace: namespace of an in-cluster ingress controller (nginx) allowed
+            to reach the web pods, instead of or beside the CIDRs. Default None: none.
+        monitoring_namespace: namespace whose pods (Prometheus) may scrape metrics. Default ``monitoring``.
+        keda_namespace: namespace of KEDA's operator, allowed to read the in-cluster
+            broker's queue lengths. Default ``keda``.
+    """
+
+    load_balancer_cidrs: tuple[str, ...] = ()
+    ingress_namespace: str | None = None
+    monitoring_namespace: str = "monitoring"
+    keda_namespace: str = "keda"
+
+
+@dataclass(frozen=True)
+class AwsSecretsManager:
+    """An ESO secret store backed by AWS Secrets Manager.
+
+    Attributes:
+        store: the (Cluster)SecretStore's name. Default ``aws-secrets-manager``.
+        kind: ``ClusterSecretStore`` or ``SecretStore``. Default ``ClusterSecretStore``.
+        prefix: remote key prefix; a secret ``x`` is read from ``<prefix>/x``. Default None: ``<app>/<environment>``.
+    """
+
+    store: str = "aws-secrets-manager"
+    kind: str = "ClusterSecretStore"
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRelic:
+    """Run every app process under ``newrelic-admin run-program``.
+
+    Attributes:
+        license_key: the Secret key holding the licence key (never a value).
+        ini: the ``newrelic.ini`` content, mounted from the files ConfigMap.
+    """
+
+    license_key: SecretKeyRef
+    ini: str
+
+
+class BeatScheduler(enum.Enum):
+    """Where beat keeps its schedule state.
+
+    ``FILE``: Celery's default shelve file, here on an emptyDir. A restart loses
+    the last-run times, so an interval task may run early once after it; the
+    schedule itself comes from the code. ``DATABASE``: django-celery-beat's
+    ``DatabaseScheduler`` keeps schedules and last-run times in Postgres, editable
+    in the Django admin (the app must install ``django_celery_beat``).
+    """
+
+    FILE = "file"
+    DATABASE = "database"
+
+
+class StoreRole(enum.Enum):
+    """The three stores every environment has, by their stable component name.
+
+    A cache evicts keys under memory pressure; a broker must never drop a
+    message: two separate Redis stores, so an evicting cache can never evict
+    queued Celery tasks.
+    """
+
+    POSTGRES = "postgres"
+    CACHE = "redis-cache"
+    BROKER = "redis-broker"
+
+
+# The Redis roles are two members of the one store enum (``RedisRole.CACHE``, ``RedisRole.BROKER``).
+RedisRole = StoreRole
+
+
+class IngressController(enum.Enum):
+    """Which controller serves the Ingress; decides the annotations and the TLS choice."""
+
+    AWS_LOAD_BALANCER = "aws-load-balancer"
+    NGINX = "nginx"
+
+
+@dataclass(frozen=True)
+class AcmCertificate:
+    """TLS terminated on the AWS load balancer with an ACM certificate (AWS Load Balancer Controller only)."""
+
+    arn: str
+
+
+@dataclass(frozen=True)
+class CertManagerIssuer:
+    """TLS from cert-manager: it writes the certificate into the Secret ``<app>-web-tls`` (nginx only).
+
+    Attributes:
+        name: the issuer's name.
+        kind: ``ClusterIssuer`` or ``Issuer``. Default ``ClusterIssuer``.
+    """
+
+    name: str
+    kind: str = "ClusterIssuer"
+
+
+@dataclass(frozen=True)
+class IngressOptions:
+    """An Ingress in front of the web Service.
+
+    Attributes:
+        class_name: ``spec.ingressClassName`` (required: no cluster default is assumed).
+        controller: the controller behind that class. Default: AWS Load Balancer Controller.
+        tls: an ``AcmCertificate`` or a ``CertManagerIssuer``, or None for HTTP only. Default None.
+        group_name: ALB group (``alb.ingress.kubernetes.io/group.name``) so many staging
+            environments share one load balancer. Default None (one ALB per Ingress).
+        external_dns: annotate the host names for external-dns. Default True.
+        internet_facing: ALB scheme ``internet-facing`` (else ``internal``). Default True.
+    """
+
+    class_name: str
+    controller: IngressController = IngressController.AWS_LOAD_BALANCER
+    tls: AcmCertificate | CertManagerIssuer | None = None
+    group_name: str | None = None
+    external_dns: bool = True
+    internet_facing: bool = True

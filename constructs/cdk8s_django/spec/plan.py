@@ -1,0 +1,320 @@
+"""The resolve step: (``DjangoApp``, ``Environment``) in, one checked, fully defaulted ``Plan`` out.
+
+Every cross-field rule and every check of a value no construct owns runs here,
+once, before any cdk8s object exists. Each construct then checks only its own
+props. The plan is plain frozen data: ``DjangoChart`` composes from it, and the
+notes and diagrams read it instead of parsing the YAML back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TypeVar
+
+from . import _validation as v
+from ._budget import check_connection_budget
+from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env
+from ._types import check_spec_types
+from .defaults import (
+    APP_NAME_MAX,
+    DEFAULT_BEAT_RESOURCES,
+    DEFAULT_CRON_RESOURCES,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MIGRATION_RESOURCES,
+    DEFAULT_POSTGRES_RESOURCES,
+    DEFAULT_REDIS_RESOURCES,
+    DEFAULT_SHELL_RESOURCES,
+    DEFAULT_WEB_REPLICAS,
+    DEFAULT_WEB_RESOURCES,
+    DEFAULT_WORKER_REPLICAS,
+    DEFAULT_WORKER_RESOURCES,
+    POSTGRES_PORT,
+    PREVIEW_WORKER_AUTOSCALING,
+    PRODUCTION_MAX_CONNECTIONS,
+    PRODUCTION_WEB_AUTOSCALING,
+    PRODUCTION_WORKER_AUTOSCALING,
+    REDIS_PORT,
+    STAGING_RESOURCES,
+    STAGING_WEB_REPLICAS,
+)
+from .django_app import CronTask, DjangoApp, Worker
+from .environment import Environment, EnvironmentKind, InCluster, Managed
+from .options import Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
+from .preview import PREVIEW_PREFIX
+
+__all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
+
+# Components the library names itself: a worker or cron job with one of these names
+# would collide with their Services, selectors, HPAs and PDBs.
+RESERVED_COMPONENTS = frozenset({
+    "web", "beat", "shell", "shell-exec", "migrate", "seed", "config", "namespace", "secrets",
+    "service-account", "network-policy", "default-deny", "postgres", "redis-cache", "redis-broker", "files", "env",
+})
+RESOURCE_KEYS = ("web", "worker", "beat", "shell", "migrate", "cron", "postgres", "redis")
+_DEFAULT_RESOURCES = {
+    "web": DEFAULT_WEB_RESOURCES, "worker": DEFAULT_WORKER_RESOURCES, "beat": DEFAULT_BEAT_RESOURCES,
+    "shell": DEFAULT_SHELL_RESOURCES, "migrate": DEFAULT_MIGRATION_RESOURCES, "cron": DEFAULT_CRON_RESOURCES,
+    "postgres": DEFAULT_POSTGRES_RESOURCES, "redis": DEFAULT_REDIS_RESOURCES,
+}
+_STORE_PORTS = {StoreRole.POSTGRES: POSTGRES_PORT, StoreRole.CACHE: REDIS_PORT, StoreRole.BROKER: REDIS_PORT}
+_SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|LICENSE_KEY|PRIVATE_KEY)$")
+# A cron command is a management command: the job itself runs `python -m django`.
+_LAUNCHERS = frozenset({"python", "python3", "manage.py", "./manage.py", "django-admin", "-m"})
+
+
+@dataclass(frozen=True)
+class StorePlan:
+    """One of the three stores: in the cluster or managed, with its port and (in-cluster) size."""
+
+    role: StoreRole
+    spec: InCluster | Managed
+    port: int
+    resources: Resources
+
+    @property
+    def managed(self) -> Managed | None:
+        return self.spec if isinstance(self.spec, Managed) else None
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """A worker with the environment's choices applied: its scaling, replicas and size."""
+
+    worker: Worker
+    scaling: Autoscaling | QueueAutoscaling | None
+    replicas: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything ``DjangoChart`` needs, checked and defaulted. Read-only."""
+
+    app: DjangoApp
+    environment: Environment
+    namespace: str
+    image: str
+    production: bool
+    uses_alb: bool
+    resources: Mapping[str, Resources]
+    stores: Mapping[StoreRole, StorePlan]
+    web_replicas: int
+    web_autoscaling: Autoscaling | None
+    workers: tuple[WorkerPlan, ...]
+    cron: tuple[tuple[str, CronTask], ...]
+    max_connections: int
+    database_password: SecretKeyRef
+    secret_env: Mapping[str, SecretKeyRef]
+    config_env: Mapping[str, str]
+    pod_env: Mapping[str, str]
+    config_files: Mapping[str, str]
+    command_prefix: tuple[str, ...]
+    generate_database_password: bool
+
+    @property
+    def uses_keda(self) -> bool:
+        return any(isinstance(w.scaling, QueueAutoscaling) for w in self.workers)
+
+
+def resolve(where: object, django_app: DjangoApp, environment: Environment) -> Plan:
+    """Check the app and the environment together and fill in every default."""
+    _check_types(where, django_app, environment)
+    _check_app(where, django_app)
+    namespace = _check_environment(where, django_app, environment)
+    production = environment.kind is EnvironmentKind.PRODUCTION
+    image = environment.image if environment.image is not None else django_app.image
+    if production:
+        _check_production(where, django_app, environment, image)
+    _check_env_vars(where, django_app, environment)
+    resources = _resources(where, environment)
+    web_autoscaling = _pick(environment.web_autoscaling, PRODUCTION_WEB_AUTOSCALING if production else None)
+    worker_default = PRODUCTION_WORKER_AUTOSCALING if production else PREVIEW_WORKER_AUTOSCALING if environment.preview else None
+    worker_scaling = _pick(environment.worker_autoscaling, worker_default)
+    worker_replicas = _pick(environment.worker_replicas, DEFAULT_WORKER_REPLICAS)
+    stores = _stores(environment, resources)
+    password = environment.database_password or SecretKeyRef(f"{django_app.name}-database", "password")
+    v.check_secret_ref(where, "environment.database_password", password)
+    plan = Plan(
+        app=django_app, environment=environment, namespace=namespace, image=image, production=production,
+        uses_alb=environment.ingress is not None and environment.ingress.controller is IngressController.AWS_LOAD_BALANCER,
+        resources=resources, stores=stores,
+        web_replicas=_pick(environment.web_replicas, DEFAULT_WEB_REPLICAS if production else STAGING_WEB_REPLICAS),
+        web_autoscaling=web_autoscaling,
+        workers=tuple(WorkerPlan(w, w.autoscaling or worker_scaling, worker_replicas) for w in django_app.workers),
+        cron=tuple((name, task if isinstance(task, CronTask) else CronTask(schedule=task)) for name, task in sorted(django_app.cron.items())),
+        max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
+        database_password=password,
+        secret_env=_secret_env(password, django_app),
+        config_env=MappingProxyType(config_env(django_app, environment, stores)),
+        pod_env=MappingProxyType(pod_env(django_app, environment, namespace)),
+        config_files=_config_files(where, django_app),
+        command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
+        generate_database_password=_pick(environment.generate_database_password, not production),
+    )
+    _check_network(where, plan)
+    check_connection_budget(where, plan)
+    return plan
+
+
+_T = TypeVar("_T")
+
+
+def _pick(value: _T | Unset, default: _T) -> _T:
+    """The value given, or the default when the option was left out (``None`` is a value)."""
+    return default if isinstance(value, Unset) else value
+
+
+def _check_types(where: object, django_app: DjangoApp, environment: Environment) -> None:
+    if not isinstance(django_app, DjangoApp):
+        raise v.ConfigError(where, "django_app", type(django_app).__name__, "a DjangoApp",
+                            "build one with DjangoApp(name=..., image=..., settings_module=...)")
+    if not isinstance(environment, Environment):
+        raise v.ConfigError(where, "environment", type(environment).__name__, "an Environment",
+                            "use Environment.staging(...) or Environment.production(...)")
+    check_spec_types(where, "django_app", django_app)
+    check_spec_types(where, "environment", environment)
+
+
+def _check_app(where: object, django_app: DjangoApp) -> None:
+    v.check_dns1035_label(where, "django_app.name", django_app.name, max_len=APP_NAME_MAX)
+    v.check_image(where, "django_app.image", django_app.image)
+    if not all(part.isidentifier() for part in django_app.settings_module.split(".")):
+        raise v.ConfigError(where, "django_app.settings_module", django_app.settings_module,
+                            "a dotted Python module path such as 'shop.settings'", "use the value of DJANGO_SETTINGS_MODULE")
+    v.check_unique(where, "django_app.workers", [w.name for w in django_app.workers])
+    components = [w.name for w in django_app.workers] + list(django_app.cron)
+    v.check_unique(where, "django_app.workers and django_app.cron", components)
+    for component in components:
+        if component in RESERVED_COMPONENTS:
+            raise v.ConfigError(
+                where, "django_app.workers and django_app.cron", component,
+                f"a name other than {', '.join(sorted(RESERVED_COMPONENTS))} (the library's own components)",
+                f"rename it, e.g. '{component}-task'",
+            )
+    for name, task in django_app.cron.items():
+        _check_cron_command(where, f"django_app.cron[{name!r}].command", task)
+    for secret in django_app.secrets:
+        v.check_dns_subdomain(where, "django_app.secrets", secret)
+    if not 1 <= django_app.run_as_user < 2**31:
+        raise v.ConfigError(where, "django_app.run_as_user", django_app.run_as_user,
+                            "a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users)",
+                            "use the default 10001 or the image's app user")
+    if django_app.newrelic is not None:
+        v.check_secret_ref(where, "django_app.newrelic.license_key", django_app.newrelic.license_key)
+
+
+def _check_cron_command(where: object, prop: str, task: str | CronTask) -> None:
+    command = task.command if isinstance(task, CronTask) else None
+    if command and command[0] in _LAUNCHERS:
+        raise v.ConfigError(where, prop, tuple(command),
+                            "the management command and its arguments only (the job runs 'python -m django <command>')",
+                            f"drop {command[0]!r} and what launches Django, e.g. command=('clearsessions',)")
+
+
+def _check_environment(where: object, django_app: DjangoApp, environment: Environment) -> str:
+    """The environment's own values; returns its namespace."""
+    v.check_dns_label(where, "environment.name", environment.name)
+    if (environment.preview is None) == environment.name.startswith(PREVIEW_PREFIX):
+        expected = (f"a name starting with '{PREVIEW_PREFIX}' for a preview" if environment.preview
+                    else f"a name not starting with '{PREVIEW_PREFIX}' (reserved for previews, which expire)")
+        raise v.ConfigError(where, "environment.name", environment.name, expected,
+                            "use Environment.for_branch(...) for previews and another name otherwise")
+    namespace = environment.namespace or f"{django_app.name}-{environment.name}"
+    v.check_dns_label(where, "environment.namespace", namespace)
+    if environment.image is not None:
+        v.check_image(where, "environment.image", environment.image)
+    if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
+        raise v.ConfigError(where, "environment.iam_role_arn", environment.iam_role_arn,
+                            "an IAM role ARN ('arn:aws:iam::<account>:role/<name>')", "copy the role's ARN")
+    if not environment.static_url.endswith("/"):
+        raise v.ConfigError(where, "environment.static_url", environment.static_url,
+                            "a URL ending with '/' (Django's check refuses STATIC_URL without one)",
+                            f"use {environment.static_url + '/'!r}")
+    if environment.media_bucket is not None:
+        v.check_dns_subdomain(where, "environment.media_bucket", environment.media_bucket, max_len=63)
+    return namespace
+
+
+def _check_production(where: object, django_app: DjangoApp, environment: Environment, image: str) -> None:
+    if not v.image_is_pinned(image):
+        raise v.ConfigError(
+            where, "environment.image" if environment.image else "django_app.image", image,
+            "a pinned image in production: a tag other than 'latest', or a digest",
+            "use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'",
+        )
+    scaling = environment.web_autoscaling
+    if isinstance(scaling, Autoscaling) and scaling.min_replicas < 2:
+        raise v.ConfigError(where, "environment.web_autoscaling.min_replicas", scaling.min_replicas,
+                            "at least 2 in production (one pod means downtime on every node drain)", "set min_replicas=2 or more")
+    for role, store in _store_specs(environment):
+        if isinstance(store, InCluster):
+            prop = _STORE_PROPS[role]
+            raise v.ConfigError(
+                where, f"environment.{prop}", store, "a Managed store in production (in-cluster stores are for throwaway staging)",
+                f"pass {prop}=Managed('<endpoint host name>')",
+            )
+
+
+def _check_env_vars(where: object, django_app: DjangoApp, environment: Environment) -> None:
+    for source, env in (("django_app.env", django_app.env), ("environment.env", environment.env)):
+        for key in env:
+            if key in RESERVED_ENV:
+                raise v.ConfigError(where, source, key, "a variable the library does not set itself (it would be ignored)",
+                                    "see the README's app contract; drop it")
+            if _SECRET_NAME.search(key):
+                raise v.ConfigError(where, source, key, "no secret in a ConfigMap (dist/ is committed)",
+                                    "put it in a Secret listed in DjangoApp.secrets")
+
+
+def _resources(where: object, environment: Environment) -> Mapping[str, Resources]:
+    given = _pick(environment.resources, STAGING_RESOURCES if environment.kind is EnvironmentKind.STAGING else {})
+    unknown = set(given) - set(RESOURCE_KEYS)
+    if unknown:
+        raise v.ConfigError(where, "environment.resources", min(unknown), f"one of {', '.join(sorted(RESOURCE_KEYS))}",
+                            "fix the key's spelling")
+    return MappingProxyType({key: given.get(key, _DEFAULT_RESOURCES[key]) for key in RESOURCE_KEYS})
+
+
+_STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
+
+
+def _store_specs(environment: Environment) -> list[tuple[StoreRole, InCluster | Managed]]:
+    return [(StoreRole.POSTGRES, environment.postgres), (StoreRole.CACHE, environment.cache), (StoreRole.BROKER, environment.broker)]
+
+
+def _stores(environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
+    plans = {}
+    for role, spec in _store_specs(environment):
+        port = spec.port if isinstance(spec, Managed) and spec.port is not None else _STORE_PORTS[role]
+        size = resources["postgres" if role is StoreRole.POSTGRES else "redis"]
+        plans[role] = StorePlan(role, spec, port, size)
+    return MappingProxyType(plans)
+
+
+def _secret_env(password: SecretKeyRef, django_app: DjangoApp) -> Mapping[str, SecretKeyRef]:
+    secret_env = {"DATABASE_PASSWORD": password}
+    if django_app.newrelic:
+        secret_env["NEW_RELIC_LICENSE_KEY"] = django_app.newrelic.license_key
+    return MappingProxyType(secret_env)
+
+
+def _config_files(where: object, django_app: DjangoApp) -> Mapping[str, str]:
+    files = dict(django_app.config_files)
+    if django_app.newrelic:
+        if NEW_RELIC_INI_FILE in files:
+            raise v.ConfigError(where, "django_app.config_files", NEW_RELIC_INI_FILE,
+                                "no 'newrelic.ini' when newrelic is set (the library writes it from NewRelic.ini)",
+                                "put its content in NewRelic(ini=...) and drop it from config_files")
+        files[NEW_RELIC_INI_FILE] = django_app.newrelic.ini
+    return MappingProxyType(files)
+
+
+def _check_network(where: object, plan: Plan) -> None:
+    if plan.uses_alb and not plan.environment.network.load_balancer_cidrs:
+        raise v.ConfigError(
+            where, "environment.network.load_balancer_cidrs", (),
+            "the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there)",
+            "pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web",
+        )
