@@ -60,10 +60,13 @@ preview: install
 imports: install
 	$(CDK8S) import --language python --output imports
 
-# The package is typed and linted: mypy --strict and ruff, before the tests.
+# The package is typed and linted: mypy --strict and ruff, before the tests. Ruff holds the complexity
+# budget (C901 at 12, PLR0915 at 40 statements, E501 at 140; pyproject.toml), with no noqa to dodge it.
 lint: install
 	$(PY) -m mypy --strict constructs/cdk8s_django
 	$(PY) -m ruff check constructs/cdk8s_django
+	! grep -rnE 'noqa: *[A-Z0-9, ]*(C901|PLR0915|E501)' constructs/cdk8s_django
+	! grep -nE 'per-file-ignores' pyproject.toml
 
 # API reference from the docstrings, as HTML in docs/api/ (not committed).
 docs: install

@@ -29,7 +29,8 @@ def _expire(args: argparse.Namespace) -> int:
     expired = expired_previews(listing.get("items", []), now)
     for preview in expired:
         verb = "deleting" if args.apply else "would delete"
-        print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r}, expired {preview.expired_at:%Y-%m-%dT%H:%M:%SZ})")
+        print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r},"
+              f" expired {preview.expired_at:%Y-%m-%dT%H:%M:%SZ})")
         if args.apply:
             subprocess.run([args.kubectl, "delete", "namespace", preview.namespace, "--wait=false"], check=True)
     if not expired:

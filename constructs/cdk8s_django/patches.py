@@ -32,7 +32,10 @@ def pod_template_path(obj: ApiObject) -> str:
     """The JSON pointer of a workload's pod template."""
     kind = obj.kind
     if kind not in _TEMPLATE_PATHS:
-        raise ValueError(f"{obj.node.path}: invalid object kind={kind!r}: expected a workload ({', '.join(_TEMPLATE_PATHS)}). Fix: pass the construct's workload attribute, e.g. web.deployment")
+        raise ValueError(
+            f"{obj.node.path}: invalid object kind={kind!r}: expected a workload ({', '.join(_TEMPLATE_PATHS)}). "
+            "Fix: pass the construct's workload attribute, e.g. web.deployment"
+        )
     return _TEMPLATE_PATHS[kind]
 
 
@@ -54,7 +57,9 @@ def add_env(obj: ApiObject, env: Mapping[str, str], *, container: int = 0) -> No
     obj.add_json_patch(*[JsonPatch.add(base, {"name": name, "value": value}) for name, value in env.items()])
 
 
-def add_volume(obj: ApiObject, volume: Mapping[str, Any], *, mount_path: str | None = None, read_only: bool = True, container: int = 0) -> None:
+def add_volume(
+    obj: ApiObject, volume: Mapping[str, Any], *, mount_path: str | None = None, read_only: bool = True, container: int = 0,
+) -> None:
     """Add a pod volume and, with ``mount_path``, mount it into one container."""
     template = pod_template_path(obj)
     patches = [JsonPatch.add(f"{template}/spec/volumes/-", dict(volume))]

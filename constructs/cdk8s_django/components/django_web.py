@@ -230,7 +230,11 @@ def _check_props(
     v.check_int_range(where, "threads", threads, 1, 256)
     v.check_int_range(where, "timeout", timeout, 1, 3600)
     if not isinstance(health_check_path, str) or not health_check_path.startswith("/"):
-        raise v.ConfigError(where, "health_check_path", health_check_path, "an absolute URL path such as '/healthz/'", "start the path with '/'")
+        raise v.ConfigError(
+            where, "health_check_path", health_check_path,
+            "an absolute URL path such as '/healthz/'",
+            "start the path with '/'",
+        )
     if isinstance(hosts, str):
         raise v.ConfigError(where, "hosts", hosts, "a tuple of host names", f"pass hosts=({hosts!r},)")
     for host in hosts:
@@ -243,21 +247,41 @@ def _check_props(
 
 def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str]) -> None:
     if not hosts:
-        raise v.ConfigError(where, "hosts", list(hosts), "at least one host name when an Ingress is requested", "pass hosts=['shop.example.com'] or drop ingress")
+        raise v.ConfigError(
+            where, "hosts", list(hosts),
+            "at least one host name when an Ingress is requested",
+            "pass hosts=['shop.example.com'] or drop ingress",
+        )
     v.check_dns_subdomain(where, "ingress.class_name", ingress.class_name)
     alb = ingress.controller is IngressController.AWS_LOAD_BALANCER
     if isinstance(ingress.tls, AcmCertificate):
         if not alb:
-            raise v.ConfigError(where, "ingress.tls", ingress.tls, "an ACM certificate only with the AWS Load Balancer Controller", "use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER")
+            raise v.ConfigError(
+                where, "ingress.tls", ingress.tls,
+                "an ACM certificate only with the AWS Load Balancer Controller",
+                "use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER",
+            )
         if not ingress.tls.arn.startswith("arn:aws:acm:"):
-            raise v.ConfigError(where, "ingress.tls.arn", ingress.tls.arn, "an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>')", "copy the ARN from the ACM console")
+            raise v.ConfigError(
+                where, "ingress.tls.arn", ingress.tls.arn,
+                "an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>')",
+                "copy the ARN from the ACM console",
+            )
     if isinstance(ingress.tls, CertManagerIssuer):
         if alb:
-            raise v.ConfigError(where, "ingress.tls", ingress.tls, "cert-manager only with an nginx-class controller (an ALB cannot serve a certificate from a Secret)", "use AcmCertificate with the ALB, or controller=IngressController.NGINX")
+            raise v.ConfigError(
+                where, "ingress.tls", ingress.tls,
+                "cert-manager only with an nginx-class controller (an ALB cannot serve a certificate from a Secret)",
+                "use AcmCertificate with the ALB, or controller=IngressController.NGINX",
+            )
         v.check_dns_subdomain(where, "ingress.tls.name", ingress.tls.name)
         if ingress.tls.kind not in ("ClusterIssuer", "Issuer"):
             raise v.ConfigError(where, "ingress.tls.kind", ingress.tls.kind, "'ClusterIssuer' or 'Issuer'", "pick one of the two")
     if ingress.group_name is not None:
         if not alb:
-            raise v.ConfigError(where, "ingress.group_name", ingress.group_name, "no group name with nginx (ALB groups are an AWS Load Balancer Controller feature)", "drop group_name")
+            raise v.ConfigError(
+                where, "ingress.group_name", ingress.group_name,
+                "no group name with nginx (ALB groups are an AWS Load Balancer Controller feature)",
+                "drop group_name",
+            )
         v.check_dns_label(where, "ingress.group_name", ingress.group_name)

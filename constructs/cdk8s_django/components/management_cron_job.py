@@ -66,7 +66,11 @@ class ManagementCronJob(DjangoConstruct):
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
         args = list(command) if command is not None else [name]
         if not args or isinstance(command, str) or not all(isinstance(a, str) and a for a in args):
-            raise v.ConfigError(where, "command", command, "a list of strings: the command then its arguments", "pass command=['clearsessions']")
+            raise v.ConfigError(
+                where, "command", command,
+                "a list of strings: the command then its arguments",
+                "pass command=['clearsessions']",
+            )
         super().__init__(scope, id)
 
         self.runtime = runtime

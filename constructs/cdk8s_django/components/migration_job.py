@@ -62,7 +62,11 @@ class MigrationJob(DjangoConstruct):
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
         max_app = 63 - len(f"-{COMPONENT}-") - JOB_HASH_LENGTH
         if len(runtime.app) > max_app:
-            raise v.ConfigError(where, "runtime.app", runtime.app, f"at most {max_app} characters so the Job name fits 63", "shorten the app name")
+            raise v.ConfigError(
+                where, "runtime.app", runtime.app,
+                f"at most {max_app} characters so the Job name fits 63",
+                "shorten the app name",
+            )
         super().__init__(scope, id)
 
         container = runtime.container(

@@ -92,7 +92,9 @@ class PostgresStatefulSet(DjangoConstruct):
             "ports": [{"name": "postgres", "containerPort": POSTGRES_PORT, "protocol": "TCP"}],
             "resources": resources_dict(resources),
             "readinessProbe": _pg_isready(user or runtime.app, database or runtime.app, period=10),
-            "livenessProbe": {**_pg_isready(user or runtime.app, database or runtime.app, period=30), "initialDelaySeconds": 30, "failureThreshold": 6},
+            "livenessProbe": {
+                **_pg_isready(user or runtime.app, database or runtime.app, period=30), "initialDelaySeconds": 30, "failureThreshold": 6,
+            },
             "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}, {"name": "run", "mountPath": SOCKET_DIR}],
         }
         objects = emit_stateful_store(

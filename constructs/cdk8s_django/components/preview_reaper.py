@@ -22,7 +22,9 @@ __all__ = ["DEFAULT_REAPER_GROUP", "PreviewReaperAccess"]
 
 DEFAULT_REAPER_GROUP = "cdk8s-django:preview-reaper"
 NAME = "cdk8s-django-preview-reaper"
-LABELS = {"app.kubernetes.io/name": "cdk8s-django", "app.kubernetes.io/component": "preview-reaper", "app.kubernetes.io/managed-by": MANAGED_BY}
+LABELS = {
+    "app.kubernetes.io/name": "cdk8s-django", "app.kubernetes.io/component": "preview-reaper", "app.kubernetes.io/managed-by": MANAGED_BY,
+}
 
 
 class PreviewReaperAccess(DjangoConstruct):

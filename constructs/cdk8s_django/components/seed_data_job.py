@@ -62,7 +62,11 @@ class SeedDataJob(DjangoConstruct):
         where = LazyPath(scope, id)
         v.check_resources(where, "resources", resources)
         if not seed.fixtures and not seed.superuser_secret:
-            raise v.ConfigError(where, "seed", seed, "fixtures, a superuser_secret, or both", "pass SeedData(fixtures=('demo',)) or drop seed")
+            raise v.ConfigError(
+                where, "seed", seed,
+                "fixtures, a superuser_secret, or both",
+                "pass SeedData(fixtures=('demo',)) or drop seed",
+            )
         for fixture in seed.fixtures:
             if not isinstance(fixture, str) or not fixture or fixture.startswith("-"):
                 raise v.ConfigError(where, "seed.fixtures", fixture, "a fixture name or path", "name a fixture of the app, e.g. 'demo'")

@@ -36,7 +36,9 @@ def _match_key(doc: dict[str, Any]) -> tuple[str, str]:
 def load_environment(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """The documents of ``dist/<env>/``, keyed by kind and name."""
     if not folder.is_dir():
-        raise ValueError(f"invalid environment folder {str(folder)!r}: it does not exist. Fix: run `make synth` or name an environment in dist/")
+        raise ValueError(
+            f"invalid environment folder {str(folder)!r}: it does not exist. Fix: run `make synth` or name an environment in dist/"
+        )
     documents: dict[tuple[str, str], dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):

@@ -160,7 +160,8 @@ def check_cron(path: object, prop: str, value: Any) -> str:
     if not ok:
         raise ConfigError(
             path, prop, value,
-            "a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly",
+            "a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6,"
+            " no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly",
             "for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule",
         )
     return str(value)

@@ -143,7 +143,8 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         web_replicas=_pick(environment.web_replicas, DEFAULT_WEB_REPLICAS if production else STAGING_WEB_REPLICAS),
         web_autoscaling=web_autoscaling,
         workers=tuple(WorkerPlan(w, w.autoscaling or worker_scaling, worker_replicas) for w in django_app.workers),
-        cron=tuple((name, task if isinstance(task, CronTask) else CronTask(schedule=task)) for name, task in sorted(django_app.cron.items())),
+        cron=tuple((name, task if isinstance(task, CronTask) else CronTask(schedule=task))
+                   for name, task in sorted(django_app.cron.items())),
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
         database_password=password,
         secret_env=_secret_env(password, django_app),
