@@ -60,3 +60,43 @@ def test_api_reference_builds(tmp_path: Path) -> None:
     html = (tmp_path / "cdk8s_django.html").read_text()
     for name in ("DjangoWeb", "CeleryBeat", "DjangoChart", "Environment"):
         assert f'id="{name}"' in html, name
+
+
+def _readme_imports() -> set[tuple[str, str]]:
+    """(module, name) of every ``from cdk8s_django... import ...`` in the README, and every
+    construct the README's "Lower-level constructs" section names."""
+    readme = (ROOT / "README.md").read_text()
+    found: set[tuple[str, str]] = set()
+    for module, names in re.findall(r"from (cdk8s_django(?:\.\w+)*) import \(?([\w,\s]+?)\)?\n(?!\s+\w+,)", readme):
+        found |= {(module, n.strip()) for n in names.split(",") if n.strip()}
+    section = readme.split("### Lower-level constructs", 1)[1].split("###", 1)[0]
+    found |= {("cdk8s_django", name) for name in re.findall(r"`([A-Z]\w+)`", section) if name not in ("Chart", "ApiObject", "Resource")}
+    return found
+
+
+def test_every_name_the_readme_imports_exists() -> None:
+    import importlib
+
+    names = _readme_imports()
+    assert ("cdk8s_django", "DjangoChart") in names and ("cdk8s_django.patches", "add_sidecar") in names
+    for module, name in sorted(names):
+        assert hasattr(importlib.import_module(module), name), f"{module}.{name}"
+    for module in ("cdk8s_django", "cdk8s_django.patches", "cdk8s_django.testing"):
+        importlib.import_module(module)
+    assert cdk8s_django.ConfigError.__mro__[1] is ValueError
+
+
+def test_mypy_flags_a_misspelt_environment_option(tmp_path: Path) -> None:
+    """The factories have real signatures: a typo in main.py is a type error, not a silent default."""
+    snippet = tmp_path / "typo.py"
+    snippet.write_text(
+        "from cdk8s_django import Environment, Managed\n"
+        "Environment.staging('qa', web_replica=2)\n"
+        "Environment.production(postgres=Managed('db'), cache=Managed('c'), broker=Managed('b'), max_conections=10)\n"
+        "Environment.staging('ok', web_replicas=2, monitoring=True)\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+                            capture_output=True, text=True, timeout=300)
+    assert 'Unexpected keyword argument "web_replica"' in result.stdout, result.stdout
+    assert 'Unexpected keyword argument "max_conections"' in result.stdout, result.stdout
+    assert result.stdout.count("error:") == 2, result.stdout
