@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth preview test lint docs bench clean install imports
+.PHONY: synth preview test lint docs bench fuzz clean install imports
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -74,6 +74,13 @@ docs: install
 
 test: install $(CHECKOV_VENV)/.installed lint
 	$(PY) -m pytest
+
+# A long random run of the property tests: counts of valid, rejected and invalid specs, and how
+# often each option was present. `make fuzz FUZZ_EXAMPLES=500 FUZZ_SEED=1` replays a run.
+FUZZ_EXAMPLES ?= 5000
+FUZZ_SEED ?=
+fuzz: install
+	$(PY) tests/fuzzing.py --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[bench]'
