@@ -44,7 +44,8 @@ class NetworkPolicies(DjangoConstruct):
 
     - ``<app>-default-deny``: no ingress to any pod unless a policy below allows it;
     - ``<app>-web``: the web port from the load balancer (CIDRs or the ingress
-      controller's namespace) and, when it has a metrics port, from the monitoring namespace;
+      controller's namespace; with neither, from nowhere) and, when it has a metrics port, from the
+      monitoring namespace;
     - ``<app>-<worker>-metrics``: worker metrics ports from the monitoring namespace (with ``monitoring``);
     - ``<app>-<store>``: each in-cluster store only from the app's own pods
       (and the broker from KEDA when it scales on queue length).
@@ -100,7 +101,8 @@ class NetworkPolicies(DjangoConstruct):
         sources: list[dict[str, Any]] = [{"ipBlock": {"cidr": cidr}} for cidr in access.load_balancer_cidrs]
         if access.ingress_namespace:
             sources.append(_namespace(access.ingress_namespace))
-        rules = [{"from": sources, "ports": [{"port": web.port, "protocol": "TCP"}]}]
+        # No source, no rule: an empty `from` would admit every pod in every namespace.
+        rules = [{"from": sources, "ports": [{"port": web.port, "protocol": "TCP"}]}] if sources else []
         if web.metrics_port:
             rules.append(self._from_monitoring(web.metrics_port))
         return rules
