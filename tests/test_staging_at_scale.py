@@ -194,14 +194,18 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
 
 # --- diagrams, notes and diff ----------------------------------------------------------------
 
-def _docs(django_app: Any = None, environment: Environment | None = None) -> list[dict[str, Any]]:
+def _chart(django_app: Any = None, environment: Environment | None = None) -> DjangoChart:
     environment = environment or main.environments[0]
-    return synth(DjangoChart(Cdk8sApp(), environment.name, django_app=django_app or main.shop, environment=environment))
+    return DjangoChart(Cdk8sApp(), environment.name, django_app=django_app or main.shop, environment=environment)
 
 
-def test_diagram_marks_stores_in_cluster_or_managed(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    staging = architecture_markdown(example_docs["qa"])
-    production = architecture_markdown(example_docs["production"])
+def _docs(django_app: Any = None, environment: Environment | None = None) -> list[dict[str, Any]]:
+    return synth(_chart(django_app, environment))
+
+
+def test_diagram_marks_stores_in_cluster_or_managed() -> None:
+    staging = architecture_markdown(_chart())
+    production = architecture_markdown(_chart(environment=main.environments[2]))
     assert "in-cluster StatefulSet shop-postgres" in staging and "managed:" not in staging
     assert "managed: shop.abc123.eu-west-1.rds.amazonaws.com" in production and "in-cluster" not in production
     for diagram in (staging, production):
@@ -212,22 +216,22 @@ def test_diagram_marks_stores_in_cluster_or_managed(example_docs: dict[str, list
 
 
 def test_mutation_drop_a_worker() -> None:
-    base, mutated = _docs(), _docs(replace(main.shop, workers=(Worker(name="worker", queues=("default",)),)))
+    base, mutated = _chart(), _chart(replace(main.shop, workers=(Worker(name="worker", queues=("default",)),)))
     assert "worker-emails" in architecture_markdown(base) and "worker-emails" not in architecture_markdown(mutated)
     assert "deployment/shop-worker-emails" in operator_notes(base, "dist/qa") and "shop-worker-emails" not in operator_notes(mutated, "dist/qa")
-    diff = semantic_diff(_keyed(base), _keyed(mutated))
+    diff = semantic_diff(_keyed(synth(base)), _keyed(synth(mutated)))
     assert "Deployment shop-worker-emails" in diff["only_left"] and not diff["only_right"]
 
 
 def test_mutation_switch_a_store_to_managed() -> None:
-    base = _docs()
+    base = _chart()
     managed_env = replace(main.environments[0], postgres=Managed("qa.abc.eu-west-1.rds.amazonaws.com"))
-    mutated = _docs(environment=managed_env)
+    mutated = _chart(environment=managed_env)
     assert "managed: qa.abc.eu-west-1.rds.amazonaws.com" in architecture_markdown(mutated)
     assert "in-cluster StatefulSet shop-postgres" not in architecture_markdown(mutated)
     assert "in-cluster StatefulSet shop-redis-cache" in architecture_markdown(mutated)
     assert "managed databases stay" in operator_notes(mutated, "dist/qa") and "data included" in operator_notes(base, "dist/qa")
-    text = format_diff(semantic_diff(_keyed(base), _keyed(mutated)), "before", "after")
+    text = format_diff(semantic_diff(_keyed(synth(base)), _keyed(synth(mutated))), "before", "after")
     assert "- StatefulSet shop-postgres" in text
     assert "~ Service shop-postgres" in text and "+ spec.externalName: 'qa.abc.eu-west-1.rds.amazonaws.com'" in text
 

@@ -74,6 +74,7 @@ class ManagementCronJob(DjangoConstruct):
         super().__init__(scope, id)
 
         self.runtime = runtime
+        self.component = name
         self.name = full_name
         container = runtime.container("command", ["python", "-m", "django", *args], resources=resources)
         self.cron_job: ApiObject = emit(self, "Resource", {

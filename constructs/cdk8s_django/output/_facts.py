@@ -1,31 +1,42 @@
-"""Read an environment's synthesized documents: what the diagram and the notes are made from."""
+"""What the diagram and the notes are made from: the chart's resolved ``Plan`` and the names
+its components chose, in Python. Nothing is parsed back out of YAML or env-var URLs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING
 
-__all__ = ["STORES", "EnvironmentFacts", "facts"]
+from ..spec.options import BeatScheduler, QueueAutoscaling, StoreRole
 
-# Stable store components and the config key that names each one's host.
-STORES = {"postgres": "DATABASE_HOST", "redis-cache": "CACHE_URL", "redis-broker": "CELERY_BROKER_URL"}
-STORE_TITLES = {"postgres": "Postgres", "redis-cache": "Redis cache", "redis-broker": "Redis broker"}
+if TYPE_CHECKING:
+    from ..components.chart import DjangoChart
+
+__all__ = ["STORE_TITLES", "EnvironmentFacts", "Store", "Workload", "facts"]
+
+STORE_TITLES = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Redis cache", StoreRole.BROKER: "Redis broker"}
+ALL_STORES = (StoreRole.POSTGRES, StoreRole.CACHE, StoreRole.BROKER)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Workload:
+    """A workload and the stores it opens connections to."""
+
     component: str
     kind: str
     name: str
-    command: list[str]
+    stores: tuple[StoreRole, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Store:
-    component: str
+    role: StoreRole
     service: str
     managed_host: str | None  # None: in the cluster
+
+    @property
+    def title(self) -> str:
+        return STORE_TITLES[self.role]
 
 
 @dataclass
@@ -34,52 +45,50 @@ class EnvironmentFacts:
     app: str
     namespace: str
     workloads: list[Workload] = field(default_factory=list)
-    stores: dict[str, Store] = field(default_factory=dict)
-    ingress_hosts: list[str] = field(default_factory=list)
+    stores: list[Store] = field(default_factory=list)
+    ingress_hosts: tuple[str, ...] = ()
     ingress_class: str | None = None
-    config: dict[str, str] = field(default_factory=dict)
     preview: dict[str, str] = field(default_factory=dict)
-    scaled_to_zero: list[str] = field(default_factory=list)
+    scaled_to_zero: set[str] = field(default_factory=set)
+    has_managed_store: bool = False
 
     def workload(self, component: str) -> Workload | None:
         return next((w for w in self.workloads if w.component == component), None)
 
-
-def _main_command(doc: dict[str, Any]) -> list[str]:
-    spec = doc["spec"]
-    template = spec["jobTemplate"]["spec"]["template"] if doc["kind"] == "CronJob" else spec["template"]
-    return list(template["spec"]["containers"][0].get("command", []))
+    def store(self, role: StoreRole) -> Store:
+        return next(s for s in self.stores if s.role is role)
 
 
-def facts(documents: list[dict[str, Any]]) -> EnvironmentFacts:
-    """Everything the diagram and notes need, taken from the manifests alone."""
-    namespace_doc = next(d for d in documents if d["kind"] == "Namespace")
-    labels = namespace_doc["metadata"]["labels"]
-    result = EnvironmentFacts(
-        environment=labels.get("app.kubernetes.io/instance", ""),
-        app=labels.get("app.kubernetes.io/name", ""),
-        namespace=namespace_doc["metadata"]["name"],
-        preview=dict(namespace_doc["metadata"].get("annotations") or {}),
+def _workloads(chart: DjangoChart) -> list[Workload]:
+    """In the order the chart made them (the order of the manifests)."""
+    jobs = (StoreRole.POSTGRES,)
+    workloads = [Workload("migrate", "Job", chart.migration.name, jobs), Workload("web", "Deployment", chart.web.name, ALL_STORES)]
+    workloads += [Workload(w.component, "Deployment", w.name, ALL_STORES) for w in chart.workers]
+    if chart.beat is not None:
+        database = chart.plan.app.beat_scheduler is BeatScheduler.DATABASE
+        beat_stores = (StoreRole.BROKER, StoreRole.POSTGRES) if database else (StoreRole.BROKER,)
+        workloads.append(Workload("beat", "StatefulSet", chart.beat.name, beat_stores))
+    if chart.seed is not None:
+        workloads.append(Workload("seed", "Job", chart.seed.name, jobs))
+    workloads.append(Workload("shell", "StatefulSet", chart.shell.name, ALL_STORES))
+    workloads += [Workload(c.component, "CronJob", c.name, jobs) for c in chart.cron_jobs]
+    return workloads
+
+
+def facts(chart: DjangoChart) -> EnvironmentFacts:
+    """Everything the diagram and notes need, from the plan and the components."""
+    plan, environment = chart.plan, chart.plan.environment
+    stores = [Store(s.role, chart.runtime.name(s.role.value), s.managed.host if s.managed else None) for s in plan.stores.values()]
+    return EnvironmentFacts(
+        environment=environment.name,
+        app=plan.app.name,
+        namespace=plan.namespace,
+        workloads=_workloads(chart),
+        stores=stores,
+        ingress_hosts=tuple(environment.hosts) if environment.ingress else (),
+        ingress_class=environment.ingress.class_name if environment.ingress else None,
+        preview=environment.preview.namespace_annotations() if environment.preview else {},
+        scaled_to_zero={w.name for w, p in zip(chart.workers, plan.workers, strict=True)
+                        if isinstance(p.scaling, QueueAutoscaling) and p.scaling.min_replicas == 0},
+        has_managed_store=any(s.managed_host for s in stores),
     )
-    services = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Service"}
-    for doc in documents:
-        kind = doc["kind"]
-        component = doc["metadata"].get("labels", {}).get("app.kubernetes.io/component", "")
-        if kind in ("Deployment", "StatefulSet", "Job", "CronJob") and component not in STORES:
-            result.workloads.append(Workload(component, kind, doc["metadata"]["name"], _main_command(doc)))
-        elif kind == "Ingress":
-            result.ingress_class = doc["spec"].get("ingressClassName")
-            result.ingress_hosts = [rule["host"] for rule in doc["spec"].get("rules", [])]
-        elif kind == "ConfigMap" and doc["metadata"]["name"] == f"{result.app}-env":
-            result.config = dict(doc.get("data") or {})
-        elif kind == "ScaledObject" and doc["spec"].get("minReplicaCount") == 0:
-            result.scaled_to_zero.append(doc["spec"]["scaleTargetRef"]["name"])
-    for component, key in STORES.items():
-        value = result.config.get(key, "")
-        host = urlparse(value).hostname if "://" in value else value
-        service = services.get(host or "")
-        if service is None:
-            continue
-        managed = service["spec"].get("externalName") if service["spec"].get("type") == "ExternalName" else None
-        result.stores[component] = Store(component, service["metadata"]["name"], managed)
-    return result

@@ -1,4 +1,4 @@
-"""An architecture diagram per environment, in Mermaid, made from the synthesized manifests.
+"""An architecture diagram per environment, in Mermaid, made from the chart's plan.
 
 Staging and production differ exactly where the design says: in-cluster stores
 sit inside the namespace box, managed stores outside it with their endpoint.
@@ -6,33 +6,23 @@ sit inside the namespace box, managed stores outside it with their endpoint.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ._facts import STORE_TITLES, EnvironmentFacts, Workload, facts
+from ._facts import EnvironmentFacts, facts
 
-__all__ = ["architecture_markdown", "connections"]
+if TYPE_CHECKING:
+    from ..components.chart import DjangoChart
 
-APP_STORES = ("postgres", "redis-cache", "redis-broker")
-
-
-def connections(workload: Workload, stores: dict[str, Any]) -> list[str]:
-    """The stores a workload opens connections to, from what it runs."""
-    command = " ".join(workload.command)
-    if workload.kind in ("Job", "CronJob"):
-        wanted: tuple[str, ...] = ("postgres",)
-    elif " beat" in f" {command}":
-        wanted = ("redis-broker", "postgres") if "DatabaseScheduler" in command else ("redis-broker",)
-    else:
-        wanted = APP_STORES
-    return [store for store in wanted if store in stores]
+__all__ = ["architecture_markdown"]
 
 
 def _node_id(text: str) -> str:
     return "n_" + "".join(c if c.isalnum() else "_" for c in text)
 
 
-def architecture_markdown(documents: list[dict[str, Any]]) -> str:
-    env: EnvironmentFacts = facts(documents)
+def architecture_markdown(chart: DjangoChart) -> str:
+    """The environment's Mermaid diagram: the load balancer, each workload, each store."""
+    env: EnvironmentFacts = facts(chart)
     lines = [
         f"# {env.app} in {env.environment}: architecture",
         "",
@@ -48,26 +38,26 @@ def architecture_markdown(documents: list[dict[str, Any]]) -> str:
         shape = ("[[", "]]") if workload.kind in ("Job", "CronJob") else ("[", "]")
         note = " (scales to zero)" if workload.name in env.scaled_to_zero else ""
         lines.append(f'    {_node_id(workload.name)}{shape[0]}"{workload.component}<br/>{workload.kind} {workload.name}{note}"{shape[1]}')
-    for store in env.stores.values():
+    for store in env.stores:
         if store.managed_host is None:
-            lines.append(f'    {_node_id(store.service)}[("{STORE_TITLES[store.component]}<br/>in-cluster StatefulSet {store.service}")]')
+            lines.append(f'    {_node_id(store.service)}[("{store.title}<br/>in-cluster StatefulSet {store.service}")]')
         else:
             lines.append(f'    {_node_id(store.service)}{{{{"{store.service}<br/>ExternalName"}}}}')
     lines.append("  end")
-    for store in env.stores.values():
+    for store in env.stores:
         if store.managed_host is not None:
-            lines.append(f'  {_node_id(store.managed_host)}[("{STORE_TITLES[store.component]}<br/>managed: {store.managed_host}")]')
+            lines.append(f'  {_node_id(store.managed_host)}[("{store.title}<br/>managed: {store.managed_host}")]')
             lines.append(f"  {_node_id(store.service)} -.-> {_node_id(store.managed_host)}")
     web = env.workload("web")
     if env.ingress_hosts and web is not None:
         lines.append(f"  lb --> {_node_id(web.name)}")
     for workload in env.workloads:
-        for component in connections(workload, env.stores):
-            lines.append(f"  {_node_id(workload.name)} --> {_node_id(env.stores[component].service)}")
+        for role in workload.stores:
+            lines.append(f"  {_node_id(workload.name)} --> {_node_id(env.store(role).service)}")
     lines += ["```", ""]
     lines.append("| store | where |")
     lines.append("|---|---|")
-    for store in env.stores.values():
+    for store in env.stores:
         where = f"managed, `{store.managed_host}`" if store.managed_host else "in the cluster"
         lines.append(f"| `{store.service}` | {where} |")
     lines.append("")

@@ -1,17 +1,21 @@
-"""Operator notes per environment (like Helm's NOTES.txt), made from the synthesized manifests."""
+"""Operator notes per environment (like Helm's NOTES.txt), made from the chart's plan."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..spec.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER
 from ._facts import facts
 
+if TYPE_CHECKING:
+    from ..components.chart import DjangoChart
+
 __all__ = ["operator_notes"]
 
 
-def operator_notes(documents: list[dict[str, Any]], folder: str) -> str:
-    env = facts(documents)
+def operator_notes(chart: DjangoChart, folder: str) -> str:
+    """The kubectl commands to apply, watch, use, prune and destroy the environment in ``folder``."""
+    env = facts(chart)
     ns = env.namespace
     rollouts = [w for w in env.workloads if w.kind in ("Deployment", "StatefulSet")]
     migration = next((w for w in env.workloads if w.component == "migrate"), None)
@@ -44,7 +48,7 @@ def operator_notes(documents: list[dict[str, Any]], folder: str) -> str:
     lines += ["Remove objects the code no longer defines (prune by the common labels):", "", "```sh",
               (f"kubectl apply -f {folder}/ --prune -l app.kubernetes.io/name={env.app},app.kubernetes.io/instance={env.environment},"
                "app.kubernetes.io/managed-by=cdk8s-django"), "```", ""]
-    if any(store.managed_host for store in env.stores.values()):
+    if env.has_managed_store:
         lines += ["Destroy: deleting the namespace removes the app; the managed databases stay (delete them in AWS, on purpose):", ""]
     else:
         lines += ["Destroy (everything, data included):", ""]

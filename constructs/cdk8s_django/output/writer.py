@@ -13,6 +13,7 @@ import cdk8s
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..components.chart import DjangoChart
 from .diagram import architecture_markdown
 from .notes import operator_notes
 
@@ -122,9 +123,9 @@ class App(cdk8s.App):
                         f"({document['kind']} {document['metadata']['name']!r}). Fix: give one of them another name"
                     )
                 files[name] = dump_documents([document])
-            if any(d["kind"] == "Namespace" for d in documents):
-                files["ARCHITECTURE.md"] = architecture_markdown(documents)
-                files["NOTES.md"] = operator_notes(documents, f"{self._display_dir}/{folder}")
+            if isinstance(chart, DjangoChart):
+                files["ARCHITECTURE.md"] = architecture_markdown(chart)
+                files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}")
             rendered[folder] = files
         return rendered
 
