@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth preview test lint docs bench fuzz clean install imports
+.PHONY: synth preview test lint docs bench fuzz golden clean install imports
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -81,6 +81,10 @@ FUZZ_EXAMPLES ?= 5000
 FUZZ_SEED ?=
 fuzz: install
 	$(PY) tests/fuzzing.py --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+# The whole golden corpus (make test checks every third seed): the output kept since the resolve stage.
+golden: install
+	GOLDEN_ALL=1 $(PY) -m pytest -q tests/test_golden_corpus.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[bench]'

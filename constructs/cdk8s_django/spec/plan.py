@@ -155,6 +155,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         generate_database_password=_pick(environment.generate_database_password, not production),
     )
     _check_network(where, plan)
+    _check_unused_options(where, plan)
     check_connection_budget(where, plan)
     return plan
 
@@ -319,3 +320,26 @@ def _check_network(where: object, plan: Plan) -> None:
             "the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there)",
             "pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web",
         )
+
+
+def _consumers(plan: Plan) -> dict[str, bool]:
+    """Which resource keys a construct of this environment will receive (and check)."""
+    in_cluster = {role for role, store in plan.stores.items() if store.managed is None}
+    return {
+        "web": True, "shell": True, "migrate": True, "worker": bool(plan.workers), "beat": plan.app.beat, "cron": bool(plan.cron),
+        "postgres": StoreRole.POSTGRES in in_cluster, "redis": bool(in_cluster & {StoreRole.CACHE, StoreRole.BROKER}),
+    }
+
+
+def _check_unused_options(where: object, plan: Plan) -> None:
+    """Values no construct receives are checked here, so a bad one never passes silently;
+    the rest are checked once, by the construct that receives them."""
+    environment = plan.environment
+    if not isinstance(environment.resources, Unset):
+        consumed = _consumers(plan)
+        for key, resources in environment.resources.items():
+            if not consumed[key]:
+                v.check_resources(where, f"environment.resources[{key!r}]", resources)
+    scaling = environment.worker_autoscaling
+    if isinstance(scaling, (Autoscaling, QueueAutoscaling)) and all(w.worker.autoscaling is not None for w in plan.workers):
+        v.check_autoscaling(where, "environment.worker_autoscaling", scaling)

@@ -1,0 +1,106 @@
+"""Run one random spec through the library and judge the result by the output gate.
+
+Outcomes: ``valid`` (synthesized, and the gate finds nothing), ``rejected`` (a
+``ConfigError`` naming a prop, before any output), ``invalid`` (anything else:
+output the API server would refuse, or an error other than ``ConfigError``).
+Shared by the property tests (fixed budget, in ``make test``) and ``make fuzz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cdk8s import App  # noqa: E402
+
+from cdk8s_django import ConfigError, DjangoApp, DjangoChart, Environment  # noqa: E402
+from cdk8s_django.testing import synth  # noqa: E402
+from output_checks import gate  # noqa: E402
+
+__all__ = ["Outcome", "judge", "main", "names_the_prop"]
+
+
+class Outcome:
+    def __init__(self, kind: str, detail: str = "", documents: list[dict[str, Any]] | None = None, prop: str = "") -> None:
+        self.kind, self.detail, self.documents, self.prop = kind, detail, documents or [], prop
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.kind!r}, {self.detail!r})"
+
+
+def judge(django_app: DjangoApp, environment: Environment) -> Outcome:
+    try:
+        chart = DjangoChart(App(), getattr(environment, "name", "env") or "env", django_app=django_app, environment=environment)
+    except ConfigError as error:
+        if f"invalid {error.prop}=" not in str(error):
+            return Outcome("invalid", f"ConfigError without its prop: {error}")
+        return Outcome("rejected", str(error), prop=error.prop)
+    except Exception as error:  # the point: nothing but ConfigError may escape
+        return Outcome("invalid", f"{type(error).__name__}: {error}")
+    documents = synth(chart)
+    problems = gate(documents)
+    return Outcome("invalid", "; ".join(problems[:5]), documents) if problems else Outcome("valid", "", documents)
+
+
+def names_the_prop(spec_prop: str, error_prop: str) -> bool:
+    """The error names the prop: the spec's (``environment.web_replicas``) or, when a construct owns
+    the check, the construct's own (``qa/Web: invalid replicas``)."""
+    leaf = re.sub(r"^(gunicorn_|web_|worker_)", "", spec_prop.rsplit(".", 1)[-1].split("[")[0])
+    return leaf in error_prop
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make fuzz``: a long random run; prints the counts and how often each option was present."""
+    from specgen import describe, random_invalid, random_spec
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--examples", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=None, help="default: a random seed (printed, to replay)")
+    args = parser.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    print(f"fuzz: {args.examples} specs, seed {seed}", flush=True)
+    counts: collections.Counter[str] = collections.Counter()
+    options: collections.Counter[str] = collections.Counter()
+    failures: list[str] = []
+    started = time.monotonic()
+    for index in range(args.examples):
+        rng = random.Random(seed + index)
+        if index % 4 == 3:
+            django_app, environment, prop = random_invalid(rng)
+            outcome = judge(django_app, environment)
+            kind = "rejected" if outcome.kind == "rejected" and names_the_prop(prop, outcome.prop) else "invalid"
+            if outcome.kind != "rejected":
+                outcome.detail = f"expected a ConfigError naming {prop}, got {outcome.kind}: {outcome.detail}"
+            counts[f"invalid spec {kind}"] += 1
+        else:
+            django_app, environment = random_spec(rng)
+            outcome = judge(django_app, environment)
+            kind = outcome.kind
+            counts[f"random spec {kind}"] += 1
+            options.update(name for name, present in describe(django_app, environment).items() if present)
+        if kind == "invalid":
+            failures.append(f"seed {seed + index}: {outcome.detail}")
+    elapsed = time.monotonic() - started
+    for name, count in sorted(counts.items()):
+        print(f"  {name:28} {count:6}")
+    print("option present in valid-leaning specs (count):")
+    for name, count in sorted(options.items()):
+        print(f"  {name:28} {count:6}")
+    print(f"{elapsed:.0f} s; {len(failures)} invalid")
+    for failure in failures[:20]:
+        print("  " + failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
