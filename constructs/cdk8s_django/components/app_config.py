@@ -27,7 +27,7 @@ class AppConfig(DjangoConstruct):
         namespace: the target namespace.
         env: env var names to values. Never put secrets here: ``dist/`` is committed.
         files: file names to contents, mounted read-only into the app pods. Default none.
-        environment: environment name for the labels. Default None.
+        environment: environment name for the labels. Default None: no ``instance`` label.
     """
 
     def __init__(

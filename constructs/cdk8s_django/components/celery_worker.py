@@ -61,15 +61,15 @@ class CeleryWorker(DjangoConstruct):
         task_time_limit: hard time limit of a task, in seconds (soft limit 10% earlier). Default 300.
         replicas: pod count when not autoscaled. Default 1.
         autoscaling: ``Autoscaling`` (CPU HPA) or ``QueueAutoscaling`` (KEDA on queue length);
-            the Deployment then has no ``replicas``. Default None.
+            the Deployment then has no ``replicas``. Default None: ``replicas`` pods.
         heartbeat: liveness from the heartbeat file ``/tmp/celery-worker-heartbeat`` the app
             touches (README, "Celery heartbeat"); never ``celery inspect ping``, which
             fails on every worker at once when the broker blips. Default False.
-        metrics_port: container port (named ``metrics``) where the worker serves Prometheus metrics. Default None.
+        metrics_port: container port (named ``metrics``) where the worker serves Prometheus metrics. Default None: no metrics port.
         celery_app: the ``-A`` argument. Default: the settings module's top package.
         resources: requests and memory limit. Default 250m CPU, 512Mi.
         broker: the broker store KEDA reads the queue lengths from (a ``RedisStatefulSet`` or
-            ``ManagedDataStore``); needed with ``QueueAutoscaling`` unless it names an address. Default None.
+            ``ManagedDataStore``); needed with ``QueueAutoscaling`` unless it names an address. Default None: no broker.
     """
 
     def __init__(

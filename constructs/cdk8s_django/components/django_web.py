@@ -53,14 +53,14 @@ class DjangoWeb(DjangoConstruct):
         health_check_path: HTTP path for readiness, liveness and startup probes
             and the ALB health check; must answer 200 for ``Host: localhost``. Default ``/healthz/``.
         replicas: pod count when not autoscaled. Default 2.
-        autoscaling: a CPU HorizontalPodAutoscaler; the Deployment then has no ``replicas``. Default None.
+        autoscaling: a CPU HorizontalPodAutoscaler; the Deployment then has no ``replicas``. Default None: ``replicas`` pods.
         wsgi_application: gunicorn's app. Default ``<settings package>.wsgi:application``.
         workers: gunicorn worker processes per pod. Default 2.
         threads: threads per gunicorn worker. Default 4.
         timeout: gunicorn worker timeout in seconds. Default 30.
         resources: requests and memory limit. Default 250m CPU, 512Mi.
         metrics_port: a second container and Service port (``metrics``) for Prometheus, so
-            metrics never share the port the Ingress exposes. Default None.
+            metrics never share the port the Ingress exposes. Default None: no metrics port.
     """
 
     def __init__(

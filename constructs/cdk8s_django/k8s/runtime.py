@@ -53,7 +53,7 @@ class AppRuntime:
         namespace: the namespace every object goes to.
         image: the one image every component runs.
         settings_module: value of ``DJANGO_SETTINGS_MODULE``.
-        env_config_map: name of the ConfigMap whose keys become env vars (``envFrom``). Default None.
+        env_config_map: name of the ConfigMap whose keys become env vars (``envFrom``). Default None: none.
         files_config_map: name of the ConfigMap of whole files. Default None (no files).
         config_files: the file names in ``files_config_map``, mounted under ``config_mount_path``. Default none.
         config_mount_path: where config files appear in the pods. Default ``/etc/django``.
@@ -64,7 +64,7 @@ class AppRuntime:
         config_checksum: hash of all ConfigMap content; a pod-template annotation,
             so a config change rolls every pod that reads it. Default empty (no annotation).
         service_account: the ServiceAccount the pods run as, or None for the namespace default.
-        environment: the environment's name (a label on every object). Default None.
+        environment: the environment's name (a label on every object). Default None: no ``instance`` label.
         wait_for_migrations: add the init container that waits for the schema. Default True.
         security: user, group and read-only root filesystem of every app pod. Default ``PodSecurity()`` (UID 10001).
         command_prefix: prepended to the long-running app commands (web, workers, beat,

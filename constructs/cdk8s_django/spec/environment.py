@@ -92,16 +92,16 @@ class Environment:
             (RDS's default for a 4 GiB instance is about 450).
         network: who may connect into the namespace. Default ``NetworkAccess()``.
         monitoring: emit a ServiceMonitor and PodMonitors (Prometheus Operator). Default False.
-        iam_role_arn: IAM role for the app's ServiceAccount (IRSA), e.g. for S3 media. Default None.
-        shell_operators: group allowed to exec into the ops shell (and nothing else). Default None.
+        iam_role_arn: IAM role for the app's ServiceAccount (IRSA), e.g. for S3 media. Default None: no role annotation.
+        shell_operators: group allowed to exec into the ops shell (and nothing else). Default None: no exec grant.
         aws_secrets: read the database password and the app's Secrets from AWS Secrets Manager
             through External Secrets Operator. Default None: Secrets are referenced by name.
         generate_database_password: have ESO generate the in-cluster Postgres password once.
             Default UNSET (False; staging True).
-        preview: branch, owner and expiry of a preview environment. Default None.
-        seed: fixtures and a superuser loaded by a Job once migrations ran. Default None.
+        preview: branch, owner and expiry of a preview environment. Default None: not a preview (``for_branch`` sets it).
+        seed: fixtures and a superuser loaded by a Job once migrations ran. Default None: no seed Job.
         env: env vars added to (and overriding) the app's for this environment. Default none.
-        media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None.
+        media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None: not exported.
         static_url: ``STATIC_URL`` (a CDN URL in production). Default ``/static/``.
     """
 

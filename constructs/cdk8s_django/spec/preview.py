@@ -65,7 +65,7 @@ class SeedData:
     Attributes:
         fixtures: fixture names for ``loaddata``. Default none.
         superuser_secret: a Secret with ``DJANGO_SUPERUSER_USERNAME``, ``DJANGO_SUPERUSER_EMAIL``
-            and ``DJANGO_SUPERUSER_PASSWORD``; a superuser is created unless one exists. Default None.
+            and ``DJANGO_SUPERUSER_PASSWORD``; a superuser is created unless one exists. Default None: no superuser.
     """
 
     fixtures: tuple[str, ...] = ()
