@@ -47,36 +47,32 @@ class BrokerEndpoint(Protocol):
     def tls(self) -> bool: ...
 
 
+def _governing(
+    scope: Construct, id: str, workload: ScalableWorkload, api_version: str, kind: str, spec: dict[str, Any],
+) -> ApiObject:
+    """An object about the workload, named and labelled as it is."""
+    metadata = workload.runtime.metadata(workload.component)
+    return emit(scope, id, {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": spec})
+
+
 def emit_hpa(scope: Construct, workload: ScalableWorkload, scaling: Autoscaling) -> ApiObject:
-    runtime = workload.runtime
-    return emit(scope, "Autoscaler", {
-        "apiVersion": "autoscaling/v2",
-        "kind": "HorizontalPodAutoscaler",
-        "metadata": runtime.metadata(workload.component),
-        "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": workload.name},
-            "minReplicas": scaling.min_replicas,
-            "maxReplicas": scaling.max_replicas,
-            "metrics": [{
-                "type": "Resource",
-                "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": scaling.cpu_utilization}},
-            }],
-        },
+    return _governing(scope, "Autoscaler", workload, "autoscaling/v2", "HorizontalPodAutoscaler", {
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": workload.name},
+        "minReplicas": scaling.min_replicas,
+        "maxReplicas": scaling.max_replicas,
+        "metrics": [{
+            "type": "Resource",
+            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": scaling.cpu_utilization}},
+        }],
     })
 
 
 def emit_pdb(scope: Construct, workload: ScalableWorkload) -> ApiObject:
     """``maxUnavailable: 1``: drains proceed one pod at a time and never block, even at one replica."""
-    runtime = workload.runtime
-    return emit(scope, "DisruptionBudget", {
-        "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
-        "metadata": runtime.metadata(workload.component),
-        "spec": {
-            "maxUnavailable": 1,
-            "unhealthyPodEvictionPolicy": "AlwaysAllow",
-            "selector": {"matchLabels": runtime.selector(workload.component)},
-        },
+    return _governing(scope, "DisruptionBudget", workload, "policy/v1", "PodDisruptionBudget", {
+        "maxUnavailable": 1,
+        "unhealthyPodEvictionPolicy": "AlwaysAllow",
+        "selector": {"matchLabels": workload.runtime.selector(workload.component)},
     })
 
 
@@ -90,16 +86,10 @@ def emit_scaled_object(
     metadata: dict[str, Any] = {"address": address, "listLength": str(scaling.tasks_per_replica), "databaseIndex": "0"}
     if tls:
         metadata["enableTLS"] = "true"
-    runtime = workload.runtime
-    return emit(scope, "ScaledObject", {
-        "apiVersion": "keda.sh/v1alpha1",
-        "kind": "ScaledObject",
-        "metadata": runtime.metadata(workload.component),
-        "spec": {
-            "scaleTargetRef": {"name": workload.name},
-            "minReplicaCount": scaling.min_replicas,
-            "maxReplicaCount": scaling.max_replicas,
-            "cooldownPeriod": scaling.cooldown_seconds,
-            "triggers": [{"type": "redis", "metadata": {**metadata, "listName": queue}} for queue in queues],
-        },
+    return _governing(scope, "ScaledObject", workload, "keda.sh/v1alpha1", "ScaledObject", {
+        "scaleTargetRef": {"name": workload.name},
+        "minReplicaCount": scaling.min_replicas,
+        "maxReplicaCount": scaling.max_replicas,
+        "cooldownPeriod": scaling.cooldown_seconds,
+        "triggers": [{"type": "redis", "metadata": {**metadata, "listName": queue}} for queue in queues],
     })
