@@ -84,7 +84,7 @@ fuzz: install
 
 # The whole golden corpus (make test checks every third seed): the output kept since the resolve stage.
 golden: install
-	GOLDEN_ALL=1 $(PY) -m pytest -q tests/test_golden_corpus.py
+	GOLDEN_ALL=1 $(PY) -m pytest -q tests/spec/test_golden_corpus.py
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[bench]'

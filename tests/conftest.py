@@ -13,8 +13,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 for variable in [k for k in os.environ if k.startswith("SHOP_IMAGE")]:
     del os.environ[variable]
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent  # the shared helpers (_k8s, netpol, oracle, specgen, ...) live here
+ROOT = TESTS.parent
 sys.path.insert(0, str(ROOT))
+# Test files sit in folders that mirror the package (spec/, k8s/, components/, output/, project/)
+# and import the helpers above as top-level modules.
+sys.path.insert(0, str(TESTS))
 
 import main  # noqa: E402  (the example app, built here exactly as `cdk8s synth` builds it)
 

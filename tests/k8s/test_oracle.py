@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import ROOT, TESTS
 from oracle import violations
 
-ROOT = Path(__file__).resolve().parent.parent
-ORACLE = Path(__file__).resolve().parent / "oracle.py"
+ORACLE = TESTS / "oracle.py"
 
 # The oracle's reason texts, spelled out here so that the tests pin them.
 LABEL = "must be a DNS-1123 label (lowercase alphanumerics and '-', alphanumeric at both ends)"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ast
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TESTS
 from fuzzing import judge, names_the_prop
 from specgen import random_invalid, random_spec
 
@@ -42,9 +42,8 @@ def test_random_invalid_values_raise_a_config_error_naming_the_prop(rng: random.
 
 def test_the_oracle_is_independent_of_the_input_checks() -> None:
     """The gate would prove nothing if it reused the code it judges."""
-    here = Path(__file__).resolve().parent
     for module in ("oracle.py", "output_checks.py", "crd_schema.py"):
-        tree = ast.parse((here / module).read_text())
+        tree = ast.parse((TESTS / module).read_text())
         imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         assert not [m for m in imported if m.startswith("cdk8s_django")], (module, imported)

@@ -1,0 +1,317 @@
+"""Bad inputs, one or more per validation rule, each beside the exact message it must fail with.
+
+``Case(id, build, message)``: ``build()`` must raise a ``ValueError`` whose text is ``message``
+(test_errors.py runs them all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import NamedTuple
+
+from cdk8s import App, Chart
+
+from cdk8s_django import (
+    Resources,
+    AcmCertificate,
+    Autoscaling,
+    AwsSecret,
+    AwsSecretsManager,
+    GeneratedPassword,
+    NetworkAccess,
+    QueueAutoscaling,
+    ShellAccess,
+    AppConfig,
+    AppRuntime,
+    CeleryBeat,
+    CeleryWorker,
+    CertManagerIssuer,
+    CronTask,
+    DjangoApp,
+    DjangoChart,
+    DjangoWeb,
+    Environment,
+    InCluster,
+    IngressController,
+    IngressOptions,
+    Managed,
+    ManagedDataStore,
+    NewRelic,
+    ManagementCronJob,
+    MigrationJob,
+    PostgresStatefulSet,
+    RedisRole,
+    RedisStatefulSet,
+    SecretKeyRef,
+    Worker,
+)
+
+APP = DjangoApp(name="shop", image="registry.example.com/shop:1.4.2", settings_module="shop.settings")
+QA = Environment.staging(
+    "qa", hosts=("qa.example.com",), ingress=IngressOptions(class_name="alb"), network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/24",))
+)
+PROD = Environment.production(
+    postgres=Managed("db.example.com"), cache=Managed("cache.example.com"), broker=Managed("broker.example.com")
+)
+RUNTIME = AppRuntime(app="shop", namespace="shop-qa", image="shop:1", settings_module="shop.settings")
+
+
+def chart(django_app: DjangoApp = APP, environment: Environment = QA) -> Callable[[], object]:
+    return lambda: DjangoChart(App(), "qa", django_app=django_app, environment=environment)
+
+
+def in_chart(build: Callable[[Chart], object]) -> Callable[[], object]:
+    def run() -> object:
+        return build(Chart(App(), "c"))
+    return run
+
+
+def two_environments_one_name() -> None:
+    app = App()
+    DjangoChart(app, "qa", django_app=APP, environment=QA)
+    DjangoChart(app, "qa", django_app=APP, environment=QA)
+
+
+def duplicate_id() -> None:
+    scope = Chart(App(), "c")
+    OpsShellLike = CeleryWorker
+    OpsShellLike(scope, "Worker", runtime=RUNTIME)
+    OpsShellLike(scope, "Worker", runtime=RUNTIME, name="other")
+
+
+def duplicate_object_name() -> None:
+    from cdk8s_django import App as DjangoCdk8sApp
+
+    app = DjangoCdk8sApp(outdir="unused")
+    chart_ = DjangoChart(app, "qa", django_app=APP, environment=QA)
+    AppConfig(chart_, "ExtraConfig", app="shop", namespace="shop-qa", env={})
+    app.render()
+
+
+class Case(NamedTuple):
+    """One bad input: its id (the test id), a function that builds it, and the exact error message."""
+
+    id: str
+    build: Callable[[], object]
+    message: str
+
+
+CASES: list[Case] = [
+    # What the API server would refuse, or what came out wrong, before the resolve stage (issue 9).
+    Case("app-name-starts-with-digit", chart(replace(APP, name="1shop")),
+         "qa: invalid django_app.name='1shop': expected a name starting with a letter (it prefixes Service names, which are RFC 1035 labels). Fix: prefix it with a letter, e.g. 'app-1shop'"),
+    Case("cidr-bare-address", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.1",)))),
+         "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.1': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
+    Case("cidr-netmask-form", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/255.255.255.0",)))),
+         "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.0/255.255.255.0': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
+    Case("cidr-host-bits", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.1/24",)))),
+         "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.1/24': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
+    Case("resources-negative", chart(environment=replace(QA, resources={"web": Resources(cpu="-100m")})),
+         "qa/Web: invalid resources.cpu='-100m': expected a quantity of zero or more. Fix: drop the sign; write e.g. '10Gi'"),
+    Case("resources-exbibyte", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, resources=Resources(memory="1Ei", memory_limit="1Mi"))),
+         "c/Worker: invalid resources.memory_limit='1Mi': expected at least the memory request (1Ei). Fix: raise memory_limit or lower memory"),
+    Case("storage-zero", chart(environment=replace(QA, postgres=InCluster(storage="0"))),
+         "qa/Postgres: invalid storage='0': expected a quantity above zero. Fix: drop the sign; write e.g. '10Gi'"),
+    Case("config-file-dotdot", chart(replace(APP, config_files={"..data": "x"})),
+         "qa/Config: invalid files='..data': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+    Case("config-file-too-long", chart(replace(APP, config_files={"a" * 254: "x"})),
+         "qa/Config: invalid files='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+    Case("secret-ref-bad-name", chart(environment=replace(QA, database_password=SecretKeyRef("Shop_DB", "password"))),
+         "qa: invalid environment.database_password.name='Shop_DB': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
+    Case("secret-ref-bad-key", chart(environment=replace(QA, database_password=SecretKeyRef("shop-db", "pass word"))),
+         "qa: invalid environment.database_password.key='pass word': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+    Case("hosts-a-string", chart(environment=replace(QA, hosts="qa.example.com")),  # type: ignore[arg-type]
+         "qa: invalid environment.hosts='qa.example.com': expected a tuple of strings. Fix: pass a tuple of strings"),
+    Case("ingress-a-string", chart(environment=replace(QA, ingress="alb")),  # type: ignore[arg-type]
+         "qa: invalid environment.ingress='alb': expected IngressOptions(...) or None. Fix: pass IngressOptions(...) or None"),
+    Case("resources-a-list", chart(environment=replace(QA, resources={"web": ["100m", "256Mi"]})),  # type: ignore[dict-item]
+         "qa: invalid environment.resources['web']=['100m', '256Mi']: expected Resources(...). Fix: pass Resources(...)"),
+    Case("two-environments-one-name", two_environments_one_name,
+         "qa: invalid id='qa': expected an id unique within its scope. Fix: give each environment its own name (the chart id and dist/ folder)"),
+    Case("cron-python-manage-py", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("python", "manage.py", "send_report"))})),
+         "qa: invalid django_app.cron['report'].command=('python', 'manage.py', 'send_report'): expected the management command and its arguments only (the job runs 'python -m django <command>'). Fix: drop 'python' and what launches Django, e.g. command=('clearsessions',)"),
+    Case("newrelic-ini-in-config-files", chart(replace(
+             APP, newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini="[newrelic]\n"),
+             config_files={"newrelic.ini": "[newrelic]\nmine = 1\n"},
+         )),
+         "qa: invalid django_app.config_files='newrelic.ini': expected no 'newrelic.ini' when newrelic is set (the library writes it from NewRelic.ini). Fix: put its content in NewRelic(ini=...) and drop it from config_files"),
+    Case("static-url-without-slash", chart(environment=replace(QA, static_url="https://cdn.example.com/static")),
+         "qa: invalid environment.static_url='https://cdn.example.com/static': expected a URL ending with '/' (Django's check refuses STATIC_URL without one). Fix: use 'https://cdn.example.com/static/'"),
+    Case("factory-misspelt-option", lambda: Environment.staging("qa", web_replica=2),  # type: ignore[call-arg]
+         "Environment.staging: invalid web_replica=2: expected one of the options aws_secrets, database_password, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
+    Case("app-name-not-dns", chart(replace(APP, name="Shop_App")),
+         "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("app-name-too-long", chart(replace(APP, name="a" * 31)),
+         "qa: invalid django_app.name='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected at most 30 characters (got 31). Fix: shorten it by 1 characters"),
+    Case("image-malformed", chart(replace(APP, image="Registry.example.com/Shop:1.4.2")),
+         "qa: invalid django_app.image='Registry.example.com/Shop:1.4.2': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"),
+    Case("image-bad-digest", chart(replace(APP, image="shop@sha256:1234")),
+         "qa: invalid django_app.image='shop@sha256:1234': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"),
+    Case("environment-image-malformed", chart(environment=replace(QA, image="shop:")),
+         "qa: invalid environment.image='shop:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"),
+    Case("settings-module", chart(replace(APP, settings_module="shop/settings.py")),
+         "qa: invalid django_app.settings_module='shop/settings.py': expected a dotted Python module path such as 'shop.settings'. Fix: use the value of DJANGO_SETTINGS_MODULE"),
+    Case("duplicate-workers", chart(replace(APP, workers=(Worker(), Worker()))),
+         "qa: invalid django_app.workers='worker': expected unique names. Fix: rename one of the two entries named 'worker'"),
+    Case("secret-name", chart(replace(APP, secrets=("Shop_Secrets",))),
+         "qa: invalid django_app.secrets='Shop_Secrets': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
+    Case("environment-name", chart(environment=replace(QA, name="QA")),
+         "qa: invalid environment.name='QA': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("namespace-too-long", chart(environment=replace(QA, namespace="n" * 64)),
+         "qa: invalid environment.namespace='nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn': expected at most 63 characters (got 64). Fix: shorten it by 1 characters"),
+    Case("web-replicas-range", chart(environment=replace(QA, web_replicas=-1)),
+         "qa/Web: invalid replicas=-1: expected a whole number from 0 to 1000. Fix: pick a value between 0 and 1000"),
+    Case("worker-replicas-type", chart(environment=replace(QA, worker_replicas="2")),  # type: ignore[arg-type]
+         "qa: invalid environment.worker_replicas='2': expected a whole number. Fix: pass a whole number"),
+    Case("production-in-cluster-store", chart(environment=replace(PROD, cache=InCluster())),
+         "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3'): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
+    Case("store-wrong-type", chart(environment=replace(QA, postgres="postgres.example.com")),  # type: ignore[arg-type]
+         "qa: invalid environment.postgres='postgres.example.com': expected InCluster(...) or Managed(...). Fix: pass InCluster(...) or Managed(...)"),
+    Case("managed-host-ip", chart(environment=replace(PROD, postgres=Managed("10.0.0.12"))),
+         "qa/Postgres: invalid host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
+    Case("managed-host-url", chart(environment=replace(PROD, postgres=Managed("postgres://db.example.com"))),
+         "qa/Postgres: invalid host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
+    Case("managed-port-range", chart(environment=replace(PROD, postgres=Managed("db.example.com", port=70000))),
+         "qa/Postgres: invalid port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
+    Case("ingress-without-hosts", chart(environment=replace(QA, hosts=())),
+         "qa/Web: invalid hosts=[]: expected at least one host name when an Ingress is requested. Fix: pass hosts=['shop.example.com'] or drop ingress"),
+    Case("host-name-uppercase", chart(environment=replace(QA, hosts=("QA.example.com",))),
+         "qa/Web: invalid hosts='QA.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
+    Case("acm-with-nginx", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX, tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x")))),
+         "qa/Web: invalid ingress.tls=AcmCertificate(arn='arn:aws:acm:eu-west-1:1:certificate/x'): expected an ACM certificate only with the AWS Load Balancer Controller. Fix: use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER"),
+    Case("cert-manager-with-alb", chart(environment=replace(QA, ingress=IngressOptions(class_name="alb", tls=CertManagerIssuer("letsencrypt")))),
+         "qa/Web: invalid ingress.tls=CertManagerIssuer(name='letsencrypt', kind='ClusterIssuer'): expected cert-manager only with an nginx-class controller (an ALB cannot serve a certificate from a Secret). Fix: use AcmCertificate with the ALB, or controller=IngressController.NGINX"),
+    Case("acm-arn-malformed", chart(environment=replace(QA, ingress=IngressOptions(class_name="alb", tls=AcmCertificate("certificate/x")))),
+         "qa/Web: invalid ingress.tls.arn='certificate/x': expected an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>'). Fix: copy the ARN from the ACM console"),
+    Case("group-name-with-nginx", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX, group_name="staging"))),
+         "qa/Web: invalid ingress.group_name='staging': expected no group name with nginx (ALB groups are an AWS Load Balancer Controller feature). Fix: drop group_name"),
+    Case("ingress-class-name", chart(environment=replace(QA, ingress=IngressOptions(class_name="ALB"))),
+         "qa/Web: invalid ingress.class_name='ALB': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
+    Case("issuer-kind", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX, tls=CertManagerIssuer("le", kind="Certificate")))),
+         "qa/Web: invalid ingress.tls.kind='Certificate': expected 'ClusterIssuer' or 'Issuer'. Fix: pick one of the two"),
+    Case("worker-queues-empty", chart(replace(APP, workers=(Worker(queues=()),))),
+         "qa/Worker-worker: invalid queues=(): expected a non-empty list of queue names. Fix: pass queues=['default']"),
+    Case("worker-queue-comma", chart(replace(APP, workers=(Worker(queues=("a,b",)),))),
+         "qa/Worker-worker: invalid queues='a,b': expected a queue name without commas or spaces. Fix: rename the queue"),
+    Case("worker-queues-duplicate", chart(replace(APP, workers=(Worker(queues=("a", "a")),))),
+         "qa/Worker-worker: invalid queues='a': expected unique names. Fix: rename one of the two entries named 'a'"),
+    Case("worker-concurrency", chart(replace(APP, workers=(Worker(concurrency=0),))),
+         "qa/Worker-worker: invalid concurrency=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256"),
+    Case("worker-time-limit", chart(replace(APP, workers=(Worker(task_time_limit=0),))),
+         "qa/Worker-worker: invalid task_time_limit=0: expected a whole number from 1 to 86400. Fix: pick a value between 1 and 86400"),
+    Case("worker-name", chart(replace(APP, workers=(Worker(name="Emails"),))),
+         "qa/Worker-Emails: invalid name='Emails': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("beat-replicas", in_chart(lambda c: CeleryBeat(c, "Beat", runtime=RUNTIME, replicas=2)),
+         "c/Beat: invalid replicas=2: expected exactly 1 (two beat processes send every periodic task twice). Fix: run one CeleryBeat; scale workers instead"),
+    Case("beat-scheduler-type", in_chart(lambda c: CeleryBeat(c, "Beat", runtime=RUNTIME, scheduler="database")),  # type: ignore[arg-type]
+         "c/Beat: invalid scheduler='database': expected a BeatScheduler. Fix: use BeatScheduler.FILE or BeatScheduler.DATABASE"),
+    Case("cron-six-fields", chart(replace(APP, cron={"clearsessions": "0 0 3 * * *"})),
+         "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
+    Case("cron-out-of-range", chart(replace(APP, cron={"clearsessions": "61 3 * * *"})),
+         "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
+    Case("cron-name-too-long", chart(replace(APP, cron={"x" * 50: "0 3 * * *"})),
+         "qa/Cron-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: invalid name='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': expected a name whose CronJob name 'shop-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' fits 52 characters (it has 55). Fix: shorten the name by 3 characters"),
+    Case("cron-name-not-dns", chart(replace(APP, cron={"clear_sessions": "0 3 * * *"})),
+         "qa/Cron-clear_sessions: invalid name='clear_sessions': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("cron-time-zone", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", time_zone="Mars/Olympus")})),
+         "qa/Cron-clearsessions: invalid time_zone='Mars/Olympus': expected an IANA time zone name such as 'Etc/UTC' or 'Europe/Dublin'. Fix: use a name from the tz database (zoneinfo.available_timezones())"),
+    Case("cron-command-empty", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", command=())})),
+         "qa/Cron-clearsessions: invalid command=(): expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"),
+    Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),
+         "c/Cron: invalid command='clearsessions': expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"),
+    Case("storage-quantity", chart(environment=replace(QA, postgres=InCluster(storage="10GB"))),
+         "qa/Postgres: invalid storage='10GB': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"),
+    Case("storage-class", chart(environment=replace(QA, postgres=InCluster(storage_class="GP3"))),
+         "qa/Postgres: invalid storage_class='GP3': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
+    Case("postgres-image", in_chart(lambda c: PostgresStatefulSet(c, "Pg", runtime=RUNTIME, password=SecretKeyRef("db", "password"), image="postgres:")),
+         "c/Pg: invalid image='postgres:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"),
+    Case("redis-role-type", in_chart(lambda c: RedisStatefulSet(c, "Redis", runtime=RUNTIME, role="cache")),  # type: ignore[arg-type]
+         "c/Redis: invalid role='cache': expected RedisRole.CACHE or RedisRole.BROKER. Fix: use RedisRole.CACHE or RedisRole.BROKER"),
+    Case("web-port", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, port=0)),
+         "c/Web: invalid port=0: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
+    Case("web-health-path", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, health_check_path="healthz")),
+         "c/Web: invalid health_check_path='healthz': expected an absolute URL path such as '/healthz/'. Fix: start the path with '/'"),
+    Case("web-gunicorn-workers", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, workers=0)),
+         "c/Web: invalid workers=0: expected a whole number from 1 to 64. Fix: pick a value between 1 and 64"),
+    Case("env-var-name", chart(replace(APP, env={"NEW-RELIC": "1"})),
+         "qa/Config: invalid env='NEW-RELIC': expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*). Fix: use letters, digits and '_', not starting with a digit"),
+    Case("env-var-value", chart(replace(APP, env={"WORKERS": 4})),  # type: ignore[dict-item]
+         "qa: invalid django_app.env['WORKERS']=4: expected a string. Fix: pass a string"),
+    Case("config-file-name", chart(replace(APP, config_files={"../newrelic.ini": "x"})),
+         "qa/Config: invalid files='../newrelic.ini': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+    Case("config-file-content", in_chart(lambda c: AppConfig(c, "Config", app="shop", namespace="shop-qa", env={}, files={"a.ini": b"x"})),  # type: ignore[dict-item]
+         "c/Config: invalid files['a.ini']='bytes': expected the file's text. Fix: pass the content as a str"),
+    Case("managed-store-component", in_chart(lambda c: ManagedDataStore(c, "Db", runtime=RUNTIME, component="Postgres", host="db.example.com", port=5432)),
+         "c/Db: invalid component='Postgres': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("migration-ttl", in_chart(lambda c: MigrationJob(c, "Migrate", runtime=RUNTIME, ttl_seconds_after_finished=-1)),
+         "c/Migrate: invalid ttl_seconds_after_finished=-1: expected a whole number from 0 to 31536000. Fix: pick a value between 0 and 31536000"),
+    Case("duplicate-construct-id", duplicate_id,
+         "c/Worker: invalid id='Worker': expected an id unique within its scope. Fix: give the second construct another id"),
+    Case("duplicate-object-name", duplicate_object_name,
+         "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"),
+    Case("production-latest-image", chart(replace(APP, image="registry.example.com/shop:latest"), PROD),
+         "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
+    Case("production-untagged-image", chart(replace(APP, image="registry.example.com/shop"), PROD),
+         "qa: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
+    Case("production-web-min-replicas", chart(environment=replace(PROD, web_autoscaling=Autoscaling(min_replicas=1))),
+         "qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more"),
+    Case("connection-budget", chart(replace(APP, gunicorn_threads=8), replace(PROD, max_connections=150)),
+         "qa: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer"),
+    Case("max-connections-range", chart(environment=replace(QA, max_connections=0)),
+         "qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143"),
+    Case("autoscaling-max-below-min", chart(environment=replace(PROD, worker_autoscaling=Autoscaling(min_replicas=4, max_replicas=3))),
+         "qa/Worker-worker: invalid autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000"),
+    Case("autoscaling-cpu-target", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, autoscaling=Autoscaling(cpu_utilization=0))),
+         "c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100"),
+    Case("keda-without-address", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, autoscaling=QueueAutoscaling())),
+         "c/Worker: invalid autoscaling.address=None: expected the broker KEDA reads queue lengths from. Fix: pass broker=<the RedisStatefulSet or ManagedDataStore> (DjangoChart does this) or set address='host:port'"),
+    Case("hpa-on-beat", in_chart(lambda c: CeleryBeat(c, "Beat", runtime=RUNTIME, autoscaling=Autoscaling())),
+         "c/Beat: invalid autoscaling=Autoscaling(min_replicas=2, max_replicas=10, cpu_utilization=70): expected no autoscaler on beat (it must run exactly once; an HPA or KEDA could start a second). Fix: drop autoscaling from CeleryBeat; autoscale the workers"),
+    Case("worker-metrics-port", chart(replace(APP, workers=(Worker(metrics_port=70000),))),
+         "qa/Worker-worker: invalid metrics_port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
+    Case("iam-role-arn", chart(environment=replace(PROD, iam_role_arn="shop-role")),
+         "qa: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<account>:role/<name>'). Fix: copy the role's ARN"),
+    Case("run-as-root", chart(replace(APP, run_as_user=0)),
+         "qa: invalid django_app.run_as_user=0: expected a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users). Fix: use the default 10001 or the image's app user"),
+    Case("gunicorn-threads", chart(replace(APP, gunicorn_threads=0)),
+         "qa/Web: invalid threads=0: expected a whole number from 1 to 256. Fix: pick a value between 1 and 256"),
+    Case("network-cidr", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/33",)))),
+         "qa/NetworkPolicies: invalid access.load_balancer_cidrs='10.0.0.0/33': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
+    Case("network-namespace", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/24",), ingress_namespace="Ingress_Nginx"))),
+         "qa/NetworkPolicies: invalid access.ingress_namespace='Ingress_Nginx': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("secret-store-kind", in_chart(lambda c: AwsSecret(c, "S", runtime=RUNTIME, name="db", store=AwsSecretsManager(kind="Vault"), remote_key="k")),
+         "c/S: invalid store.kind='Vault': expected 'ClusterSecretStore' or 'SecretStore'. Fix: pick one of the two"),
+    Case("generated-password-length", in_chart(lambda c: GeneratedPassword(c, "P", runtime=RUNTIME, name="db", length=8)),
+         "c/P: invalid length=8: expected a whole number from 16 to 128. Fix: pick a value between 16 and 128"),
+    Case("shell-operators-group", in_chart(lambda c: ShellAccess(c, "A", runtime=RUNTIME, group=" ", pod_name="shop-shell-0")),
+         "c/A: invalid group=' ': expected a non-empty group name. Fix: pass the operators' group name"),
+    Case("environment-named-like-a-preview", chart(environment=replace(QA, name="pr-qa")),
+         "qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"),
+    Case("worker-named-like-a-store", chart(replace(APP, workers=(Worker(name="postgres"),))),
+         "qa: invalid django_app.workers and django_app.cron='postgres': expected a name other than beat, config, default-deny, env, files, migrate, namespace, network-policy, postgres, redis-broker, redis-cache, secrets, seed, service-account, shell, shell-exec, web (the library's own components). Fix: rename it, e.g. 'postgres-task'"),
+    Case("cron-named-like-a-worker", chart(replace(APP, cron={"worker": "0 3 * * *"})),
+         "qa: invalid django_app.workers and django_app.cron='worker': expected unique names. Fix: rename one of the two entries named 'worker'"),
+    Case("env-reserved-name", chart(replace(APP, env={"ALLOWED_HOSTS": "*"})),
+         "qa: invalid django_app.env='ALLOWED_HOSTS': expected a variable the library does not set itself (it would be ignored). Fix: see the README's app contract; drop it"),
+    Case("env-secret-in-configmap", chart(environment=replace(QA, env={"STRIPE_API_KEY": "sk_live_x"})),
+         "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed). Fix: put it in a Secret listed in DjangoApp.secrets"),
+    Case("resources-unknown-key", chart(environment=replace(QA, resources={"webs": Resources()})),
+         "qa: invalid environment.resources='webs': expected one of beat, cron, migrate, postgres, redis, shell, web, worker. Fix: fix the key's spelling"),
+    Case("resources-bad-cpu", chart(environment=replace(QA, resources={"web": Resources(cpu="lots")})),
+         "qa/Web: invalid resources.cpu='lots': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"),
+    Case("resources-limit-below-request", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, resources=Resources(memory="512Mi", memory_limit="256Mi"))),
+         "c/Worker: invalid resources.memory_limit='256Mi': expected at least the memory request (512Mi). Fix: raise memory_limit or lower memory"),
+    Case("cron-day-of-week-7", chart(replace(APP, cron={"clearsessions": "0 3 * * 7"})),
+         "qa/Cron-clearsessions: invalid schedule='0 3 * * 7': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
+    Case("cron-last-day", chart(replace(APP, cron={"clearsessions": "0 3 L * *"})),
+         "qa/Cron-clearsessions: invalid schedule='0 3 L * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
+    Case("redis-max-memory-above-limit", in_chart(lambda c: RedisStatefulSet(c, "Cache", runtime=RUNTIME, role=RedisRole.CACHE, max_memory="256Mi")),
+         "c/Cache: invalid max_memory='256Mi': expected less than the container's memory limit (256Mi). Fix: lower max_memory or raise resources.memory_limit; leave about 30% headroom"),
+    Case("alb-without-load-balancer-cidrs", chart(environment=replace(QA, network=NetworkAccess())),
+         "qa: invalid environment.network.load_balancer_cidrs=(): expected the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there). Fix: pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web"),
+    Case("web-metrics-port-is-web-port", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, metrics_port=8000)),
+         "c/Web: invalid metrics_port=8000: expected a port other than the web port 8000. Fix: the Ingress exposes the web port: use another one, e.g. 9100"),
+    Case("not-a-django-app", lambda: DjangoChart(App(), "qa", django_app={"name": "shop"}, environment=QA),  # type: ignore[arg-type]
+         "qa: invalid django_app='dict': expected a DjangoApp. Fix: build one with DjangoApp(name=..., image=..., settings_module=...)"),
+]

@@ -1,0 +1,32 @@
+"""Exact error messages: one case at least per validation rule (each case and its message in cases.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cases import CASES, Case
+from conftest import ROOT
+
+
+def test_every_case_has_a_unique_id_and_a_message() -> None:
+    ids = [case.id for case in CASES]
+    assert len(set(ids)) == len(ids), sorted({i for i in ids if ids.count(i) > 1})
+    assert all(case.message for case in CASES)
+    assert len(CASES) >= 25
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+DIST_BEFORE = _tree(ROOT / "dist")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_fails_at_construction_with_exact_message(case: Case) -> None:
+    with pytest.raises(ValueError) as error:
+        case.build()
+    assert str(error.value) == case.message
+    assert _tree(ROOT / "dist") == DIST_BEFORE, "a failed construction must leave dist/ untouched"
