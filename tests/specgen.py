@@ -240,7 +240,9 @@ def _worker(rng: random.Random, name: str | None) -> Worker:
     if _chance(rng, 0.4):
         kwargs["task_time_limit"] = rng.choice((1, 30, 300, 3600, 86400))
     if _chance(rng, 0.3):
-        kwargs["autoscaling"] = _worker_scaling(rng)
+        scaling = _worker_scaling(rng)
+        if scaling is not None:  # left out: the environment's (an explicit None means none since issue 9)
+            kwargs["autoscaling"] = scaling
     if _chance(rng, 0.3):
         kwargs["metrics_port"] = rng.choice((9808, 9100, 8000, 1, 65535))
     return Worker(**kwargs)
@@ -553,7 +555,8 @@ def connections(app: DjangoApp, env: Environment) -> int:
     web = web_scaling.max_replicas if web_scaling else option(env, "web_replicas")
     total = surge(web) * app.gunicorn_workers * app.gunicorn_threads
     for worker in app.workers:
-        scaling = worker.autoscaling or option(env, "worker_autoscaling")
+        own = worker.autoscaling
+        scaling = option(env, "worker_autoscaling") if own is None or type(own).__name__ == "Unset" else own
         total += surge(scaling.max_replicas if scaling else option(env, "worker_replicas")) * worker.concurrency
     return total + int(bool(app.beat)) + 2 + len(app.cron)
 
@@ -951,7 +954,7 @@ def _string_settings(rng: random.Random, app: DjangoApp, env: Environment) -> tu
         ("static_url", "/static"), ("static_url", "https://cdn.example.com/static"), ("static_url", ""), ("static_url", 5),
         ("media_bucket", 5), ("media_bucket", ("a", "b")), ("shell_operators", 5),
     ))
-    prop = "group" if field == "shell_operators" else f"environment.{field}"
+    prop = f"environment.{field}"
     return app, replace(env, **{field: value}), prop
 
 

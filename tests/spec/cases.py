@@ -98,6 +98,31 @@ class Case(NamedTuple):
 
 
 CASES: list[Case] = [
+    # Found by the review of the resolve stage: lower-level props, chart ids, factories, cross-field rules.
+    Case("nginx-without-source", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX), network=NetworkAccess())),
+         "qa: invalid environment.network.ingress_namespace=None: expected the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic. Fix: pass network=NetworkAccess(ingress_namespace='ingress-nginx')"),
+    Case("generated-password-other-key", chart(environment=replace(QA, database_password=SecretKeyRef("shop-db", "pw"))),
+         "qa: invalid environment.database_password.key='pw': expected 'password' when the password is generated (ESO's generator writes that key). Fix: use SecretKeyRef(<name>, 'password'), or generate_database_password=False with your own Secret"),
+    Case("secrets-twice", chart(replace(APP, secrets=("shop-django", "shop-django"))),
+         "qa: invalid django_app.secrets='shop-django': expected unique names. Fix: rename one of the two entries named 'shop-django'"),
+    Case("web-resources-a-string", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, resources="250m")),  # type: ignore[arg-type]
+         "c/Web: invalid resources='250m': expected Resources(...). Fix: pass Resources(...)"),
+    Case("postgres-database-an-int", in_chart(lambda c: PostgresStatefulSet(c, "Postgres", runtime=RUNTIME, password=SecretKeyRef("shop-db", "password"), database=5)),  # type: ignore[arg-type]
+         'c/Postgres: invalid database=5: expected a string or None. Fix: pass a string or None'),
+    Case("chart-id-an-int", lambda: DjangoChart(App(), 5, django_app=APP, environment=QA),  # type: ignore[arg-type]
+         "5: invalid id=5: expected a string: the environment's name. Fix: pass '5'"),
+    Case("preview-created-at-a-string", lambda: Environment.for_branch("feat/x", owner="alice", domain="preview.example.com", created_at="2026-11-26"),  # type: ignore[arg-type]
+         "Environment.for_branch: invalid created_at='2026-11-26': expected datetime(...) or None. Fix: pass datetime(...) or None"),
+    Case("wsgi-application-an-option", chart(replace(APP, wsgi_application="--bind=0.0.0.0")),
+         "qa/Web: invalid wsgi_application='--bind=0.0.0.0': expected a dotted Python path such as 'shop.wsgi:application' or 'shop'. Fix: name the module (and ':attribute') to load"),
+    Case("metrics-path-relative", chart(replace(APP, metrics_path="metrics"), replace(QA, monitoring=True)),
+         "qa/Monitoring: invalid web_path='metrics': expected an absolute URL path such as '/metrics'. Fix: start the path with '/'"),
+    Case("cron-command-one-string", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("send_report --weekly",))})),
+         "qa/Cron-report: invalid command=('send_report --weekly',): expected the command and each argument as separate strings (exec form, no shell). Fix: pass command=('send_report', '--weekly')"),
+    Case("aws-secrets-prefix-slash", chart(environment=replace(PROD, aws_secrets=AwsSecretsManager(prefix="/shop/"))),
+         "qa: invalid environment.aws_secrets.prefix='/shop/': expected a Secrets Manager path such as 'shop/production'. Fix: drop leading and trailing '/' and spaces"),
+    Case("namespace-empty", chart(environment=replace(QA, namespace="")),
+         "qa: invalid environment.namespace='': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     # What the API server would refuse, or what came out wrong, before the resolve stage (issue 9).
     Case("app-name-starts-with-digit", chart(replace(APP, name="1shop")),
          "qa: invalid django_app.name='1shop': expected a name starting with a letter (it prefixes Service names, which are RFC 1035 labels). Fix: prefix it with a letter, e.g. 'app-1shop'"),
@@ -130,7 +155,7 @@ CASES: list[Case] = [
     Case("two-environments-one-name", two_environments_one_name,
          "qa: invalid id='qa': expected an id unique within its scope. Fix: give each environment its own name (the chart id and dist/ folder)"),
     Case("cron-python-manage-py", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("python", "manage.py", "send_report"))})),
-         "qa: invalid django_app.cron['report'].command=('python', 'manage.py', 'send_report'): expected the management command and its arguments only (the job runs 'python -m django <command>'). Fix: drop 'python' and what launches Django, e.g. command=('clearsessions',)"),
+         "qa/Cron-report: invalid command=('python', 'manage.py', 'send_report'): expected the management command and its arguments only (the job runs 'python -m django <command>'). Fix: drop 'python' and what launches Django, e.g. command=('clearsessions',)"),
     Case("newrelic-ini-in-config-files", chart(replace(
              APP, newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini="[newrelic]\n"),
              config_files={"newrelic.ini": "[newrelic]\nmine = 1\n"},
@@ -205,7 +230,7 @@ CASES: list[Case] = [
     Case("beat-replicas", in_chart(lambda c: CeleryBeat(c, "Beat", runtime=RUNTIME, replicas=2)),
          "c/Beat: invalid replicas=2: expected exactly 1 (two beat processes send every periodic task twice). Fix: run one CeleryBeat; scale workers instead"),
     Case("beat-scheduler-type", in_chart(lambda c: CeleryBeat(c, "Beat", runtime=RUNTIME, scheduler="database")),  # type: ignore[arg-type]
-         "c/Beat: invalid scheduler='database': expected a BeatScheduler. Fix: use BeatScheduler.FILE or BeatScheduler.DATABASE"),
+         "c/Beat: invalid scheduler='database': expected BeatScheduler.FILE or BeatScheduler.DATABASE. Fix: pass BeatScheduler.FILE or BeatScheduler.DATABASE"),
     Case("cron-six-fields", chart(replace(APP, cron={"clearsessions": "0 0 3 * * *"})),
          "qa/Cron-clearsessions: invalid schedule='0 0 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
     Case("cron-out-of-range", chart(replace(APP, cron={"clearsessions": "61 3 * * *"})),
@@ -219,7 +244,7 @@ CASES: list[Case] = [
     Case("cron-command-empty", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", command=())})),
          "qa/Cron-clearsessions: invalid command=(): expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"),
     Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),
-         "c/Cron: invalid command='clearsessions': expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"),
+         "c/Cron: invalid command='clearsessions': expected a tuple of strings or None. Fix: pass a tuple of strings or None"),
     Case("storage-quantity", chart(environment=replace(QA, postgres=InCluster(storage="10GB"))),
          "qa/Postgres: invalid storage='10GB': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"),
     Case("storage-class", chart(environment=replace(QA, postgres=InCluster(storage_class="GP3"))),
@@ -227,7 +252,7 @@ CASES: list[Case] = [
     Case("postgres-image", in_chart(lambda c: PostgresStatefulSet(c, "Pg", runtime=RUNTIME, password=SecretKeyRef("db", "password"), image="postgres:")),
          "c/Pg: invalid image='postgres:': expected an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'. Fix: use a lower-case repository path with a tag or a digest"),
     Case("redis-role-type", in_chart(lambda c: RedisStatefulSet(c, "Redis", runtime=RUNTIME, role="cache")),  # type: ignore[arg-type]
-         "c/Redis: invalid role='cache': expected RedisRole.CACHE or RedisRole.BROKER. Fix: use RedisRole.CACHE or RedisRole.BROKER"),
+         "c/Redis: invalid role='cache': expected StoreRole.POSTGRES or StoreRole.CACHE or StoreRole.BROKER. Fix: pass StoreRole.POSTGRES or StoreRole.CACHE or StoreRole.BROKER"),
     Case("web-port", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, port=0)),
          "c/Web: invalid port=0: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
     Case("web-health-path", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, health_check_path="healthz")),
@@ -241,7 +266,7 @@ CASES: list[Case] = [
     Case("config-file-name", chart(replace(APP, config_files={"../newrelic.ini": "x"})),
          "qa/Config: invalid files='../newrelic.ini': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
     Case("config-file-content", in_chart(lambda c: AppConfig(c, "Config", app="shop", namespace="shop-qa", env={}, files={"a.ini": b"x"})),  # type: ignore[dict-item]
-         "c/Config: invalid files['a.ini']='bytes': expected the file's text. Fix: pass the content as a str"),
+         "c/Config: invalid files['a.ini']=b'x': expected a string. Fix: pass a string"),
     Case("managed-store-component", in_chart(lambda c: ManagedDataStore(c, "Db", runtime=RUNTIME, component="Postgres", host="db.example.com", port=5432)),
          "c/Db: invalid component='Postgres': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     Case("migration-ttl", in_chart(lambda c: MigrationJob(c, "Migrate", runtime=RUNTIME, ttl_seconds_after_finished=-1)),

@@ -8,7 +8,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import content_hash, emit, object_labels
 from ..spec import _validation as v
 
@@ -30,6 +30,7 @@ class AppConfig(DjangoConstruct):
         environment: environment name for the labels. Default None: no ``instance`` label.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -42,14 +43,10 @@ class AppConfig(DjangoConstruct):
         environment: str | None = None,
     ) -> None:
         where = LazyPath(scope, id)
-        for key, value in env.items():
+        for key in env:  # types: checked_props
             v.check_env_var_name(where, "env", key)
-            if not isinstance(value, str):
-                raise v.ConfigError(where, f"env[{key!r}]", value, "a string", f"quote it: {key}={str(value)!r}")
-        for name, content in (files or {}).items():
+        for name in files or {}:
             v.check_config_key(where, "files", name)
-            if not isinstance(content, str):
-                raise v.ConfigError(where, f"files[{name!r}]", type(content).__name__, "the file's text", "pass the content as a str")
         super().__init__(scope, id)
 
         labels = object_labels(app, "config", environment)

@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -41,6 +41,7 @@ class CeleryBeat(DjangoConstruct):
             could run a second beat. Default None.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -66,13 +67,13 @@ class CeleryBeat(DjangoConstruct):
                 where, "replicas", replicas, "exactly 1 (two beat processes send every periodic task twice)",
                 "run one CeleryBeat; scale workers instead",
             )
-        if not isinstance(scheduler, BeatScheduler):
-            raise v.ConfigError(where, "scheduler", scheduler, "a BeatScheduler", "use BeatScheduler.FILE or BeatScheduler.DATABASE")
+        if celery_app is not None:
+            v.check_python_target(where, "celery_app", celery_app)
         super().__init__(scope, id)
 
         self.runtime = runtime
         self.name = runtime.name(COMPONENT)
-        command = ["celery", "-A", celery_app or runtime.settings_module.split(".")[0], "beat", "--loglevel", "INFO"]
+        command = ["celery", "-A", celery_app if celery_app is not None else runtime.package, "beat", "--loglevel", "INFO"]
         if scheduler is BeatScheduler.DATABASE:
             command += ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
         else:

@@ -9,15 +9,16 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
-from ..k8s._scaling import BrokerEndpoint, emit_hpa, emit_pdb, emit_scaled_object
+from ..k8s._scaling import BrokerEndpoint, emit_hpa, emit_pdb, emit_scaled_object, runs_two_or_more
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUES,
     DEFAULT_TASK_TIME_LIMIT,
+    DEFAULT_WORKER_NAME,
     DEFAULT_WORKER_REPLICAS,
     DEFAULT_WORKER_RESOURCES,
 )
@@ -72,13 +73,14 @@ class CeleryWorker(DjangoConstruct):
             ``ManagedDataStore``); needed with ``QueueAutoscaling`` unless it names an address. Default None: no broker.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
         runtime: AppRuntime,
-        name: str = "worker",
+        name: str = DEFAULT_WORKER_NAME,
         queues: Sequence[str] = DEFAULT_QUEUES,
         concurrency: int = DEFAULT_CONCURRENCY,
         task_time_limit: int = DEFAULT_TASK_TIME_LIMIT,
@@ -92,7 +94,7 @@ class CeleryWorker(DjangoConstruct):
     ) -> None:
         _check_props(LazyPath(scope, id), runtime=runtime, name=name, queues=queues, concurrency=concurrency,
                      task_time_limit=task_time_limit, replicas=replicas, autoscaling=autoscaling, metrics_port=metrics_port,
-                     resources=resources, broker=broker)
+                     resources=resources, broker=broker, celery_app=celery_app)
         super().__init__(scope, id)
         self.metrics_port = metrics_port
 
@@ -105,7 +107,7 @@ class CeleryWorker(DjangoConstruct):
         container = runtime.container(
             "worker",
             [
-                "celery", "-A", celery_app or runtime.settings_module.split(".")[0], "worker",
+                "celery", "-A", celery_app if celery_app is not None else runtime.package, "worker",
                 "--queues", ",".join(queues),
                 "--concurrency", str(concurrency),
                 "--time-limit", str(task_time_limit),
@@ -137,20 +139,22 @@ class CeleryWorker(DjangoConstruct):
             self.autoscaler = emit_hpa(self, self, autoscaling)
         elif isinstance(autoscaling, QueueAutoscaling):
             self.autoscaler = emit_scaled_object(self, self, autoscaling, queues, broker)
-        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
-        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if multi else None
+        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if runs_two_or_more(replicas, autoscaling) else None
 
 
 def _check_props(
     where: LazyPath, *, runtime: AppRuntime, name: str, queues: Sequence[str], concurrency: int, task_time_limit: int, replicas: int,
     autoscaling: Autoscaling | QueueAutoscaling | None, metrics_port: int | None, resources: Resources, broker: BrokerEndpoint | None,
+    celery_app: str | None,
 ) -> None:
+    if celery_app is not None:
+        v.check_python_target(where, "celery_app", celery_app)
     v.check_resources(where, "resources", resources)
     v.check_dns_label(where, "name", name, max_len=63 - len(runtime.app) - 1)
-    if isinstance(queues, str) or not queues:
+    if not queues:
         raise v.ConfigError(where, "queues", queues, "a non-empty list of queue names", "pass queues=['default']")
     for queue in queues:
-        if not isinstance(queue, str) or not queue or "," in queue or " " in queue:
+        if not queue or "," in queue or " " in queue:
             raise v.ConfigError(where, "queues", queue, "a queue name without commas or spaces", "rename the queue")
     v.check_unique(where, "queues", queues)
     v.check_int_range(where, "concurrency", concurrency, 1, 256)

@@ -16,6 +16,8 @@ from ..k8s._base import LazyPath, unique_id
 from ..k8s._manifest import emit, object_labels
 from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
+from ..spec._budget import check_connection_budget
+from ..spec._validation import ConfigError
 from ..spec.django_app import DjangoApp
 from ..spec.environment import Environment, InCluster, Managed
 from ..spec.options import StoreRole
@@ -67,6 +69,8 @@ class DjangoChart(Chart):
     """
 
     def __init__(self, scope: Construct, id: str, *, django_app: DjangoApp, environment: Environment) -> None:
+        if not isinstance(id, str):
+            raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
         with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
             super().__init__(scope, id, disable_resource_name_hashes=True)
@@ -85,12 +89,13 @@ class DjangoChart(Chart):
         self.secrets: list[object] = self._secrets(plan)
         self.stores: dict[str, Store] = {role.value: self._store(plan, role) for role in StoreRole}
         self._compose_workloads(plan)
+        check_connection_budget(LazyPath(scope, id), plan)  # after the components checked the sizes it adds up
         self._compose_guard_rails(plan)
 
     def _secrets(self, plan: Plan) -> list[object]:
         runtime, store = self.runtime, plan.environment.aws_secrets
         if store is not None:
-            prefix = store.prefix or f"{plan.app.name}/{plan.environment.name}"
+            prefix = plan.aws_secrets_prefix
             secrets: list[object] = [AwsSecret(self, "DatabaseSecret", runtime=runtime, name=plan.database_password.name,
                                                store=store, remote_key=f"{prefix}/database")]
             secrets += [AwsSecret(self, f"Secret-{name}", runtime=runtime, name=name, store=store, remote_key=f"{prefix}/{name}")

@@ -10,9 +10,9 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
-from ..k8s._scaling import emit_hpa, emit_pdb
+from ..k8s._scaling import emit_hpa, emit_pdb, runs_two_or_more
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import (
@@ -63,6 +63,7 @@ class DjangoWeb(DjangoConstruct):
             metrics never share the port the Ingress exposes. Default None: no metrics port.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -84,7 +85,7 @@ class DjangoWeb(DjangoConstruct):
     ) -> None:
         _check_props(LazyPath(scope, id), hosts=hosts, ingress=ingress, port=port, health_check_path=health_check_path,
                      replicas=replicas, autoscaling=autoscaling, workers=workers, threads=threads, timeout=timeout,
-                     resources=resources, metrics_port=metrics_port)
+                     resources=resources, metrics_port=metrics_port, wsgi_application=wsgi_application)
         super().__init__(scope, id)
 
         self.runtime = runtime
@@ -119,8 +120,7 @@ class DjangoWeb(DjangoConstruct):
             },
         })
         self.autoscaler: ApiObject | None = emit_hpa(self, self, autoscaling) if autoscaling else None
-        multi = autoscaling.min_replicas >= 2 if autoscaling else replicas >= 2
-        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if multi else None
+        self.disruption_budget: ApiObject | None = emit_pdb(self, self) if runs_two_or_more(replicas, autoscaling) else None
         self.service: ApiObject = emit(self, "Service", {
             "apiVersion": "v1",
             "kind": "Service",
@@ -142,7 +142,7 @@ class DjangoWeb(DjangoConstruct):
     def _container(self, wsgi_application: str | None, workers: int, threads: int, timeout: int,
                    health_check_path: str, resources: Resources) -> dict[str, Any]:
         runtime, port, metrics_port = self.runtime, self.port, self.metrics_port
-        wsgi = wsgi_application or f"{runtime.settings_module.split('.')[0]}.wsgi:application"
+        wsgi = wsgi_application if wsgi_application is not None else f"{runtime.package}.wsgi:application"
         probe = {
             "httpGet": {"path": health_check_path, "port": "http", "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
             "timeoutSeconds": 5,
@@ -217,6 +217,7 @@ class DjangoWeb(DjangoConstruct):
 def _check_props(
     where: LazyPath, *, hosts: Sequence[str], ingress: IngressOptions | None, port: int, health_check_path: str, replicas: int,
     autoscaling: Autoscaling | None, workers: int, threads: int, timeout: int, resources: Resources, metrics_port: int | None,
+    wsgi_application: str | None,
 ) -> None:
     v.check_resources(where, "resources", resources)
     v.check_port(where, "port", port)
@@ -229,14 +230,14 @@ def _check_props(
     v.check_int_range(where, "workers", workers, 1, 64)
     v.check_int_range(where, "threads", threads, 1, 256)
     v.check_int_range(where, "timeout", timeout, 1, 3600)
-    if not isinstance(health_check_path, str) or not health_check_path.startswith("/"):
+    if wsgi_application is not None:
+        v.check_python_target(where, "wsgi_application", wsgi_application)
+    if not health_check_path.startswith("/"):
         raise v.ConfigError(
             where, "health_check_path", health_check_path,
             "an absolute URL path such as '/healthz/'",
             "start the path with '/'",
         )
-    if isinstance(hosts, str):
-        raise v.ConfigError(where, "hosts", hosts, "a tuple of host names", f"pass hosts=({hosts!r},)")
     for host in hosts:
         v.check_host_name(where, "hosts", host)
     if ingress is not None:

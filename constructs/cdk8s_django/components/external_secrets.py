@@ -14,7 +14,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -39,9 +39,10 @@ class GeneratedPassword(DjangoConstruct):
         length: password length. Default 32.
     """
 
+    @checked_props
     def __init__(self, scope: Construct, id: str, *, runtime: AppRuntime, name: str, length: int = DEFAULT_PASSWORD_LENGTH) -> None:
         where = LazyPath(scope, id)
-        v.check_dns_label(where, "name", name)
+        v.check_dns_subdomain(where, "name", name)
         v.check_int_range(where, "length", length, 16, 128)
         super().__init__(scope, id)
         self.name = name
@@ -75,6 +76,7 @@ class AwsSecret(DjangoConstruct):
         refresh_interval: how often ESO re-reads it. Default ``1h``.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

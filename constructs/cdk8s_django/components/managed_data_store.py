@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -32,6 +32,7 @@ class ManagedDataStore(DjangoConstruct):
         tls: the endpoint speaks TLS (KEDA's scaler then dials it with TLS). Default False.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

@@ -8,7 +8,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -19,6 +19,8 @@ __all__ = ["CRON_JOB_NAME_MAX", "ManagementCronJob"]
 
 CRON_JOB_NAME_MAX = 52  # the controller appends an 11-character suffix to Job names
 DEFAULT_STARTING_DEADLINE_SECONDS = 300
+# The job runs `python -m django <command>`: a command that starts Django itself would run it twice.
+LAUNCHERS = frozenset({"python", "python3", "manage.py", "./manage.py", "django-admin", "-m"})
 
 
 class ManagementCronJob(DjangoConstruct):
@@ -38,6 +40,7 @@ class ManagementCronJob(DjangoConstruct):
         resources: requests and memory limit. Default 100m CPU, 512Mi.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -65,12 +68,13 @@ class ManagementCronJob(DjangoConstruct):
         v.check_time_zone(where, "time_zone", time_zone)
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
         args = list(command) if command is not None else [name]
-        if not args or isinstance(command, str) or not all(isinstance(a, str) and a for a in args):
+        if not args or not all(args):
             raise v.ConfigError(
                 where, "command", command,
                 "a list of strings: the command then its arguments",
                 "pass command=['clearsessions']",
             )
+        _check_management_command(where, args)
         super().__init__(scope, id)
 
         self.runtime = runtime
@@ -98,3 +102,17 @@ class ManagementCronJob(DjangoConstruct):
                 },
             },
         })
+
+
+def _check_management_command(where: LazyPath, args: list[str]) -> None:
+    first = args[0].split()
+    if first[0] in LAUNCHERS:
+        raise v.ConfigError(
+            where, "command", tuple(args), "the management command and its arguments only (the job runs 'python -m django <command>')",
+            f"drop {first[0]!r} and what launches Django, e.g. command=('clearsessions',)",
+        )
+    if len(first) > 1:
+        raise v.ConfigError(
+            where, "command", tuple(args), "the command and each argument as separate strings (exec form, no shell)",
+            f"pass command={tuple(args[0].split()) + tuple(args[1:])!r}",
+        )

@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import JOB_HASH_LENGTH, emit_hashed_job
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -44,6 +44,7 @@ class MigrationJob(DjangoConstruct):
         resources: requests and memory limit. Default 100m CPU, 512Mi.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

@@ -6,9 +6,10 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
+from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_METRICS_PATH
 
 __all__ = ["Monitoring"]
@@ -26,6 +27,7 @@ class Monitoring(DjangoConstruct):
         interval: scrape interval. Default ``30s``.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -36,6 +38,7 @@ class Monitoring(DjangoConstruct):
         worker_components: tuple[str, ...] = (),
         interval: str = "30s",
     ) -> None:
+        v.check_url_path(LazyPath(scope, id), "web_path", web_path)
         super().__init__(scope, id)
         self.service_monitor: ApiObject = emit(self, "Web", {
             "apiVersion": PROMETHEUS_API,

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_NETWORK_ACCESS
 from ..spec.options import NetworkAccess, StoreRole
-
-if TYPE_CHECKING:
-    from .celery_worker import CeleryWorker
-    from .django_web import DjangoWeb
+from .celery_worker import CeleryWorker
+from .django_web import DjangoWeb
 
 __all__ = ["STORE_COMPONENTS", "InClusterStore", "NetworkPolicies"]
 
 STORE_COMPONENTS = tuple(role.value for role in StoreRole)
 
 
+@runtime_checkable
 class InClusterStore(Protocol):
     """A store whose pods run in the namespace: ``PostgresStatefulSet`` or ``RedisStatefulSet``."""
 
@@ -62,6 +61,7 @@ class NetworkPolicies(DjangoConstruct):
         keda_stores: the stores KEDA's operator must reach too (the broker it reads queues from). Default none.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -37,6 +37,7 @@ class OpsShell(DjangoConstruct):
         resources: requests and memory limit. Default 50m CPU, 512Mi request, 1Gi limit.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

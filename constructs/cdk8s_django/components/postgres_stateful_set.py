@@ -6,7 +6,7 @@ from typing import Any
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
 from ..k8s.runtime import AppRuntime, resources_dict, secret_source
 from ..k8s.security import PodSecurity
@@ -52,6 +52,7 @@ class PostgresStatefulSet(DjangoConstruct):
         resources: requests and memory limit. Default 250m CPU, 512Mi request, 1Gi limit.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

@@ -13,7 +13,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import MANAGED_BY, emit
 from ..spec import _validation as v
 from ..spec.preview import LABEL_PREVIEW
@@ -35,9 +35,10 @@ class PreviewReaperAccess(DjangoConstruct):
             role by an EKS access entry). Default ``cdk8s-django:preview-reaper``.
     """
 
+    @checked_props
     def __init__(self, scope: Construct, id: str, *, group: str = DEFAULT_REAPER_GROUP) -> None:
         where = LazyPath(scope, id)
-        if not isinstance(group, str) or not group.strip() or "'" in group:
+        if not group.strip() or "'" in group:
             raise v.ConfigError(where, "group", group, "a non-empty group name without quotes", "pass the reaper identity's group")
         super().__init__(scope, id)
         metadata = {"name": NAME, "labels": LABELS}

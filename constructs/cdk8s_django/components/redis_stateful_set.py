@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
 from ..k8s.runtime import AppRuntime, resources_dict
 from ..k8s.security import PodSecurity
@@ -50,6 +50,7 @@ class RedisStatefulSet(DjangoConstruct):
         resources: requests and memory limit. Default 50m CPU, 256Mi.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,

@@ -8,7 +8,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit_hashed_job
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -49,6 +49,7 @@ class SeedDataJob(DjangoConstruct):
         resources: requests and memory limit. Default 100m CPU, 512Mi.
     """
 
+    @checked_props
     def __init__(
         self,
         scope: Construct,
@@ -68,7 +69,7 @@ class SeedDataJob(DjangoConstruct):
                 "pass SeedData(fixtures=('demo',)) or drop seed",
             )
         for fixture in seed.fixtures:
-            if not isinstance(fixture, str) or not fixture or fixture.startswith("-"):
+            if not fixture or fixture.startswith("-"):
                 raise v.ConfigError(where, "seed.fixtures", fixture, "a fixture name or path", "name a fixture of the app, e.g. 'demo'")
         if seed.superuser_secret is not None:
             v.check_dns_subdomain(where, "seed.superuser_secret", seed.superuser_secret)

@@ -6,7 +6,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath
+from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
@@ -27,9 +27,10 @@ class ShellAccess(DjangoConstruct):
         pod_name: the shell pod's name.
     """
 
+    @checked_props
     def __init__(self, scope: Construct, id: str, *, runtime: AppRuntime, group: str, pod_name: str) -> None:
         where = LazyPath(scope, id)
-        if not isinstance(group, str) or not group.strip() or len(group) > 253:
+        if not group.strip() or len(group) > 253:
             raise v.ConfigError(where, "group", group, "a non-empty group name", "pass the operators' group name")
         super().__init__(scope, id)
         name = runtime.name("shell-exec")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar, cast
 
 from constructs import Construct
 
-__all__ = ["DjangoConstruct", "LazyPath", "unique_id"]
+__all__ = ["DjangoConstruct", "LazyPath", "checked_props", "unique_id"]
+
+_Init = TypeVar("_Init", bound=Callable[..., None])
 
 
 class LazyPath:
@@ -23,7 +27,7 @@ class LazyPath:
 
     def __str__(self) -> str:
         parent = self._scope.node.path
-        return f"{parent}/{self._id}" if parent else self._id
+        return f"{parent}/{self._id}" if parent else str(self._id)
 
     __repr__ = __str__
 
@@ -49,3 +53,20 @@ class DjangoConstruct(Construct):
             super().__init__(scope, id)
 
 
+
+
+def checked_props(init: _Init) -> _Init:
+    """Check a construct's props against its ``__init__`` annotations before anything reads them:
+    a wrong type is a ``ConfigError`` naming the construct path and the prop, never an
+    ``AttributeError`` from deep inside (or a wrong value written to the YAML)."""
+    from ..spec._types import check_arguments
+    from ..spec._validation import ConfigError
+
+    @functools.wraps(init)
+    def wrapper(self: Construct, scope: Construct, id: str, **props: Any) -> None:
+        if not isinstance(id, str):
+            raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string", f"pass id={str(id)!r}")
+        check_arguments(LazyPath(scope, id), init, props)
+        init(self, scope, id, **props)
+
+    return cast(_Init, wrapper)

@@ -9,7 +9,7 @@ from its own ``autoscaling`` prop. Beat never gets either: it must be exactly on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from cdk8s import ApiObject
 
@@ -19,9 +19,10 @@ from ..spec.options import Autoscaling, QueueAutoscaling
 from ._manifest import emit
 from .runtime import AppRuntime
 
-__all__ = ["BrokerEndpoint", "ScalableWorkload", "emit_hpa", "emit_pdb", "emit_scaled_object"]
+__all__ = ["BrokerEndpoint", "ScalableWorkload", "emit_hpa", "emit_pdb", "emit_scaled_object", "runs_two_or_more"]
 
 
+@runtime_checkable
 class ScalableWorkload(Protocol):
     """A Deployment-backed construct: ``DjangoWeb`` or ``CeleryWorker``."""
 
@@ -35,6 +36,7 @@ class ScalableWorkload(Protocol):
     def name(self) -> str: ...
 
 
+@runtime_checkable
 class BrokerEndpoint(Protocol):
     """Where KEDA's operator dials the broker from its own namespace: a ``RedisStatefulSet``
     (the Service's fully qualified name) or a ``ManagedDataStore`` (the endpoint itself,
@@ -53,6 +55,11 @@ def _governing(
     """An object about the workload, named and labelled as it is."""
     metadata = workload.runtime.metadata(workload.component)
     return emit(scope, id, {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": spec})
+
+
+def runs_two_or_more(replicas: int, autoscaling: Autoscaling | QueueAutoscaling | None) -> bool:
+    """Whether a PodDisruptionBudget makes sense: with one pod, ``maxUnavailable: 1`` protects nothing."""
+    return autoscaling.min_replicas >= 2 if autoscaling is not None else replicas >= 2
 
 
 def emit_hpa(scope: Construct, workload: ScalableWorkload, scaling: Autoscaling) -> ApiObject:

@@ -93,6 +93,11 @@ class AppRuntime:
     automount_service_account_token: bool = False
 
     # -- names and labels -------------------------------------------------
+    @property
+    def package(self) -> str:
+        """The app's top package (of the settings module): gunicorn's and Celery's default target."""
+        return self.settings_module.split(".")[0]
+
     def name(self, component: str) -> str:
         return f"{self.app}-{component}"
 

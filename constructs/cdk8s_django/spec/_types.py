@@ -13,13 +13,13 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._validation import ConfigError
 from .options import Unset
 
-__all__ = ["check_spec_types"]
+__all__ = ["check_arguments", "check_spec_types"]
 
 
 @functools.cache
@@ -37,11 +37,13 @@ def _describe(hint: Any) -> str:
     if hint in _NAMES:
         return _NAMES[hint]
     origin = typing.get_origin(hint)
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         return f"a tuple of {_plural(typing.get_args(hint)[0])}"
     if origin in (Mapping, dict):
         key, value = typing.get_args(hint)
         return f"a mapping of {_plural(key)} to {_plural(value)}"
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " or ".join(f"{hint.__name__}.{member.name}" for member in hint)
     return f"{getattr(hint, '__name__', str(hint))}(...)"
 
 
@@ -61,7 +63,7 @@ def _matches(value: Any, hint: Any) -> bool:
         return isinstance(value, bool)
     if hint is int:
         return isinstance(value, int) and not isinstance(value, bool)
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         return isinstance(value, (tuple, list))
     if origin in (Mapping, dict):
         return isinstance(value, Mapping)
@@ -82,7 +84,7 @@ def _check_value(where: object, prop: str, value: Any, hint: Any) -> None:
         raise ConfigError(where, prop, value, _describe(hint), f"pass {_describe(hint)}")
     hint = _member_hint(value, hint)
     origin = typing.get_origin(hint)
-    if origin is tuple:
+    if origin in (tuple, Sequence):
         item = typing.get_args(hint)[0]
         for index, element in enumerate(value):
             _check_value(where, f"{prop}[{index}]", element, item)
@@ -100,3 +102,17 @@ def check_spec_types(where: object, prop: str, spec: Any) -> None:
     hints = _hints(type(spec))  # type: ignore[arg-type]  # classes are hashable
     for field in dataclasses.fields(spec):
         _check_value(where, f"{prop}.{field.name}", getattr(spec, field.name), hints[field.name])
+
+
+@functools.cache
+def _signature_hints(function: Callable[..., Any]) -> dict[str, Any]:
+    return typing.get_type_hints(function)
+
+
+def check_arguments(where: object, function: Callable[..., Any], arguments: Mapping[str, Any]) -> None:
+    """Check the arguments given to ``function`` (a factory or a construct's ``__init__``) against
+    its annotations: a wrong type is a ``ConfigError`` naming the prop, before any code reads it."""
+    hints = _signature_hints(function)
+    for name, value in arguments.items():
+        if name in hints:
+            _check_value(where, name, value, hints[name])

@@ -34,12 +34,14 @@ __all__ = [
     "check_int_range",
     "check_network_access",
     "check_port",
+    "check_python_target",
     "check_quantity",
     "check_resources",
     "check_secret_ref",
     "check_storage",
     "check_time_zone",
     "check_unique",
+    "check_url_path",
     "quantity_value",
 ]
 
@@ -353,3 +355,21 @@ def check_network_access(path: object, prop: str, access: NetworkAccess) -> None
         value = getattr(access, name)
         if value is not None:
             check_dns_label(path, f"{prop}.{name}", value)
+
+
+_PYTHON_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_.]*)?$")
+
+
+def check_python_target(path: object, prop: str, value: Any) -> str:
+    """A dotted module path with an optional ``:attribute`` (``shop.wsgi:application``, ``shop``), never an option."""
+    if not isinstance(value, str) or not _PYTHON_TARGET.match(value):
+        raise ConfigError(path, prop, value, "a dotted Python path such as 'shop.wsgi:application' or 'shop'",
+                          "name the module (and ':attribute') to load")
+    return value
+
+
+def check_url_path(path: object, prop: str, value: Any) -> str:
+    """An absolute URL path such as ``/metrics``."""
+    if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() for c in value):
+        raise ConfigError(path, prop, value, "an absolute URL path such as '/metrics'", "start the path with '/'")
+    return value

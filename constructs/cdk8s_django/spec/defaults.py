@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_WEB_PORT",
     "DEFAULT_WEB_REPLICAS",
     "DEFAULT_WEB_RESOURCES",
+    "DEFAULT_WORKER_NAME",
     "DEFAULT_WORKER_REPLICAS",
     "DEFAULT_WORKER_RESOURCES",
     "POSTGRES_PORT",
@@ -84,6 +85,7 @@ DEFAULT_WEB_METRICS_PORT = 9100
 DEFAULT_STATIC_URL = "/static/"
 
 # -- Celery --------------------------------------------------------------
+DEFAULT_WORKER_NAME = "worker"
 DEFAULT_QUEUES = ("celery",)
 DEFAULT_CONCURRENCY = 4
 DEFAULT_TASK_TIME_LIMIT = 300

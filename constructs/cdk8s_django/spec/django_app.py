@@ -21,8 +21,9 @@ from .defaults import (
     DEFAULT_TIME_ZONE,
     DEFAULT_WEB_METRICS_PORT,
     DEFAULT_WEB_PORT,
+    DEFAULT_WORKER_NAME,
 )
-from .options import Autoscaling, BeatScheduler, NewRelic, QueueAutoscaling
+from .options import UNSET, Autoscaling, BeatScheduler, NewRelic, QueueAutoscaling, Unset
 
 __all__ = ["CronTask", "DjangoApp", "Worker"]
 
@@ -36,16 +37,17 @@ class Worker:
         queues: queue names. Default ``("celery",)``.
         concurrency: processes per pod. Default 4.
         task_time_limit: hard task time limit in seconds. Default 300.
-        autoscaling: overrides the environment's worker autoscaling for this worker. Default None: the environment's.
+        autoscaling: this worker's autoscaling, overriding the environment's; None for none (fixed replicas).
+            Default UNSET (the environment's).
         metrics_port: a port where the worker serves Prometheus metrics (scraped by a PodMonitor
             when the environment enables monitoring). Default None: no metrics port.
     """
 
-    name: str = "worker"
+    name: str = DEFAULT_WORKER_NAME
     queues: tuple[str, ...] = DEFAULT_QUEUES
     concurrency: int = DEFAULT_CONCURRENCY
     task_time_limit: int = DEFAULT_TASK_TIME_LIMIT
-    autoscaling: Autoscaling | QueueAutoscaling | None = None
+    autoscaling: Autoscaling | QueueAutoscaling | None | Unset = UNSET
     metrics_port: int | None = None
 
 

@@ -77,7 +77,8 @@ class Environment:
         kind: staging or production.
         namespace: Default None: ``<app>-<name>``.
         hosts: public host names of the web. Default none (no Ingress).
-        ingress: Ingress options; needs ``hosts``. Default None: no Ingress (then ``hosts`` must stay empty).
+        ingress: Ingress options; needs ``hosts``. Default None: no Ingress (``hosts`` then only feed
+            ``ALLOWED_HOSTS`` and ``CSRF_TRUSTED_ORIGINS``).
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)``.
         database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
@@ -168,6 +169,10 @@ class Environment:
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
         Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
         _check_options("Environment.for_branch", options)
+        from ._types import check_arguments  # the branch, domain and times are read here, before resolve
+
+        check_arguments("Environment.for_branch", Environment.for_branch.__func__,  # type: ignore[attr-defined]
+                        {"branch": branch, "owner": owner, "domain": domain, "created_at": created_at, "ttl": ttl})
         name = preview_name(branch)
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),

@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from . import _validation as v
-from ._budget import check_connection_budget
 from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env
 from ._types import check_spec_types
 from .defaults import (
@@ -61,8 +60,6 @@ _DEFAULT_RESOURCES = {
 }
 _STORE_PORTS = {StoreRole.POSTGRES: POSTGRES_PORT, StoreRole.CACHE: REDIS_PORT, StoreRole.BROKER: REDIS_PORT}
 _SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|LICENSE_KEY|PRIVATE_KEY)$")
-# A cron command is a management command: the job itself runs `python -m django`.
-_LAUNCHERS = frozenset({"python", "python3", "manage.py", "./manage.py", "django-admin", "-m"})
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,12 @@ class WorkerPlan:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything ``DjangoChart`` needs, checked and defaulted. Read-only."""
+    """Everything ``DjangoChart`` needs, checked and defaulted. Read-only.
+
+    The connection budget (``spec._budget``) is checked by ``DjangoChart`` once the components
+    have checked the sizes it adds up, so a bad size is reported as itself, not as a budget overrun.
+    """
+
 
     app: DjangoApp
     environment: Environment
@@ -112,6 +114,7 @@ class Plan:
     config_files: Mapping[str, str]
     command_prefix: tuple[str, ...]
     generate_database_password: bool
+    aws_secrets_prefix: str
 
     @property
     def uses_keda(self) -> bool:
@@ -142,7 +145,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         resources=resources, stores=stores,
         web_replicas=_pick(environment.web_replicas, DEFAULT_WEB_REPLICAS if production else STAGING_WEB_REPLICAS),
         web_autoscaling=web_autoscaling,
-        workers=tuple(WorkerPlan(w, w.autoscaling or worker_scaling, worker_replicas) for w in django_app.workers),
+        workers=tuple(WorkerPlan(w, _pick(w.autoscaling, worker_scaling), worker_replicas) for w in django_app.workers),
         cron=tuple((name, task if isinstance(task, CronTask) else CronTask(schedule=task))
                    for name, task in sorted(django_app.cron.items())),
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
@@ -153,10 +156,11 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         config_files=_config_files(where, django_app),
         command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
         generate_database_password=_pick(environment.generate_database_password, not production),
+        aws_secrets_prefix=_aws_secrets_prefix(django_app, environment),
     )
     _check_network(where, plan)
+    _check_secrets(where, plan)
     _check_unused_options(where, plan)
-    check_connection_budget(where, plan)
     return plan
 
 
@@ -195,24 +199,15 @@ def _check_app(where: object, django_app: DjangoApp) -> None:
                 f"a name other than {', '.join(sorted(RESERVED_COMPONENTS))} (the library's own components)",
                 f"rename it, e.g. '{component}-task'",
             )
-    for name, task in django_app.cron.items():
-        _check_cron_command(where, f"django_app.cron[{name!r}].command", task)
     for secret in django_app.secrets:
         v.check_dns_subdomain(where, "django_app.secrets", secret)
+    v.check_unique(where, "django_app.secrets", django_app.secrets)
     if not 1 <= django_app.run_as_user < 2**31:
         raise v.ConfigError(where, "django_app.run_as_user", django_app.run_as_user,
                             "a non-root UID (1 to 2147483647; above 10000 avoids clashing with node users)",
                             "use the default 10001 or the image's app user")
     if django_app.newrelic is not None:
         v.check_secret_ref(where, "django_app.newrelic.license_key", django_app.newrelic.license_key)
-
-
-def _check_cron_command(where: object, prop: str, task: str | CronTask) -> None:
-    command = task.command if isinstance(task, CronTask) else None
-    if command and command[0] in _LAUNCHERS:
-        raise v.ConfigError(where, prop, tuple(command),
-                            "the management command and its arguments only (the job runs 'python -m django <command>')",
-                            f"drop {command[0]!r} and what launches Django, e.g. command=('clearsessions',)")
 
 
 def _check_environment(where: object, django_app: DjangoApp, environment: Environment) -> str:
@@ -223,7 +218,7 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
                     else f"a name not starting with '{PREVIEW_PREFIX}' (reserved for previews, which expire)")
         raise v.ConfigError(where, "environment.name", environment.name, expected,
                             "use Environment.for_branch(...) for previews and another name otherwise")
-    namespace = environment.namespace or f"{django_app.name}-{environment.name}"
+    namespace = environment.namespace if environment.namespace is not None else f"{django_app.name}-{environment.name}"
     v.check_dns_label(where, "environment.namespace", namespace)
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
@@ -314,7 +309,14 @@ def _config_files(where: object, django_app: DjangoApp) -> Mapping[str, str]:
 
 
 def _check_network(where: object, plan: Plan) -> None:
-    if plan.uses_alb and not plan.environment.network.load_balancer_cidrs:
+    network = plan.environment.network
+    if plan.environment.ingress is not None and not plan.uses_alb and not (network.ingress_namespace or network.load_balancer_cidrs):
+        raise v.ConfigError(
+            where, "environment.network.ingress_namespace", None,
+            "the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic",
+            "pass network=NetworkAccess(ingress_namespace='ingress-nginx')",
+        )
+    if plan.uses_alb and not network.load_balancer_cidrs:
         raise v.ConfigError(
             where, "environment.network.load_balancer_cidrs", (),
             "the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there)",
@@ -341,5 +343,27 @@ def _check_unused_options(where: object, plan: Plan) -> None:
             if not consumed[key]:
                 v.check_resources(where, f"environment.resources[{key!r}]", resources)
     scaling = environment.worker_autoscaling
-    if isinstance(scaling, (Autoscaling, QueueAutoscaling)) and all(w.worker.autoscaling is not None for w in plan.workers):
+    if isinstance(scaling, (Autoscaling, QueueAutoscaling)) and all(not isinstance(w.worker.autoscaling, Unset) for w in plan.workers):
         v.check_autoscaling(where, "environment.worker_autoscaling", scaling)
+
+
+def _aws_secrets_prefix(django_app: DjangoApp, environment: Environment) -> str:
+    """Where the environment's secrets live in AWS Secrets Manager: ``<prefix>/<secret>``."""
+    store = environment.aws_secrets
+    return store.prefix if store is not None and store.prefix is not None else f"{django_app.name}/{environment.name}"
+
+
+def _check_secrets(where: object, plan: Plan) -> None:
+    """A generated database password is written under the key ``password``: the reference must read that key."""
+    generated = plan.generate_database_password and plan.environment.aws_secrets is None and plan.stores[StoreRole.POSTGRES].managed is None
+    if generated and plan.database_password.key != "password":
+        raise v.ConfigError(
+            where, "environment.database_password.key", plan.database_password.key,
+            "'password' when the password is generated (ESO's generator writes that key)",
+            "use SecretKeyRef(<name>, 'password'), or generate_database_password=False with your own Secret",
+        )
+    if plan.environment.aws_secrets is not None and plan.environment.aws_secrets.prefix is not None:
+        prefix = plan.environment.aws_secrets.prefix
+        if not prefix or prefix.startswith("/") or prefix.endswith("/") or any(c.isspace() for c in prefix):
+            raise v.ConfigError(where, "environment.aws_secrets.prefix", prefix, "a Secrets Manager path such as 'shop/production'",
+                                "drop leading and trailing '/' and spaces")

@@ -1,0 +1,54 @@
+"""``resolve``: one checked, fully defaulted plan; an option left out is not the same as None."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from cdk8s import App
+
+from cdk8s_django import (
+    UNSET,
+    Autoscaling,
+    DjangoApp,
+    DjangoChart,
+    Environment,
+    Managed,
+    QueueAutoscaling,
+    Worker,
+    resolve,
+)
+from cdk8s_django.testing import by_kind, find, synth
+
+APP = DjangoApp(name="shop", image="shop:1.0", settings_module="shop.settings",
+                workers=(Worker(name="worker"), Worker(name="worker-mail", autoscaling=None)))
+MANAGED = {"postgres": Managed("db.example.com"), "cache": Managed("cache.example.com"), "broker": Managed("broker.example.com")}
+
+
+def test_left_out_takes_the_kind_default_and_none_means_none() -> None:
+    default = resolve("t", APP, Environment.production(**MANAGED))
+    assert default.web_autoscaling == Autoscaling(min_replicas=2, max_replicas=10)
+    assert default.max_connections == 400 and default.generate_database_password is False
+    explicit = resolve("t", APP, Environment.production(**MANAGED, web_autoscaling=None, worker_autoscaling=None))
+    assert explicit.web_autoscaling is None and all(w.scaling is None for w in explicit.workers)
+    staging = resolve("t", APP, Environment.staging("qa"))
+    assert staging.web_replicas == 1 and staging.max_connections == 100 and staging.generate_database_password is True
+    preview = resolve("t", APP, Environment.for_branch("feat/x", owner="a", domain="p.example.com"))
+    assert preview.workers[0].scaling == QueueAutoscaling(min_replicas=0, max_replicas=2)
+    assert Environment.staging("qa").web_autoscaling is UNSET
+
+
+def test_a_worker_can_opt_out_of_the_environments_autoscaling() -> None:
+    docs = synth(DjangoChart(App(), "production", django_app=APP, environment=Environment.production(**MANAGED)))
+    assert [hpa["metadata"]["name"] for hpa in by_kind(docs, "HorizontalPodAutoscaler")] == ["shop-web", "shop-worker"]
+    assert find(docs, "Deployment", "shop-worker-mail")["spec"]["replicas"] == 1
+    assert "replicas" not in find(docs, "Deployment", "shop-worker")["spec"]
+
+
+def test_the_plan_is_frozen_and_the_chart_keeps_it() -> None:
+    chart = DjangoChart(App(), "qa", django_app=APP, environment=Environment.staging("qa"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        chart.plan.namespace = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        chart.plan.config_env["X"] = "1"  # type: ignore[index]
+    assert chart.plan.namespace == "shop-qa" and chart.namespace_name == "shop-qa"
