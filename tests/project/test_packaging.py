@@ -32,10 +32,13 @@ def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedPro
 
 
 def test_wheel_and_sdist(tmp_path: Path) -> None:
-    run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(tmp_path), str(ROOT)], cwd=tmp_path)
+    # No flags: the sdist first, then the wheel from the sdist, so a stale build/ folder cannot leak in.
+    run([sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)], cwd=tmp_path)
     wheel = next(tmp_path.glob("cdk8s_django-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "cdk8s_django/py.typed" in names and "cdk8s_django/django_web.py" in names
+    package = sorted(str(p.relative_to(ROOT / "constructs")) for p in (ROOT / "constructs" / "cdk8s_django").rglob("*.py"))
+    assert sorted(n for n in names if n.endswith(".py")) == package  # every module, in its layer folder, and nothing else
+    assert "cdk8s_django/py.typed" in names and "cdk8s_django/components/django_web.py" in names
     assert not [n for n in names if n.startswith(("imports/", "tests/", "constructs/"))]
     sdist = next(tmp_path.glob("cdk8s_django-*.tar.gz"))
     assert any(n.endswith("constructs/cdk8s_django/__init__.py") for n in tarfile.open(sdist).getnames())
