@@ -446,7 +446,9 @@ def _staging_env(rng: random.Random, app: DjangoApp) -> Environment:
     ingress = _ingress(rng)
     kwargs = _env_common(rng, app, name)
     if ingress is not None or _chance(rng, 0.3):
-        kwargs["hosts"] = _hosts(rng, f"{name}.{rng.choice(DOMAINS)}")
+        hosts = _hosts(rng, f"{name}.{rng.choice(DOMAINS)}")
+        if ingress is not None:  # public host names need an Ingress (issue 10); the draws stay the same
+            kwargs["hosts"] = hosts
     kwargs["ingress"] = ingress
     network = _network(rng, ingress)
     if network is not None:
@@ -489,7 +491,9 @@ def _production_env(rng: random.Random, app: DjangoApp) -> Environment:
     if name != "production" or _chance(rng, 0.3):
         kwargs["name"] = name
     if ingress is not None or _chance(rng, 0.3):
-        kwargs["hosts"] = _hosts(rng, rng.choice(DOMAINS))
+        hosts = _hosts(rng, rng.choice(DOMAINS))
+        if ingress is not None:
+            kwargs["hosts"] = hosts
     if ingress is not None or _chance(rng, 0.5):
         kwargs["ingress"] = ingress
     network = _network(rng, ingress)

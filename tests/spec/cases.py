@@ -67,6 +67,14 @@ def in_chart(build: Callable[[Chart], object]) -> Callable[[], object]:
     return run
 
 
+def alb_group_two_ssl_policies() -> None:
+    ingress = IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x"), group_name="staging")
+    app = App()
+    DjangoChart(app, "qa", django_app=APP, environment=replace(QA, ingress=ingress))
+    demo = replace(QA, name="demo", ingress=replace(ingress, ssl_policy="ELBSecurityPolicy-TLS13-1-3-2021-06"))
+    DjangoChart(app, "demo", django_app=APP, environment=demo)
+
+
 def two_environments_one_name() -> None:
     app = App()
     DjangoChart(app, "qa", django_app=APP, environment=QA)
@@ -98,6 +106,13 @@ class Case(NamedTuple):
 
 
 CASES: list[Case] = [
+    # Issue 10: the edges of the network promises.
+    Case("hosts-without-ingress", chart(environment=replace(QA, ingress=None)),
+         "qa: invalid environment.hosts=('qa.example.com',): expected no public host names without an Ingress (nothing would serve them, and web admits no traffic from outside). Fix: pass ingress=IngressOptions(...) to serve them, or drop hosts"),
+    Case("alb-ssl-policy-allows-tls-1-0", chart(environment=replace(QA, ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x"), ssl_policy="ELBSecurityPolicy-2016-08"))),
+         "qa/Web: invalid ingress.ssl_policy='ELBSecurityPolicy-2016-08': expected an ALB security policy that accepts TLS 1.2 and 1.3 only (ELBSecurityPolicy-TLS13-1-2-..., -TLS-1-2-..., -FS-1-2-...). Fix: use the default ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy"),
+    Case("alb-group-two-ssl-policies", alb_group_two_ssl_policies,
+         "demo: invalid environment.ingress.ssl_policy='ELBSecurityPolicy-TLS13-1-3-2021-06': expected the SSL policy of the other Ingresses of ALB group 'staging' ('ELBSecurityPolicy-TLS13-1-2-2021-06', set by 'qa'): they share one listener. Fix: give every environment of the group the same ssl_policy, or another group_name"),
     # Found by the review of the resolve stage: lower-level props, chart ids, factories, cross-field rules.
     Case("nginx-without-source", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX), network=NetworkAccess())),
          "qa: invalid environment.network.ingress_namespace=None: expected the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic. Fix: pass network=NetworkAccess(ingress_namespace='ingress-nginx')"),

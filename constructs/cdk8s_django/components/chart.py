@@ -20,7 +20,7 @@ from ..spec._budget import check_connection_budget
 from ..spec._validation import ConfigError
 from ..spec.django_app import DjangoApp
 from ..spec.environment import Environment, InCluster, Managed
-from ..spec.options import StoreRole
+from ..spec.options import AcmCertificate, StoreRole
 from ..spec.plan import Plan, resolve
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
@@ -72,6 +72,7 @@ class DjangoChart(Chart):
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
+        _check_alb_group(scope, id, environment)
         with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
             super().__init__(scope, id, disable_resource_name_hashes=True)
         self.chart_id = id
@@ -201,3 +202,20 @@ def _runtime(plan: Plan, config: AppConfig) -> AppRuntime:
         environment=plan.environment.name, security=PodSecurity(run_as_user=app.run_as_user),
         command_prefix=plan.command_prefix,
     )
+
+
+def _check_alb_group(scope: Construct, id: str, environment: Environment) -> None:
+    """Ingresses of one ALB group share its HTTPS listener: they must agree on its SSL policy.
+    The groups seen so far are remembered on the App (Python-side, no jsii call)."""
+    ingress = environment.ingress
+    if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
+        return
+    groups: dict[str, tuple[str, str]] = scope.__dict__.setdefault("_cdk8s_django_alb_groups", {})
+    first = groups.setdefault(ingress.group_name, (id, ingress.ssl_policy))
+    if first[1] != ingress.ssl_policy:
+        raise ConfigError(
+            LazyPath(scope, id), "environment.ingress.ssl_policy", ingress.ssl_policy,
+            f"the SSL policy of the other Ingresses of ALB group {ingress.group_name!r} ({first[1]!r}, set by {first[0]!r}):"
+            " they share one listener",
+            "give every environment of the group the same ssl_policy, or another group_name",
+        )

@@ -190,6 +190,7 @@ class DjangoWeb(DjangoConstruct):
                     "alb.ingress.kubernetes.io/certificate-arn": options.tls.arn,
                     "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
                     "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                    "alb.ingress.kubernetes.io/ssl-policy": options.ssl_policy,
                 })
         elif isinstance(options.tls, CertManagerIssuer):
             key = "cert-manager.io/cluster-issuer" if options.tls.kind == "ClusterIssuer" else "cert-manager.io/issuer"
@@ -262,6 +263,7 @@ def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str
                 "an ACM certificate only with the AWS Load Balancer Controller",
                 "use CertManagerIssuer with nginx, or controller=IngressController.AWS_LOAD_BALANCER",
             )
+        v.check_alb_ssl_policy(where, "ingress.ssl_policy", ingress.ssl_policy)
         if not ingress.tls.arn.startswith("arn:aws:acm:"):
             raise v.ConfigError(
                 where, "ingress.tls.arn", ingress.tls.arn,

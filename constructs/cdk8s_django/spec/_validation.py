@@ -21,6 +21,7 @@ from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources, Se
 
 __all__ = [
     "ConfigError",
+    "check_alb_ssl_policy",
     "check_autoscaling",
     "check_cidr",
     "check_config_key",
@@ -372,4 +373,19 @@ def check_url_path(path: object, prop: str, value: Any) -> str:
     """An absolute URL path such as ``/metrics``."""
     if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() for c in value):
         raise ConfigError(path, prop, value, "an absolute URL path such as '/metrics'", "start the path with '/'")
+    return value
+
+
+# AWS's predefined policies that accept TLS 1.2 and 1.3 only (FIPS and "Res"/"Ext" variants included).
+_MODERN_SSL_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-[A-Za-z0-9]+)*-\d{4}-\d{2}$")
+
+
+def check_alb_ssl_policy(path: object, prop: str, value: str) -> str:
+    """An ALB security policy that refuses TLS 1.0 and 1.1."""
+    if not _MODERN_SSL_POLICY.match(value):
+        raise ConfigError(
+            path, prop, value,
+            "an ALB security policy that accepts TLS 1.2 and 1.3 only (ELBSecurityPolicy-TLS13-1-2-..., -TLS-1-2-..., -FS-1-2-...)",
+            "use the default ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy",
+        )
     return value

@@ -1,7 +1,9 @@
 """Every default of the library, declared once (httpx's ``_config.py`` is the model).
 
 Constructs take these as their keyword defaults; ``resolve`` takes the
-per-environment-kind ones. The README's "Production-grade defaults" documents them.
+per-environment-kind ones. The defaults of one option type's own fields are
+declared on that type, in ``options.py`` (``Resources.cpu``, ``IngressOptions.ssl_policy``).
+The README's "Production-grade defaults" documents them.
 """
 
 from __future__ import annotations

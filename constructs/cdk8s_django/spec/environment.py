@@ -77,8 +77,8 @@ class Environment:
         kind: staging or production.
         namespace: Default None: ``<app>-<name>``.
         hosts: public host names of the web. Default none (no Ingress).
-        ingress: Ingress options; needs ``hosts``. Default None: no Ingress (``hosts`` then only feed
-            ``ALLOWED_HOSTS`` and ``CSRF_TRUSTED_ORIGINS``).
+        ingress: Ingress options; needs ``hosts``. Default None: no Ingress, so no public host
+            (``hosts`` must then stay empty, and web admits no traffic from outside the namespace).
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)``.
         database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
@@ -165,7 +165,7 @@ class Environment:
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A preview environment for a branch: a staging environment named from the
-        branch (``preview_name``), at ``<name>.<domain>``, that expires ``ttl`` after
+        branch (``preview_name``), at ``<name>.<domain>`` (with an ``ingress``), that expires ``ttl`` after
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
         Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
         _check_options("Environment.for_branch", options)
@@ -177,7 +177,7 @@ class Environment:
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),
             cache=InCluster(storage=STAGING_STORE_STORAGE), broker=InCluster(storage=STAGING_STORE_STORAGE),
-            hosts=(f"{name}.{domain}",), ingress=ingress, preview=Preview.starting(branch, owner, created_at, ttl), **options,
+            hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress, preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )
 
     @classmethod

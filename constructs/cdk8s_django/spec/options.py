@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "DEFAULT_ALB_SSL_POLICY",
     "UNSET",
     "AcmCertificate",
     "Autoscaling",
@@ -42,6 +43,9 @@ class Unset(enum.Enum):
 
 
 UNSET: Final = Unset.UNSET
+
+# TLS 1.2 and 1.3 only (the AWS Load Balancer Controller's default, ELBSecurityPolicy-2016-08, accepts 1.0).
+DEFAULT_ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,10 @@ class IngressOptions:
             environments share one load balancer. Default None (one ALB per Ingress).
         external_dns: annotate the host names for external-dns. Default True.
         internet_facing: ALB scheme ``internet-facing`` (else ``internal``). Default True.
+        ssl_policy: the ALB HTTPS listener's security policy (with an ``AcmCertificate``); TLS 1.2 and
+            1.3 only, since the controller's own default still accepts TLS 1.0 and 1.1. Ingresses of one
+            ``group_name`` share the listener, so they must name the same one.
+            Default ``ELBSecurityPolicy-TLS13-1-2-2021-06``.
     """
 
     class_name: str
@@ -243,3 +251,4 @@ class IngressOptions:
     group_name: str | None = None
     external_dns: bool = True
     internet_facing: bool = True
+    ssl_policy: str = DEFAULT_ALB_SSL_POLICY

@@ -310,6 +310,12 @@ def _config_files(where: object, django_app: DjangoApp) -> Mapping[str, str]:
 
 def _check_network(where: object, plan: Plan) -> None:
     network = plan.environment.network
+    if plan.environment.hosts and plan.environment.ingress is None:
+        raise v.ConfigError(
+            where, "environment.hosts", plan.environment.hosts,
+            "no public host names without an Ingress (nothing would serve them, and web admits no traffic from outside)",
+            "pass ingress=IngressOptions(...) to serve them, or drop hosts",
+        )
     if plan.environment.ingress is not None and not plan.uses_alb and not (network.ingress_namespace or network.load_balancer_cidrs):
         raise v.ConfigError(
             where, "environment.network.ingress_namespace", None,
