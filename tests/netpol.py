@@ -1,11 +1,12 @@
 """A small NetworkPolicy evaluator so tests can assert who can reach whom, from the
 synthesized policies, without a cluster.
 
-Only ingress is modelled, following the ``networking.k8s.io/v1`` semantics:
+Ingress (``allowed``) and egress (``egress_allowed``) follow the ``networking.k8s.io/v1`` semantics:
 
 * a policy applies to a target pod when it lives in the pod's namespace, its
   ``spec.podSelector`` selects the pod and its ``policyTypes`` include ``Ingress``
-  (an absent or empty ``policyTypes`` always includes ``Ingress``);
+  (an absent or empty ``policyTypes`` always includes ``Ingress``, and ``Egress`` when the
+  policy has ``egress`` rules); for egress, to the *source* pod, with ``to`` for ``from``;
 * a pod no policy applies to accepts everything; otherwise traffic is allowed iff at
   least one ingress rule of at least one applying policy allows it (policies add up);
 * in a rule, an absent or empty ``from`` allows every source and an absent or empty
@@ -30,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Pod", "Source", "allowed", "matrix", "render_matrix"]
+__all__ = ["Pod", "Source", "allowed", "egress_allowed", "matrix", "render_matrix"]
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 _API_VERSION = "networking.k8s.io/v1"
@@ -113,6 +114,30 @@ def allowed(
     return False
 
 
+def egress_allowed(
+    policies: list[dict[str, Any]],
+    namespaces: Mapping[str, Mapping[str, str]],
+    source: Pod,
+    destination: Pod | str,
+    port: int,
+    protocol: str = "TCP",
+) -> bool:
+    """Whether the egress rules of ``policies`` let ``source`` open a connection to ``destination``
+    (a pod, or an IP address outside the pod network) on ``port``. A pod destination never matches
+    an ``ipBlock`` (as Cilium treats pod IPs), and an IP destination never matches a selector."""
+    if not isinstance(destination, Pod):
+        ipaddress.ip_address(destination)
+    applying = [p for p in _network_policies(policies) if _applies_to(p, source, "Egress")]
+    if not applying:
+        return True
+    for policy in applying:
+        for rule in policy["spec"].get("egress") or []:
+            renamed = {"from": rule.get("to"), "ports": rule.get("ports")}
+            if _rule_allows(renamed, policy["metadata"]["namespace"], namespaces, destination, port, protocol, {}):
+                return True
+    return False
+
+
 def matrix(
     policies: list[dict[str, Any]],
     namespaces: Mapping[str, Mapping[str, str]],
@@ -168,13 +193,13 @@ def _network_policies(documents: list[dict[str, Any]]) -> Iterator[dict[str, Any
         yield doc
 
 
-def _applies_to(policy: dict[str, Any], target: Pod) -> bool:
+def _applies_to(policy: dict[str, Any], target: Pod, direction: str = "Ingress") -> bool:
     spec = policy.get("spec") or {}
     if policy["metadata"]["namespace"] != target.namespace:
         return False
     # An absent or empty policyTypes defaults to ["Ingress"] (+ "Egress" if egress rules).
-    types = spec.get("policyTypes") or ["Ingress"]
-    if "Ingress" not in types:
+    types = spec.get("policyTypes") or ["Ingress", *(["Egress"] if "egress" in spec else [])]
+    if direction not in types:
         return False
     return _selects(spec.get("podSelector") or {}, target.labels)
 

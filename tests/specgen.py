@@ -596,7 +596,18 @@ def _valid_spec(rng: random.Random) -> Spec:
     kind = rng.choices(("staging", "production", "preview"), (45, 35, 20))[0]
     build = {"staging": _staging_env, "production": _production_env, "preview": _preview_env}[kind]
     env = build(rng, app)
-    return app, _fit_budget(rng, app, env)
+    return app, _with_region(_fit_budget(rng, app, env))
+
+
+def _with_region(env: Environment) -> Environment:
+    """An app that talks to AWS needs its region, which pods cannot read from the blocked metadata
+    endpoint: set it when the ACM certificate's ARN does not name it (no draw: the corpus stays put)."""
+    talks_to_aws = getattr(env, "iam_role_arn", None) or getattr(env, "media_bucket", None)
+    ingress = getattr(env, "ingress", None)
+    acm = ingress is not None and type(ingress.tls).__name__ == "AcmCertificate"
+    if talks_to_aws and not acm and hasattr(env, "aws_region"):
+        return replace(env, aws_region="eu-west-1")
+    return env
 
 
 # --- helpers for one-value mutations ----------------------------------------------------------

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         AwsSecretsManager,
         BeatScheduler,
         CertManagerIssuer,
+        EgressAllowList,
         IngressController,
         IngressOptions,
         NetworkAccess,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "EgressAllowList": "spec.options",
     "AppConfig": "components.app_config",
     "CeleryBeat": "components.celery_beat",
     "CeleryWorker": "components.celery_worker",
@@ -132,6 +134,7 @@ __all__ = [
     "DjangoApp",
     "DjangoChart",
     "DjangoWeb",
+    "EgressAllowList",
     "Environment",
     "EnvironmentKind",
     "EnvironmentOptions",

@@ -85,7 +85,7 @@ def test_same_service_names_and_env_names_everywhere(example_docs: dict[str, lis
     env_keys = {}
     for env, docs in example_docs.items():
         store_services[env] = {d["metadata"]["name"] for d in by_kind(docs, "Service") if not d["metadata"]["name"].endswith("-headless")}
-        env_keys[env] = set(find(docs, "ConfigMap", "shop-env")["data"]) - {"DATABASE_SSLROOTCERT", "MEDIA_BUCKET", "METRICS_PORT"}
+        env_keys[env] = set(find(docs, "ConfigMap", "shop-env")["data"]) - {"DATABASE_SSLROOTCERT", "MEDIA_BUCKET", "METRICS_PORT", "AWS_REGION", "AWS_DEFAULT_REGION"}
     assert store_services["qa"] == store_services["production"] == store_services["demo"]
     assert env_keys["qa"] == env_keys["production"] == env_keys["demo"]
 

@@ -28,6 +28,7 @@ from cdk8s_django import (
     CeleryWorker,
     CertManagerIssuer,
     CronTask,
+    EgressAllowList,
     DjangoApp,
     DjangoChart,
     DjangoWeb,
@@ -107,6 +108,14 @@ class Case(NamedTuple):
 
 CASES: list[Case] = [
     # Issue 10: the edges of the network promises.
+    Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
+         "qa: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
+    Case("egress-https-cidr-bare-address", chart(environment=replace(QA, network=replace(QA.network, egress=EgressAllowList(https_cidrs=("52.95.0.1",))))),
+         "qa/NetworkPolicies: invalid access.egress.https_cidrs='52.95.0.1': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
+    Case("aws-region-unknown", chart(environment=replace(QA, iam_role_arn="arn:aws:iam::123456789012:role/shop")),
+         "qa: invalid environment.aws_region=None: expected the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint). Fix: pass aws_region='eu-west-1'"),
+    Case("aws-region-malformed", chart(environment=replace(QA, media_bucket="shop-media", aws_region="Ireland")),
+         "qa: invalid environment.aws_region='Ireland': expected the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint). Fix: pass aws_region='eu-west-1'"),
     Case("hosts-without-ingress", chart(environment=replace(QA, ingress=None)),
          "qa: invalid environment.hosts=('qa.example.com',): expected no public host names without an Ingress (nothing would serve them, and web admits no traffic from outside). Fix: pass ingress=IngressOptions(...) to serve them, or drop hosts"),
     Case("alb-ssl-policy-allows-tls-1-0", chart(environment=replace(QA, ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x"), ssl_policy="ELBSecurityPolicy-2016-08"))),
@@ -179,7 +188,7 @@ CASES: list[Case] = [
     Case("static-url-without-slash", chart(environment=replace(QA, static_url="https://cdn.example.com/static")),
          "qa: invalid environment.static_url='https://cdn.example.com/static': expected a URL ending with '/' (Django's check refuses STATIC_URL without one). Fix: use 'https://cdn.example.com/static/'"),
     Case("factory-misspelt-option", lambda: Environment.staging("qa", web_replica=2),  # type: ignore[call-arg]
-         "Environment.staging: invalid web_replica=2: expected one of the options aws_secrets, database_password, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
+         "Environment.staging: invalid web_replica=2: expected one of the options aws_region, aws_secrets, database_password, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
     Case("app-name-not-dns", chart(replace(APP, name="Shop_App")),
          "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     Case("app-name-too-long", chart(replace(APP, name="a" * 31)),

@@ -4,7 +4,8 @@ examples/blog against ``tests/golden/corpus.json``.
 History: recorded at fdeb6ae, before the resolve-stage refactor (issue 9), which kept every
 byte but for the fixes it listed here (commit 3df1c3c and after: the web policy's empty
 ``from``, explicit KEDA TLS honoured, inputs the API server refuses). Re-recorded when the
-ALB listeners got a TLS 1.2+ SSL policy and public hosts came to need an Ingress (issue 10).
+ALB listeners got a TLS 1.2+ SSL policy, public hosts came to need an Ingress, and egress
+stopped reaching the instance metadata endpoint (issue 10).
 
 An intended output change lists the seeds it changes in ``CHANGED`` with a reason the test
 checks, or re-records the corpus (``python tests/golden/record_corpus.py --root .``) in a

@@ -160,6 +160,7 @@ class DjangoChart(Chart):
             self, "NetworkPolicies", runtime=runtime, web=self.web, access=environment.network,
             workers=self.workers, monitoring=environment.monitoring, stores=in_cluster,
             keda_stores=[broker] if plan.uses_keda and not isinstance(broker, ManagedDataStore) else [],
+            managed_stores=[s for s in self.stores.values() if isinstance(s, ManagedDataStore)],
         )
         self.monitoring = Monitoring(
             self, "Monitoring", runtime=runtime, web_path=plan.app.metrics_path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -14,9 +15,10 @@ from ..k8s._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_NETWORK_ACCESS
-from ..spec.options import NetworkAccess, StoreRole
+from ..spec.options import METADATA_ENDPOINTS, NetworkAccess, StoreRole
 from .celery_worker import CeleryWorker
 from .django_web import DjangoWeb
+from .managed_data_store import ManagedDataStore
 
 __all__ = ["STORE_COMPONENTS", "InClusterStore", "NetworkPolicies"]
 
@@ -34,8 +36,33 @@ class InClusterStore(Protocol):
     def port(self) -> int: ...
 
 
+KUBE_DNS = {
+    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+    "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+}
+NODE_LOCAL_DNS = "169.254.20.10/32"
+DNS_PORTS = [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]
+
+
 def _namespace(name: str) -> dict[str, Any]:
     return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}
+
+
+def _ip_block(cidr: str) -> dict[str, Any]:
+    """An ipBlock that never includes the instance metadata endpoint."""
+    network = ipaddress.ip_network(cidr)
+    excluded = [m for m in METADATA_ENDPOINTS if (e := ipaddress.ip_network(m)).version == network.version
+                and e.subnet_of(network) and e != network]  # type: ignore[arg-type]
+    return {"ipBlock": {"cidr": cidr, **({"except": excluded} if excluded else {})}}
+
+
+def default_egress_rules() -> list[dict[str, Any]]:
+    """Every pod in the cluster, DNS, and any address but the instance metadata endpoint."""
+    return [
+        {"to": [{"namespaceSelector": {}}]},
+        {"to": [KUBE_DNS], "ports": DNS_PORTS},
+        {"to": [_ip_block("0.0.0.0/0"), _ip_block("::/0")]},
+    ]
 
 
 class NetworkPolicies(DjangoConstruct):
@@ -49,7 +76,9 @@ class NetworkPolicies(DjangoConstruct):
     - ``<app>-<store>``: each in-cluster store only from the app's own pods
       (and the broker from KEDA when it scales on queue length).
 
-    Egress is not restricted: the app reaches S3, managed stores and APIs outside.
+    - ``<app>-egress``: every pod may reach any pod in the cluster, DNS and any address but the
+      instance metadata endpoint (IRSA needs none of it); ``NetworkAccess.egress`` replaces it
+      with an allow-list.
 
     Args:
         runtime: the app runtime (names, labels, namespace).
@@ -59,6 +88,7 @@ class NetworkPolicies(DjangoConstruct):
         monitoring: open the workers' metrics ports to the monitoring namespace. Default False.
         stores: the in-cluster stores, each reachable from the app's pods only. Default none.
         keda_stores: the stores KEDA's operator must reach too (the broker it reads queues from). Default none.
+        managed_stores: the managed stores, whose ports an ``EgressAllowList`` opens to its ``managed_cidrs``. Default none.
     """
 
     @checked_props
@@ -74,6 +104,7 @@ class NetworkPolicies(DjangoConstruct):
         monitoring: bool = False,
         stores: Sequence[InClusterStore] = (),
         keda_stores: Sequence[InClusterStore] = (),
+        managed_stores: Sequence[ManagedDataStore] = (),
     ) -> None:
         v.check_network_access(LazyPath(scope, id), "access", access)
         super().__init__(scope, id)
@@ -86,6 +117,8 @@ class NetworkPolicies(DjangoConstruct):
                 f"Metrics-{worker.component}", f"{worker.component}-metrics", runtime.selector(worker.component),
                 [self._from_monitoring(worker.metrics_port)],
             ))
+        self.egress_policy = self._policy("Egress", "egress", {}, self._egress_rules(stores, managed_stores), direction="Egress")
+        self.policies.append(self.egress_policy)
         keda = {store.component for store in keda_stores}
         for store in sorted(stores, key=lambda s: s.component):
             sources = [self._app_pods()]
@@ -95,6 +128,20 @@ class NetworkPolicies(DjangoConstruct):
                 f"Store-{store.component}", store.component, runtime.selector(store.component),
                 [{"from": sources, "ports": [{"port": store.port, "protocol": "TCP"}]}],
             ))
+
+    def _egress_rules(self, stores: Sequence[InClusterStore], managed_stores: Sequence[ManagedDataStore]) -> list[dict[str, Any]]:
+        allow = self._access.egress
+        if allow is None:
+            return default_egress_rules()
+        rules: list[dict[str, Any]] = [{"to": [KUBE_DNS, {"ipBlock": {"cidr": NODE_LOCAL_DNS}}], "ports": DNS_PORTS}]
+        rules += [{"to": [{"podSelector": {"matchLabels": self._runtime.selector(store.component)}}],
+                   "ports": [{"port": store.port, "protocol": "TCP"}]} for store in sorted(stores, key=lambda s: s.component)]
+        ports = sorted({store.port for store in managed_stores})
+        if ports and allow.managed_cidrs:
+            rules.append({"to": [_ip_block(c) for c in allow.managed_cidrs], "ports": [{"port": p, "protocol": "TCP"} for p in ports]})
+        if allow.https_cidrs:
+            rules.append({"to": [_ip_block(c) for c in allow.https_cidrs], "ports": [{"port": 443, "protocol": "TCP"}]})
+        return rules
 
     def _web_rules(self, web: DjangoWeb) -> list[dict[str, Any]]:
         access = self._access
@@ -118,11 +165,12 @@ class NetworkPolicies(DjangoConstruct):
             }
         }
 
-    def _policy(self, id: str, suffix: str, selector: Mapping[str, str], rules: list[dict[str, Any]]) -> ApiObject:
+    def _policy(self, id: str, suffix: str, selector: Mapping[str, str], rules: list[dict[str, Any]], *,
+                direction: str = "Ingress") -> ApiObject:
         runtime = self._runtime
         return emit(self, id, {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
             "metadata": runtime.metadata("network-policy", name=runtime.name(suffix)),
-            "spec": {"podSelector": {"matchLabels": dict(selector)}, "policyTypes": ["Ingress"], "ingress": rules},
+            "spec": {"podSelector": {"matchLabels": dict(selector)}, "policyTypes": [direction], direction.lower(): rules},
         })

@@ -36,7 +36,9 @@ def _redis_url(app: str, store: StorePlan) -> str:
     return f"redis://{host}:{store.port}/0"
 
 
-def config_env(django_app: DjangoApp, environment: Environment, stores: Mapping[StoreRole, StorePlan]) -> dict[str, str]:
+def config_env(
+    django_app: DjangoApp, environment: Environment, stores: Mapping[StoreRole, StorePlan], aws_region: str | None = None,
+) -> dict[str, str]:
     """Values for the ConfigMap ``<app>-env``: no secrets, safe to commit."""
     app = django_app.name
     postgres = stores[StoreRole.POSTGRES]
@@ -63,6 +65,8 @@ def config_env(django_app: DjangoApp, environment: Environment, stores: Mapping[
         env["METRICS_PORT"] = str(django_app.web_metrics_port)
     if environment.media_bucket:
         env["MEDIA_BUCKET"] = environment.media_bucket
+    if aws_region:
+        env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = aws_region
     env.update(django_app.env)
     env.update(environment.env)
     return env

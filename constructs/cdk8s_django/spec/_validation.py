@@ -356,6 +356,11 @@ def check_network_access(path: object, prop: str, access: NetworkAccess) -> None
         value = getattr(access, name)
         if value is not None:
             check_dns_label(path, f"{prop}.{name}", value)
+    if access.egress is not None:
+        for cidr in access.egress.managed_cidrs:
+            check_cidr(path, f"{prop}.egress.managed_cidrs", cidr)
+        for cidr in access.egress.https_cidrs:
+            check_cidr(path, f"{prop}.egress.https_cidrs", cidr)
 
 
 _PYTHON_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_.]*)?$")

@@ -103,6 +103,9 @@ class Environment:
         seed: fixtures and a superuser loaded by a Job once migrations ran. Default None: no seed Job.
         env: env vars added to (and overriding) the app's for this environment. Default none.
         media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None: not exported.
+        aws_region: the AWS region, exported as ``AWS_REGION`` and ``AWS_DEFAULT_REGION`` when the app talks
+            to AWS (``iam_role_arn`` or ``media_bucket``): pods cannot read it from the blocked metadata
+            endpoint. Default None: taken from the ACM certificate's ARN; an error if it cannot be.
         static_url: ``STATIC_URL`` (a CDN URL in production). Default ``/static/``.
     """
 
@@ -120,6 +123,7 @@ class Environment:
     worker_replicas: int | Unset = UNSET
     env: Mapping[str, str] = field(default_factory=dict)
     media_bucket: str | None = None
+    aws_region: str | None = None
     static_url: str = DEFAULT_STATIC_URL
     web_autoscaling: Autoscaling | None | Unset = UNSET
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset = UNSET
@@ -177,7 +181,8 @@ class Environment:
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),
             cache=InCluster(storage=STAGING_STORE_STORAGE), broker=InCluster(storage=STAGING_STORE_STORAGE),
-            hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress, preview=Preview.starting(branch, owner, created_at, ttl), **options,
+            hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress,
+            preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )
 
     @classmethod
@@ -210,6 +215,7 @@ class EnvironmentOptions(TypedDict, total=False):
     worker_replicas: int | Unset
     env: Mapping[str, str]
     media_bucket: str | None
+    aws_region: str | None
     static_url: str
     web_autoscaling: Autoscaling | None | Unset
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset

@@ -14,12 +14,14 @@ from typing import Final
 
 __all__ = [
     "DEFAULT_ALB_SSL_POLICY",
+    "METADATA_ENDPOINTS",
     "UNSET",
     "AcmCertificate",
     "Autoscaling",
     "AwsSecretsManager",
     "BeatScheduler",
     "CertManagerIssuer",
+    "EgressAllowList",
     "IngressController",
     "IngressOptions",
     "NetworkAccess",
@@ -120,6 +122,28 @@ class QueueAutoscaling:
     tls: bool | None = None
 
 
+# The cloud instance metadata endpoint (IMDS): it hands out the node's IAM role. IRSA needs none of it.
+# Only these two addresses: EKS Pod Identity (169.254.170.23) and NodeLocal DNS (169.254.20.10) share 169.254.0.0/16.
+METADATA_ENDPOINTS = ("169.254.169.254/32", "fd00:ec2::254/128")
+
+
+@dataclass(frozen=True)
+class EgressAllowList:
+    """Egress limited to what the app needs, replacing the default egress policy (NetworkPolicies add
+    up, so an allow-list beside the default would change nothing): DNS, the in-cluster stores, the
+    managed stores' CIDRs on their ports, and HTTPS (S3, STS, New Relic). Never the metadata endpoint.
+
+    Attributes:
+        managed_cidrs: the CIDRs of the managed stores' subnets (RDS, ElastiCache), opened on the
+            stores' ports: a NetworkPolicy matches addresses, not DNS names. Default none
+            (required when a store is managed).
+        https_cidrs: where pods may open HTTPS (443) connections. Default ``0.0.0.0/0`` and ``::/0``.
+    """
+
+    managed_cidrs: tuple[str, ...] = ()
+    https_cidrs: tuple[str, ...] = ("0.0.0.0/0", "::/0")
+
+
 @dataclass(frozen=True)
 class NetworkAccess:
     """Who may open connections into the namespace.
@@ -133,12 +157,16 @@ class NetworkAccess:
         monitoring_namespace: namespace whose pods (Prometheus) may scrape metrics. Default ``monitoring``.
         keda_namespace: namespace of KEDA's operator, allowed to read the in-cluster
             broker's queue lengths. Default ``keda``.
+        egress: an ``EgressAllowList`` that replaces the default egress policy. Default None: the
+            default, which allows every pod in the cluster, DNS and any address but the instance
+            metadata endpoint (169.254.169.254, fd00:ec2::254).
     """
 
     load_balancer_cidrs: tuple[str, ...] = ()
     ingress_namespace: str | None = None
     monitoring_namespace: str = "monitoring"
     keda_namespace: str = "keda"
+    egress: EgressAllowList | None = None
 
 
 @dataclass(frozen=True)

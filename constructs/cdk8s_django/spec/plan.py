@@ -41,7 +41,7 @@ from .defaults import (
 )
 from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
-from .options import Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
+from .options import AcmCertificate, Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
 from .preview import PREVIEW_PREFIX
 
 __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
@@ -137,6 +137,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
     worker_scaling = _pick(environment.worker_autoscaling, worker_default)
     worker_replicas = _pick(environment.worker_replicas, DEFAULT_WORKER_REPLICAS)
     stores = _stores(environment, resources)
+    region = _aws_region(where, environment)
     password = environment.database_password or SecretKeyRef(f"{django_app.name}-database", "password")
     v.check_secret_ref(where, "environment.database_password", password)
     plan = Plan(
@@ -151,7 +152,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
         database_password=password,
         secret_env=_secret_env(password, django_app),
-        config_env=MappingProxyType(config_env(django_app, environment, stores)),
+        config_env=MappingProxyType(config_env(django_app, environment, stores, region)),
         pod_env=MappingProxyType(pod_env(django_app, environment, namespace)),
         config_files=_config_files(where, django_app),
         command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
@@ -322,6 +323,13 @@ def _check_network(where: object, plan: Plan) -> None:
             "the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic",
             "pass network=NetworkAccess(ingress_namespace='ingress-nginx')",
         )
+    managed = any(store.managed is not None for store in plan.stores.values())
+    if network.egress is not None and managed and not network.egress.managed_cidrs:
+        raise v.ConfigError(
+            where, "environment.network.egress.managed_cidrs", (),
+            "the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache",
+            "pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets",
+        )
     if plan.uses_alb and not network.load_balancer_cidrs:
         raise v.ConfigError(
             where, "environment.network.load_balancer_cidrs", (),
@@ -373,3 +381,23 @@ def _check_secrets(where: object, plan: Plan) -> None:
         if not prefix or prefix.startswith("/") or prefix.endswith("/") or any(c.isspace() for c in prefix):
             raise v.ConfigError(where, "environment.aws_secrets.prefix", prefix, "a Secrets Manager path such as 'shop/production'",
                                 "drop leading and trailing '/' and spaces")
+
+
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+
+
+def _aws_region(where: object, environment: Environment) -> str | None:
+    """The region the app's AWS clients use, when it talks to AWS: boto3 cannot read it from the
+    instance metadata endpoint, which the egress policy blocks."""
+    if environment.iam_role_arn is None and environment.media_bucket is None and environment.aws_region is None:
+        return None
+    region = environment.aws_region
+    tls = environment.ingress.tls if environment.ingress is not None else None
+    if region is None and isinstance(tls, AcmCertificate) and tls.arn.count(":") >= 4:
+        region = tls.arn.split(":")[3]
+    if region is None or not _REGION.match(region):
+        raise v.ConfigError(
+            where, "environment.aws_region", region, "the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint)",
+            "pass aws_region='eu-west-1'",
+        )
+    return region
