@@ -596,7 +596,16 @@ def _valid_spec(rng: random.Random) -> Spec:
     kind = rng.choices(("staging", "production", "preview"), (45, 35, 20))[0]
     build = {"staging": _staging_env, "production": _production_env, "preview": _preview_env}[kind]
     env = build(rng, app)
-    return app, _with_region(_fit_budget(rng, app, env))
+    return app, _with_ingress_source(_with_region(_fit_budget(rng, app, env)))
+
+
+def _with_ingress_source(env: Environment) -> Environment:
+    """An Ingress needs a load-balancer source, or web would admit no traffic: an nginx Ingress
+    without one gets the controller's namespace (no draw: the corpus stays put)."""
+    ingress, network = getattr(env, "ingress", None), getattr(env, "network", None)
+    if ingress is None or not hasattr(network, "ingress_namespace") or network.ingress_namespace or network.load_balancer_cidrs:
+        return env
+    return replace(env, network=replace(network, ingress_namespace="ingress-nginx"))
 
 
 def _with_region(env: Environment) -> Environment:
@@ -604,7 +613,7 @@ def _with_region(env: Environment) -> Environment:
     endpoint: set it when the ACM certificate's ARN does not name it (no draw: the corpus stays put)."""
     talks_to_aws = getattr(env, "iam_role_arn", None) or getattr(env, "media_bucket", None)
     ingress = getattr(env, "ingress", None)
-    acm = ingress is not None and type(ingress.tls).__name__ == "AcmCertificate"
+    acm = type(getattr(ingress, "tls", None)).__name__ == "AcmCertificate"
     if talks_to_aws and not acm and hasattr(env, "aws_region"):
         return replace(env, aws_region="eu-west-1")
     return env
@@ -631,7 +640,7 @@ def _with_ingress(rng: random.Random, env: Environment, options: Any) -> Environ
     """Set the ingress, with what a valid one needs around it: hosts and the ALB's CIDRs."""
     hosts = env.hosts or (_host(rng),)
     cidrs = env.network.load_balancer_cidrs or ("10.0.0.0/24",)
-    return replace(env, ingress=options, hosts=hosts, network=replace(env.network, load_balancer_cidrs=cidrs))
+    return _with_region(replace(env, ingress=options, hosts=hosts, network=replace(env.network, load_balancer_cidrs=cidrs)))
 
 
 def _with_network(env: Environment, **changes: Any) -> Environment:
@@ -1326,6 +1335,8 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     app, env, prop = mutation(rng, app, env)
     if name != "connection-budget":
         env = _room_after(app, env)
+    if isinstance(env, Environment):
+        env = _with_region(env)  # a mutation that drops the ACM certificate must not also drop the region
     return app, env, prop, name
 
 

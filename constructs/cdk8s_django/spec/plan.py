@@ -356,6 +356,8 @@ def _check_unused_options(where: object, plan: Plan) -> None:
         for key, resources in environment.resources.items():
             if not consumed[key]:
                 v.check_resources(where, f"environment.resources[{key!r}]", resources)
+    if not plan.workers and not isinstance(environment.worker_replicas, Unset):
+        v.check_int_range(where, "environment.worker_replicas", environment.worker_replicas, 0, 1000)
     scaling = environment.worker_autoscaling
     if isinstance(scaling, (Autoscaling, QueueAutoscaling)) and all(not isinstance(w.worker.autoscaling, Unset) for w in plan.workers):
         v.check_autoscaling(where, "environment.worker_autoscaling", scaling)
