@@ -107,6 +107,29 @@ class Case(NamedTuple):
 
 
 CASES: list[Case] = [
+    # Issue 10: no secret value in dist/, whatever its name or where it hides.
+    Case("env-secret-key-name", chart(replace(APP, env={"SECRET_KEY": "x"})),
+         "qa: invalid django_app.env='SECRET_KEY': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-django-secret-key-name", chart(environment=replace(QA, env={"DJANGO_SECRET_KEY": "x"})),
+         "qa: invalid environment.env='DJANGO_SECRET_KEY': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-aws-secret-access-key-name", chart(replace(APP, env={"AWS_SECRET_ACCESS_KEY": "x"})),
+         "qa: invalid django_app.env='AWS_SECRET_ACCESS_KEY': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-db-pass-name", chart(replace(APP, env={"DB_PASS": "x"})),
+         "qa: invalid django_app.env='DB_PASS': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-stripe-key-name", chart(replace(APP, env={"STRIPE_KEY": "x"})),
+         "qa: invalid django_app.env='STRIPE_KEY': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-lower-case-secret-name", chart(replace(APP, env={"secret_key": "x"})),
+         "qa: invalid django_app.env='secret_key': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-stripe-key-value", chart(replace(APP, env={"PAYMENTS": "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"})),
+         "qa: invalid django_app.env['PAYMENTS']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Stripe Access Key'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("env-credentials-in-url", chart(replace(APP, env={"SEARCH_URL": "https://elastic:hunter2hunter2@search.example.com:9200"})),
+         "qa: invalid django_app.env['SEARCH_URL']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Basic Auth Credentials'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("config-file-license-key", chart(replace(APP, config_files={"newrelic.ini": "[newrelic]\nlicense_key = 0123456789abcdef0123456789abcdef01234567\n"})),
+         "qa: invalid django_app.config_files['newrelic.ini']='<redacted>': expected no secret in dist/ (it is committed), found a value for 'license_key' on line 2. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("newrelic-ini-license-key", chart(replace(APP, newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini="[newrelic]\nlicense_key = 0123456789abcdef\n"))),
+         "qa: invalid django_app.newrelic.ini='<redacted>': expected no secret in dist/ (it is committed), found a value for 'license_key' on line 2. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("config-file-private-key", chart(replace(APP, config_files={"tls.pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"})),
+         "qa: invalid django_app.config_files['tls.pem']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Private Key' on line 1. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     # Issue 10: the edges of the network promises.
     Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
          "qa: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
@@ -344,7 +367,7 @@ CASES: list[Case] = [
     Case("env-reserved-name", chart(replace(APP, env={"ALLOWED_HOSTS": "*"})),
          "qa: invalid django_app.env='ALLOWED_HOSTS': expected a variable the library does not set itself (it would be ignored). Fix: see the README's app contract; drop it"),
     Case("env-secret-in-configmap", chart(environment=replace(QA, env={"STRIPE_API_KEY": "sk_live_x"})),
-         "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed). Fix: put it in a Secret listed in DjangoApp.secrets"),
+         "qa: invalid environment.env='STRIPE_API_KEY': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
     Case("resources-unknown-key", chart(environment=replace(QA, resources={"webs": Resources()})),
          "qa: invalid environment.resources='webs': expected one of beat, cron, migrate, postgres, redis, shell, web, worker. Fix: fix the key's spelling"),
     Case("resources-bad-cpu", chart(environment=replace(QA, resources={"web": Resources(cpu="lots")})),

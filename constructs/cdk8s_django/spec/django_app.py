@@ -98,6 +98,10 @@ class DjangoApp:
         web_metrics_port: where the web serves metrics when the environment enables monitoring
             (exported as ``METRICS_PORT``; e.g. django-prometheus's export port), never the
             Ingress's port. Default 9100.
+        not_secret: env var names (and config-file keys) that look secret but are not, such as
+            ``STRIPE_PUBLISHABLE_KEY``; their values are still scanned. Default none. No secret value may
+            appear in ``env`` or ``config_files`` (``dist/`` is committed): names matching
+            ``SECRET_NAME_TOKENS`` and values detect-secrets recognises are refused.
     """
 
     name: str
@@ -121,3 +125,4 @@ class DjangoApp:
     run_as_user: int = DEFAULT_APP_UID
     metrics_path: str = DEFAULT_METRICS_PATH
     web_metrics_port: int = DEFAULT_WEB_METRICS_PORT
+    not_secret: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from . import _validation as v
 from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env
+from ._secrets import check_file, check_no_secrets
 from ._types import check_spec_types
 from .defaults import (
     APP_NAME_MAX,
@@ -59,7 +60,6 @@ _DEFAULT_RESOURCES = {
     "postgres": DEFAULT_POSTGRES_RESOURCES, "redis": DEFAULT_REDIS_RESOURCES,
 }
 _STORE_PORTS = {StoreRole.POSTGRES: POSTGRES_PORT, StoreRole.CACHE: REDIS_PORT, StoreRole.BROKER: REDIS_PORT}
-_SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|LICENSE_KEY|PRIVATE_KEY)$")
 
 
 @dataclass(frozen=True)
@@ -261,9 +261,11 @@ def _check_env_vars(where: object, django_app: DjangoApp, environment: Environme
             if key in RESERVED_ENV:
                 raise v.ConfigError(where, source, key, "a variable the library does not set itself (it would be ignored)",
                                     "see the README's app contract; drop it")
-            if _SECRET_NAME.search(key):
-                raise v.ConfigError(where, source, key, "no secret in a ConfigMap (dist/ is committed)",
-                                    "put it in a Secret listed in DjangoApp.secrets")
+    files = dict(django_app.config_files)
+    check_no_secrets(where, "django_app", django_app.env, files, django_app.not_secret)
+    check_no_secrets(where, "environment", environment.env, {}, django_app.not_secret)
+    if django_app.newrelic is not None:
+        check_file(where, "django_app.newrelic.ini", NEW_RELIC_INI_FILE, django_app.newrelic.ini, django_app.not_secret)
 
 
 def _resources(where: object, environment: Environment) -> Mapping[str, Resources]:
