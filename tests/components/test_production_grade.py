@@ -55,14 +55,26 @@ def test_checkov_finds_nothing_in_dist() -> None:
     assert passed > 1000
 
 
-def test_only_the_shell_has_no_probes(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    """The reason given for skipping CKV_K8S_8 and CKV_K8S_9 stays true."""
-    for docs in example_docs.values():
-        for doc in docs:
+@pytest.mark.parametrize("heartbeat", [True, False])
+def test_only_the_shell_and_celery_without_heartbeat_have_no_probes(heartbeat: bool) -> None:
+    """The reason given for skipping CKV_K8S_8 and CKV_K8S_9 stays true, heartbeat on (the example) or off (the default)."""
+    from dataclasses import replace
+
+    from cdk8s import App
+
+    import main
+    from cdk8s_django import DjangoChart
+    from cdk8s_django.testing import synth
+
+    for environment in main.environments:
+        chart = DjangoChart(App(), environment.name, django_app=replace(main.shop, celery_heartbeat=heartbeat), environment=environment)
+        for doc in synth(chart):
             if doc["kind"] in ("Deployment", "StatefulSet"):
+                component = doc["metadata"]["labels"]["app.kubernetes.io/component"]
                 for container in pod_spec(doc)["containers"]:  # type: ignore[index]
                     has = "livenessProbe" in container and "readinessProbe" in container
-                    assert has == (doc["metadata"]["name"] != "shop-shell"), doc["metadata"]["name"]
+                    celery = component == "beat" or component.startswith("worker")
+                    assert has == (component != "shell" and (heartbeat or not celery)), doc["metadata"]["name"]
 
 
 def test_detect_secrets_finds_nothing_in_dist() -> None:
