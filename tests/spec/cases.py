@@ -131,6 +131,10 @@ CASES: list[Case] = [
     Case("config-file-private-key", chart(replace(APP, config_files={"tls.pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"})),
          "qa: invalid django_app.config_files['tls.pem']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Private Key' on line 1. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     # Issue 10: the edges of the network promises.
+    Case("namespace-kube-system", chart(environment=replace(QA, namespace="kube-system")),
+         "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: leave namespace unset for '<app>-<environment>'"),
+    Case("namespace-default", chart(environment=replace(QA, namespace="default")),
+         "qa: invalid environment.namespace='default': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: leave namespace unset for '<app>-<environment>'"),
     Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
          "qa: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
     Case("egress-https-cidr-bare-address", chart(environment=replace(QA, network=replace(QA.network, egress=EgressAllowList(https_cidrs=("52.95.0.1",))))),
@@ -237,7 +241,7 @@ CASES: list[Case] = [
     Case("worker-replicas-type", chart(environment=replace(QA, worker_replicas="2")),  # type: ignore[arg-type]
          "qa: invalid environment.worker_replicas='2': expected a whole number. Fix: pass a whole number"),
     Case("production-in-cluster-store", chart(environment=replace(PROD, cache=InCluster())),
-         "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3'): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
+         "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3', image=None): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
     Case("store-wrong-type", chart(environment=replace(QA, postgres="postgres.example.com")),  # type: ignore[arg-type]
          "qa: invalid environment.postgres='postgres.example.com': expected InCluster(...) or Managed(...). Fix: pass InCluster(...) or Managed(...)"),
     Case("managed-host-ip", chart(environment=replace(PROD, postgres=Managed("10.0.0.12"))),

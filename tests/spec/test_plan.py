@@ -52,3 +52,14 @@ def test_the_plan_is_frozen_and_the_chart_keeps_it() -> None:
     with pytest.raises(TypeError):
         chart.plan.config_env["X"] = "1"  # type: ignore[index]
     assert chart.plan.namespace == "shop-qa" and chart.namespace_name == "shop-qa"
+
+
+def test_in_cluster_store_images_can_be_pinned_by_digest() -> None:
+    from cdk8s_django import InCluster
+
+    digest = "sha256:" + "a" * 64
+    env = Environment.staging("qa", postgres=InCluster(image=f"postgres@{digest}"), broker=InCluster(storage="1Gi", image=f"redis@{digest}"))
+    docs = synth(DjangoChart(App(), "qa", django_app=APP, environment=env))
+    image = {d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]["image"] for d in by_kind(docs, "StatefulSet")}
+    assert image["shop-postgres"] == f"postgres@{digest}" and image["shop-redis-broker"] == f"redis@{digest}"
+    assert image["shop-redis-cache"] == "redis:7.4-bookworm"

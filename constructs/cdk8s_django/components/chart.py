@@ -18,6 +18,7 @@ from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..spec._budget import check_connection_budget
 from ..spec._validation import ConfigError
+from ..spec.defaults import DEFAULT_POSTGRES_IMAGE, DEFAULT_REDIS_IMAGE
 from ..spec.django_app import DjangoApp
 from ..spec.environment import Environment, InCluster, Managed
 from ..spec.options import AcmCertificate, StoreRole
@@ -115,9 +116,10 @@ class DjangoChart(Chart):
         assert isinstance(spec, InCluster)
         if role is StoreRole.POSTGRES:
             return PostgresStatefulSet(self, id, runtime=self.runtime, password=plan.database_password, storage=spec.storage,
-                                       storage_class=spec.storage_class, resources=store.resources)
+                                       storage_class=spec.storage_class, resources=store.resources,
+                                       image=spec.image if spec.image is not None else DEFAULT_POSTGRES_IMAGE)
         return RedisStatefulSet(self, id, runtime=self.runtime, role=role, storage=spec.storage, storage_class=spec.storage_class,
-                                resources=store.resources)
+                                resources=store.resources, image=spec.image if spec.image is not None else DEFAULT_REDIS_IMAGE)
 
     def _compose_workloads(self, plan: Plan) -> None:
         app, environment, runtime, sizes = plan.app, plan.environment, self.runtime, plan.resources

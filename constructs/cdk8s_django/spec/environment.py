@@ -42,10 +42,13 @@ class InCluster:
     Attributes:
         storage: volume size, a Kubernetes quantity. Default ``10Gi``.
         storage_class: the claim's storage class. Default ``gp3``.
+        image: the store's image, e.g. pinned by digest (``postgres@sha256:...``). Default None: the
+            construct's (``postgres:16.4-bookworm``, ``redis:7.4-bookworm``).
     """
 
     storage: str = DEFAULT_POSTGRES_STORAGE
     storage_class: str = DEFAULT_STORAGE_CLASS
+    image: str | None = None
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,10 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
                             "use Environment.for_branch(...) for previews and another name otherwise")
     namespace = environment.namespace if environment.namespace is not None else f"{django_app.name}-{environment.name}"
     v.check_dns_label(where, "environment.namespace", namespace)
+    if namespace == "default" or namespace.startswith("kube-"):
+        raise v.ConfigError(where, "environment.namespace", namespace,
+                            "a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's)",
+                            "leave namespace unset for '<app>-<environment>'")
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
     if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
