@@ -304,6 +304,47 @@ def test_production_reachability_matrix(example_docs: dict[str, list[dict[str, A
     assert table == PRODUCTION_MATRIX
 
 
+def _shape(shape: str) -> list[dict[str, Any]]:
+    """The example's qa environment in each shape a team can give it."""
+    from dataclasses import replace
+
+    from cdk8s import App
+
+    import main
+    from cdk8s_django import DjangoChart, Environment, IngressController, IngressOptions, NetworkAccess
+    from cdk8s_django.testing import synth
+
+    qa = main.environments[0]
+    environment = {
+        "alb": qa,
+        "nginx": replace(qa, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX),
+                         network=NetworkAccess(ingress_namespace="ingress-nginx")),
+        "no-ingress": replace(qa, hosts=(), ingress=None, network=NetworkAccess()),
+        "preview": Environment.for_branch("feat/x", owner="alice", domain=main.PREVIEW_DOMAIN, ingress=main.STAGING_INGRESS,
+                                          network=main.STAGING_NETWORK),
+    }[shape]
+    return synth(DjangoChart(App(), environment.name, django_app=main.shop, environment=environment))
+
+
+@pytest.mark.parametrize(("shape", "reach_web"), [
+    ("alb", {"load balancer subnet"}), ("nginx", {"ingress controller"}), ("no-ingress", set()), ("preview", {"load balancer subnet"}),
+])
+def test_every_environment_shape_opens_web_to_its_load_balancer_only(shape: str, reach_web: set[str]) -> None:
+    docs = _shape(shape)
+    pods = _pods(docs)
+    namespace = pods["web"].namespace
+    sources: dict[str, Pod | str] = {
+        "load balancer subnet": "10.0.1.7", "pod elsewhere in VPC": "10.0.77.8", "internet": "203.0.113.9",
+        "ingress controller": Pod("controller", "ingress-nginx", {"app": "ingress-nginx"}),
+        "other namespace": Pod("web", "blog-qa", {"app.kubernetes.io/name": "blog", "app.kubernetes.io/part-of": "shop"}),
+        "worker": pods["worker"],
+    }
+    targets = {"web": (pods["web"], 8000), "postgres": (pods["postgres"], 5432), "broker": (pods["redis-broker"], 6379)}
+    result = matrix(by_kind(docs, "NetworkPolicy"), {}, sources, targets)
+    assert {source for source, row in result.items() if row["web"]} == reach_web, (shape, namespace)
+    assert {source for source, row in result.items() if row["postgres"] or row["broker"]} == {"worker"}
+
+
 # --- the fenced preview reaper (dist/cluster/) ------------------------------------------------
 
 def test_preview_reaper_is_fenced_to_preview_namespaces(cluster_docs: list[dict[str, Any]]) -> None:

@@ -401,7 +401,9 @@ def _aws_region(where: object, environment: Environment) -> str | None:
         return None
     region = environment.aws_region
     tls = environment.ingress.tls if environment.ingress is not None else None
-    if region is None and isinstance(tls, AcmCertificate) and tls.arn.count(":") >= 4:
+    if region is None and isinstance(tls, AcmCertificate):
+        if not tls.arn.startswith("arn:aws:acm:") or tls.arn.count(":") < 4:
+            return None  # DjangoWeb refuses the malformed ARN itself, naming it
         region = tls.arn.split(":")[3]
     if region is None or not _REGION.match(region):
         raise v.ConfigError(
