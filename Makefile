@@ -31,18 +31,15 @@ $(CDK8S): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# cdk8s synth empties its output folder before running the app: synthesize into a
-# scratch folder and swap it in only on success, so a failing synth leaves dist/ as it was.
-# `make synth ENV=qa` writes one environment alone to build/qa/ (never dist/).
+# cdk8s synth empties its output folder (cdk8s.yaml: a scratch folder) before running the app;
+# the app itself swaps dist/ in whole, under a lock: a failing, killed or concurrent synth never
+# leaves dist/ half-written. `make synth ENV=qa` writes one environment alone to build/qa/ (never dist/).
 ENV ?=
 synth: install
 ifeq ($(ENV),)
-	rm -rf .synth-out
-	CDK8S_DJANGO_DIST_DIR=dist $(CDK8S) synth --output .synth-out
-	rm -rf dist && mv .synth-out dist
+	$(CDK8S) synth
 else
-	rm -rf build/.synth-$(ENV)
-	ONLY_ENVIRONMENT=$(ENV) CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth --output build/.synth-$(ENV)
+	ONLY_ENVIRONMENT=$(ENV) CDK8S_DJANGO_OUTDIR=build/.synth-$(ENV) CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth
 	rm -rf build/$(ENV) && mv build/.synth-$(ENV)/$(ENV) build/$(ENV) && rm -rf build/.synth-$(ENV)
 endif
 
@@ -52,7 +49,7 @@ OWNER ?= $(USER)
 preview: install
 	test -n "$(BRANCH)" || { echo "usage: make preview BRANCH=<branch> OWNER=<owner>"; exit 2; }
 	rm -rf build/.synth-preview
-	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth --output build/.synth-preview
+	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_OUTDIR=build/.synth-preview CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth
 	for folder in build/.synth-preview/*/; do name=$$(basename $$folder); rm -rf build/$$name; mv $$folder build/$$name; done
 	rm -rf build/.synth-preview
 
@@ -94,4 +91,4 @@ bench: install $(VENV)/.bench-installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .synth-out .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .cdk8s-out .pytest_cache

@@ -43,11 +43,13 @@ def test_cdk8s_cli_synth_works_offline_and_matches_dist(tmp_path: Path) -> None:
     cli = ROOT / "node_modules" / ".bin" / "cdk8s"
     if not cli.exists():
         pytest.fail("node_modules/.bin/cdk8s missing: run `make test`, which installs it")
-    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-           "CDK8S_DJANGO_DIST_DIR": "dist"}
     out = tmp_path / "out"
-    subprocess.run([str(cli), "synth", "--output", str(out)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+           "CDK8S_DJANGO_DIST_DIR": "dist", "CDK8S_DJANGO_OUTDIR": str(out)}
+    scratch = tmp_path / "scratch"
+    subprocess.run([str(cli), "synth", "--output", str(scratch)], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     assert read_tree(out) == read_tree(ROOT / "dist")
+    assert read_tree(scratch) == {}, "the CLI's output folder is only its scratch"
 
 
 def test_image_override_from_ci(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,7 +61,8 @@ def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
     (consumer / "imports" / "k8s").mkdir(parents=True)
     (consumer / "imports" / "__init__.py").write_text("")
     (consumer / "imports" / "k8s" / "__init__.py").write_text("raise ImportError('the consumer imports/ must never be loaded by the library')\n")
-    (consumer / "cdk8s.yaml").write_text("language: python\napp: .venv/bin/python main.py\n")
+    # As the README says: the CLI's output is a scratch folder; the app writes dist/ itself.
+    (consumer / "cdk8s.yaml").write_text("language: python\napp: .venv/bin/python main.py\noutput: .cdk8s-out\n")
     shutil.copy(ROOT / "examples" / "blog" / "main.py", consumer / "main.py")
     run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=consumer)
     files = sorted((consumer / "dist" / "staging").glob("*.yaml"))
@@ -76,6 +77,13 @@ def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
     assert {"Deployment", "StatefulSet", "CronJob", "Job", "ConfigMap"} <= kinds
     web = yaml.safe_load(next((consumer / "dist" / "staging").glob("*-deployment-blog-web.yaml")).read_text())
     assert [c["name"] for c in web["spec"]["template"]["spec"]["containers"]] == ["web", "statsd-exporter"]
+    # A failing synth keeps the previous dist/ whole.
+    before = {str(p): p.read_text() for p in sorted((consumer / "dist").rglob("*")) if p.is_file()}
+    (consumer / "main.py").write_text((consumer / "main.py").read_text().replace('name="blog"', 'name="Blog"'))
+    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    failed = subprocess.run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=consumer, env=env, capture_output=True, timeout=300)
+    assert failed.returncode != 0
+    assert {str(p): p.read_text() for p in sorted((consumer / "dist").rglob("*")) if p.is_file()} == before
 
 
 def test_installed_package_is_the_checked_out_version(consumer: Path) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..components.chart import DjangoChart
+from ._atomic import write_tree
 from .diagram import architecture_markdown
 from .notes import operator_notes
 
@@ -91,19 +90,22 @@ class App(cdk8s.App):
     One folder per chart (environment), so ``kubectl apply -f dist/qa/`` can only
     ever touch that environment; files are prefixed so the Namespace applies
     first. Everything is rendered in memory first and swapped into place at
-    the end: a failing synth leaves the previous output untouched.
+    the end: a failing synth leaves the previous output untouched, and a killed one
+    leaves the complete old or new output (``_atomic``).
 
     Beside each environment's YAML: ``ARCHITECTURE.md`` (a Mermaid diagram) and
     ``NOTES.md`` (the kubectl commands to run it), both made from the manifests;
     ``kubectl apply -f`` reads only ``.yaml``, ``.yml`` and ``.json`` files.
 
     Args:
-        outdir: where to write. Default: ``$CDK8S_OUTDIR`` (set by ``cdk8s synth``), else ``dist``.
+        outdir: where to write. Default: ``$CDK8S_DJANGO_OUTDIR``, else ``dist``. Never the ``cdk8s synth``
+            output folder (``$CDK8S_OUTDIR``): the CLI empties it before the app runs, so a failing app
+            would lose the previous output; point ``cdk8s.yaml``'s ``output:`` at a scratch folder.
         display_dir: the folder name the notes' commands use. Default: ``$CDK8S_DJANGO_DIST_DIR``, else ``outdir``.
     """
 
     def __init__(self, *, outdir: str | None = None, display_dir: str | None = None) -> None:
-        self._outdir = outdir or os.environ.get("CDK8S_OUTDIR") or "dist"
+        self._outdir = outdir or os.environ.get("CDK8S_DJANGO_OUTDIR") or "dist"
         self._display_dir = display_dir or os.environ.get("CDK8S_DJANGO_DIST_DIR") or self._outdir
         super().__init__(outdir=self._outdir)
 
@@ -130,18 +132,9 @@ class App(cdk8s.App):
         return rendered
 
     def synth(self) -> None:
-        rendered = self.render()
-        out = Path(self._outdir)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out.parent))
-        try:
-            for folder, files in rendered.items():
-                (staging / folder).mkdir()
-                for name, text in files.items():
-                    (staging / folder / name).write_text(text)
-            if out.exists():
-                shutil.rmtree(out)
-            staging.rename(out)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
+        """Render everything, then swap it into ``outdir`` at once (``_atomic.write_tree``): a failing
+        app writes nothing, a kill never leaves a half-written folder, two runs never mix."""
+        write_tree(Path(self._outdir), self.render())
+        scratch = os.environ.get("CDK8S_OUTDIR")
+        if scratch:  # `cdk8s synth` expects its (emptied) output folder back
+            Path(scratch).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,68 @@
+"""Write an output folder so that it is never half-written, and two writers never mix.
+
+The new tree is written beside the folder (``.<name>.new-*``), then swapped in with two
+renames under an exclusive lock (``.<name>.lock``, ``fcntl.flock``: Linux and macOS):
+``<name>`` -> ``<name>.old``, new -> ``<name>``, then ``<name>.old`` is removed. A kill leaves
+the complete old folder, the complete new one, or no folder beside a complete
+``<name>.old``, which the next write restores first. Concurrent writers serialize: each
+swap is whole, and the last one to take the lock wins.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["recover", "write_tree"]
+
+
+@contextmanager
+def _locked(parent: Path, name: str) -> Iterator[None]:
+    with open(parent / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def recover(out: Path) -> None:
+    """Finish what a killed write left (call under the lock): restore ``<name>.old`` when the
+    folder is missing, drop it when the swap completed, and remove abandoned new trees."""
+    old = out.with_name(f"{out.name}.old")
+    if old.exists():
+        if out.exists():
+            shutil.rmtree(old)
+        else:
+            os.rename(old, out)
+    for abandoned in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(abandoned, ignore_errors=True)
+
+
+def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]]) -> None:
+    """Replace the folder ``out`` by ``tree`` (``{sub folder: {file name: text}}``), atomically."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent, out.name):
+        recover(out)
+        new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        new.chmod(0o755)
+        try:
+            for folder, files in tree.items():
+                (new / folder).mkdir()
+                for name, text in files.items():
+                    (new / folder / name).write_text(text)
+            old = out.with_name(f"{out.name}.old")
+            if out.exists():
+                os.rename(out, old)
+            os.rename(new, out)
+            if old.exists():
+                shutil.rmtree(old)
+        finally:
+            if new.exists():
+                shutil.rmtree(new)

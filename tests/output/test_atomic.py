@@ -1,0 +1,86 @@
+"""dist/ is never half-written: kills at random points and concurrent writers leave a complete
+old or a complete new tree (or no folder beside a complete ``dist.old``, restored by the next run)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cdk8s_django.output._atomic import recover, write_tree
+
+WRITER = """
+import json, sys
+from pathlib import Path
+from cdk8s_django.output._atomic import write_tree
+write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()))
+"""
+
+
+def _tree(tag: str, folders: int = 8, files: int = 100) -> dict[str, dict[str, str]]:
+    return {f"env{f}": {f"{n:03d}-{tag}.yaml": f"{tag} {f} {n}\n" * 20 for n in range(files)} for f in range(folders)}
+
+
+def _read(folder: Path) -> dict[str, dict[str, str]]:
+    return {sub.name: {p.name: p.read_text() for p in sorted(sub.iterdir())} for sub in sorted(folder.iterdir())}
+
+
+def _start(out: Path, tree_file: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(out), str(tree_file)])
+
+
+def _tree_file(tmp_path: Path, tag: str) -> tuple[dict[str, dict[str, str]], Path]:
+    import json
+
+    tree = _tree(tag)
+    path = tmp_path / f"{tag}.json"
+    path.write_text(json.dumps(tree))
+    return tree, path
+
+
+def test_a_kill_at_any_point_leaves_a_complete_old_or_new_tree(tmp_path: Path) -> None:
+    old, _ = _tree_file(tmp_path, "old")
+    new, new_file = _tree_file(tmp_path, "new")
+    rng = random.Random(20261126)
+    outcomes = set()
+    for trial in range(7):
+        out = tmp_path / f"dist{trial}"
+        write_tree(out, old)
+        writer = _start(out, new_file)
+        time.sleep(rng.uniform(0.02, 0.35))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        if out.exists():
+            state = _read(out)
+            assert state in (old, new), f"trial {trial}: a half-written dist/"
+            outcomes.add("new" if state == new else "old")
+        else:
+            assert _read(out.with_name(f"{out.name}.old")) == old, f"trial {trial}: no dist/ and no complete dist.old/"
+            outcomes.add("absent")
+        recover(out)  # what the next run does first
+        assert _read(out) in (old, new) and not out.with_name(f"{out.name}.old").exists()
+        assert not list(tmp_path.glob(f".{out.name}.new-*"))
+    assert "old" in outcomes and "new" in outcomes, outcomes  # the kills did land on both sides of the swap
+
+
+def test_concurrent_writers_serialize_and_never_mix(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    trees = [_tree_file(tmp_path, tag) for tag in ("one", "two", "three")]
+    writers = [_start(out, path) for _, path in trees]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0]
+    assert _read(out) in [tree for tree, _ in trees]
+    assert sorted(os.listdir(tmp_path)) == sorted(["dist", ".dist.lock", "one.json", "two.json", "three.json"])
+
+
+def test_the_next_write_restores_an_interrupted_swap(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    write_tree(out, _tree("old", 2, 3))
+    os.rename(out, tmp_path / "dist.old")  # killed between the two renames
+    recover(out)
+    assert _read(out) == _tree("old", 2, 3)
+    write_tree(out, _tree("new", 2, 3))
+    assert _read(out) == _tree("new", 2, 3) and not (tmp_path / "dist.old").exists()
