@@ -131,6 +131,9 @@ CASES: list[Case] = [
     Case("config-file-private-key", chart(replace(APP, config_files={"tls.pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"})),
          "qa: invalid django_app.config_files['tls.pem']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Private Key' on line 1. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     # Issue 10: the edges of the network promises.
+    Case("preview-named-namespace", lambda: Environment.for_branch(
+        "feat/x", owner="alice", domain="preview.example.com", namespace="shop-production"),
+         "Environment.for_branch: invalid namespace='shop-production': expected no namespace for a preview: its name comes from the branch. Fix: drop namespace="),
     Case("namespace-kube-system", chart(environment=replace(QA, namespace="kube-system")),
          "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: leave namespace unset for '<app>-<environment>'"),
     Case("namespace-default", chart(environment=replace(QA, namespace="default")),

@@ -176,6 +176,9 @@ class Environment:
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
         Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
         _check_options("Environment.for_branch", options)
+        if "namespace" in options:  # the reaper may delete preview namespaces: never let one be named like another
+            raise ConfigError("Environment.for_branch", "namespace", options["namespace"],
+                              "no namespace for a preview: its name comes from the branch", "drop namespace=")
         from ._types import check_arguments  # the branch, domain and times are read here, before resolve
 
         check_arguments("Environment.for_branch", Environment.for_branch.__func__,  # type: ignore[attr-defined]
