@@ -57,6 +57,7 @@ def test_an_allow_list_replaces_the_default_in_production() -> None:
     assert _reach(docs, web, "52.95.0.1", 443) and not _reach(docs, web, "52.95.0.1", 80)
     assert not _reach(docs, web, "169.254.169.254", 443) and not _reach(docs, web, "fd00:ec2::254", 443)
     assert not _reach(docs, web, OTHER_APP, 8080)
+    assert _reach(docs, web, "169.254.170.23", 80) and not _reach(docs, web, "169.254.170.23", 8080), "the EKS Pod Identity agent"
 
 
 def test_an_allow_list_in_staging_opens_the_in_cluster_stores() -> None:

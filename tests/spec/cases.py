@@ -76,6 +76,12 @@ def alb_group_two_ssl_policies() -> None:
     DjangoChart(app, "demo", django_app=APP, environment=demo)
 
 
+def two_environments_one_namespace() -> None:
+    app = App()
+    DjangoChart(app, "qa", django_app=APP, environment=QA)
+    DjangoChart(app, "demo", django_app=APP, environment=replace(QA, name="demo", namespace="shop-qa"))
+
+
 def two_environments_one_name() -> None:
     app = App()
     DjangoChart(app, "qa", django_app=APP, environment=QA)
@@ -123,7 +129,7 @@ CASES: list[Case] = [
     Case("env-stripe-key-value", chart(replace(APP, env={"PAYMENTS": "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"})),
          "qa: invalid django_app.env['PAYMENTS']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Stripe Access Key'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     Case("env-credentials-in-url", chart(replace(APP, env={"SEARCH_URL": "https://elastic:hunter2hunter2@search.example.com:9200"})),
-         "qa: invalid django_app.env['SEARCH_URL']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Basic Auth Credentials'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+         "qa: invalid django_app.env['SEARCH_URL']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Password in a URL'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     Case("config-file-license-key", chart(replace(APP, config_files={"newrelic.ini": "[newrelic]\nlicense_key = 0123456789abcdef0123456789abcdef01234567\n"})),
          "qa: invalid django_app.config_files['newrelic.ini']='<redacted>': expected no secret in dist/ (it is committed), found a value for 'license_key' on line 2. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     Case("newrelic-ini-license-key", chart(replace(APP, newrelic=NewRelic(license_key=SecretKeyRef("shop-newrelic", "license_key"), ini="[newrelic]\nlicense_key = 0123456789abcdef\n"))),
@@ -131,21 +137,32 @@ CASES: list[Case] = [
     Case("config-file-private-key", chart(replace(APP, config_files={"tls.pem": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"})),
          "qa: invalid django_app.config_files['tls.pem']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Private Key' on line 1. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     # Issue 10: the edges of the network promises.
+    Case("env-email-host-password-name", chart(replace(APP, env={"EMAIL_HOST_PASSWORD": "x"})),
+         "qa: invalid django_app.env='EMAIL_HOST_PASSWORD': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret, list it in DjangoApp.not_secret"),
+    Case("env-redis-url-password-without-user", chart(replace(APP, env={"SESSION_REDIS": "redis://:s3cretpw@cache.example.com:6379/0"})),
+         "qa: invalid django_app.env['SESSION_REDIS']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Password in a URL'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("cron-argument-secret", chart(replace(APP, cron={"sync": CronTask("0 6 * * 1", command=("sync", "--key=sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"))})),
+         "qa: invalid django_app.cron['sync'].command='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Stripe Access Key'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("two-environments-one-namespace", two_environments_one_namespace,
+         "demo: invalid environment.namespace='shop-qa': expected a namespace of this environment's own (environment 'qa' already deploys into it). Fix: give each environment its own namespace (leave namespace unset for '<app>-<environment>')"),
+    Case("acm-arn-malformed-region-needed", chart(environment=replace(QA, media_bucket="shop-media", ingress=IngressOptions(
+        class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1/x")))),
+         "qa: invalid environment.ingress.tls.arn='arn:aws:acm:eu-west-1/x': expected an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>'), which also gives AWS_REGION. Fix: copy the ARN from the ACM console, or set aws_region"),
     Case("preview-named-namespace", lambda: Environment.for_branch(
         "feat/x", owner="alice", domain="preview.example.com", namespace="shop-production"),
          "Environment.for_branch: invalid namespace='shop-production': expected no namespace for a preview: its name comes from the branch. Fix: drop namespace="),
     Case("namespace-kube-system", chart(environment=replace(QA, namespace="kube-system")),
-         "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: leave namespace unset for '<app>-<environment>'"),
+         "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("namespace-default", chart(environment=replace(QA, namespace="default")),
-         "qa: invalid environment.namespace='default': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: leave namespace unset for '<app>-<environment>'"),
+         "qa: invalid environment.namespace='default': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
          "qa: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
     Case("egress-https-cidr-bare-address", chart(environment=replace(QA, network=replace(QA.network, egress=EgressAllowList(https_cidrs=("52.95.0.1",))))),
          "qa/NetworkPolicies: invalid access.egress.https_cidrs='52.95.0.1': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
     Case("aws-region-unknown", chart(environment=replace(QA, iam_role_arn="arn:aws:iam::123456789012:role/shop")),
-         "qa: invalid environment.aws_region=None: expected the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint). Fix: pass aws_region='eu-west-1'"),
+         "qa: invalid environment.aws_region=None: expected the AWS region, e.g. 'eu-west-1': the app talks to AWS (iam_role_arn or media_bucket) and pods cannot read it from the metadata endpoint. Fix: pass aws_region='eu-west-1'"),
     Case("aws-region-malformed", chart(environment=replace(QA, media_bucket="shop-media", aws_region="Ireland")),
-         "qa: invalid environment.aws_region='Ireland': expected the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint). Fix: pass aws_region='eu-west-1'"),
+         "qa: invalid environment.aws_region='Ireland': expected the AWS region, e.g. 'eu-west-1': the app talks to AWS (iam_role_arn or media_bucket) and pods cannot read it from the metadata endpoint. Fix: pass aws_region='eu-west-1'"),
     Case("hosts-without-ingress", chart(environment=replace(QA, ingress=None)),
          "qa: invalid environment.hosts=('qa.example.com',): expected no public host names without an Ingress (nothing would serve them, and web admits no traffic from outside). Fix: pass ingress=IngressOptions(...) to serve them, or drop hosts"),
     Case("alb-ssl-policy-allows-tls-1-0", chart(environment=replace(QA, ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x"), ssl_policy="ELBSecurityPolicy-2016-08"))),

@@ -73,7 +73,7 @@ class DjangoChart(Chart):
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
-        _check_alb_group(scope, id, environment)
+        _check_app_wide(scope, id, plan)
         with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
             super().__init__(scope, id, disable_resource_name_hashes=True)
         self.chart_id = id
@@ -207,13 +207,23 @@ def _runtime(plan: Plan, config: AppConfig) -> AppRuntime:
     )
 
 
-def _check_alb_group(scope: Construct, id: str, environment: Environment) -> None:
-    """Ingresses of one ALB group share its HTTPS listener: they must agree on its SSL policy.
-    The groups seen so far are remembered on the App (Python-side, no jsii call)."""
-    ingress = environment.ingress
+def _check_app_wide(scope: Construct, id: str, plan: Plan) -> None:
+    """Rules across the environments of one App: one namespace each, and the Ingresses of one ALB
+    group (which share its HTTPS listener) agree on the SSL policy. Remembered on the App's root."""
+    seen: dict[str, dict[str, tuple[str, str]]] = scope.node.root.__dict__.setdefault("_cdk8s_django_seen", {})
+    namespaces = seen.setdefault("namespaces", {})
+    other = namespaces.get(plan.namespace)
+    if other is not None and other[0] != id:
+        raise ConfigError(
+            LazyPath(scope, id), "environment.namespace", plan.namespace,
+            f"a namespace of this environment's own (environment {other[0]!r} already deploys into it)",
+            "give each environment its own namespace (leave namespace unset for '<app>-<environment>')",
+        )
+    namespaces[plan.namespace] = (id, "")
+    ingress = plan.environment.ingress
     if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
         return
-    groups: dict[str, tuple[str, str]] = scope.__dict__.setdefault("_cdk8s_django_alb_groups", {})
+    groups = seen.setdefault("alb_groups", {})
     first = groups.setdefault(ingress.group_name, (id, ingress.ssl_policy))
     if first[1] != ingress.ssl_policy:
         raise ConfigError(

@@ -41,6 +41,8 @@ KUBE_DNS = {
     "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
 }
 NODE_LOCAL_DNS = "169.254.20.10/32"
+# The EKS Pod Identity agent (credentials over HTTP on the node), for clusters that use it instead of IRSA.
+POD_IDENTITY_AGENT = ("169.254.170.23/32", "fd00:ec2::23/128")
 DNS_PORTS = [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]
 
 
@@ -139,6 +141,7 @@ class NetworkPolicies(DjangoConstruct):
         ports = sorted({store.port for store in managed_stores})
         if ports and allow.managed_cidrs:
             rules.append({"to": [_ip_block(c) for c in allow.managed_cidrs], "ports": [{"port": p, "protocol": "TCP"} for p in ports]})
+        rules.append({"to": [{"ipBlock": {"cidr": c}} for c in POD_IDENTITY_AGENT], "ports": [{"port": 80, "protocol": "TCP"}]})
         if allow.https_cidrs:
             rules.append({"to": [_ip_block(c) for c in allow.https_cidrs], "ports": [{"port": 443, "protocol": "TCP"}]})
         return rules

@@ -10,7 +10,6 @@ swap is whole, and the last one to take the lock wins.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
@@ -23,6 +22,12 @@ __all__ = ["recover", "write_tree"]
 
 @contextmanager
 def _locked(parent: Path, name: str) -> Iterator[None]:
+    """An exclusive flock (Linux, macOS). Windows has no fcntl: writes still swap whole, unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
     with open(parent / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -47,6 +52,9 @@ def recover(out: Path) -> None:
 def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]]) -> None:
     """Replace the folder ``out`` by ``tree`` (``{sub folder: {file name: text}}``), atomically."""
     out = out.absolute()
+    if out.is_symlink():
+        raise ValueError(f"invalid outdir={str(out)!r}: expected a folder, not a symbolic link (the swap would replace the link)."
+                         f" Fix: write to the link's target, {str(out.resolve())!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out.parent, out.name):
         recover(out)

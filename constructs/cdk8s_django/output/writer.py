@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,16 @@ class App(cdk8s.App):
     def synth(self) -> None:
         """Render everything, then swap it into ``outdir`` at once (``_atomic.write_tree``): a failing
         app writes nothing, a kill never leaves a half-written folder, two runs never mix."""
-        write_tree(Path(self._outdir), self.render())
+        rendered = self.render()
+        out = Path(self._outdir)
         scratch = os.environ.get("CDK8S_OUTDIR")
-        if scratch:  # `cdk8s synth` expects its (emptied) output folder back
-            Path(scratch).mkdir(parents=True, exist_ok=True)
+        if scratch and Path(scratch).resolve() == out.resolve():
+            print(f"cdk8s-django: cdk8s.yaml's output: is {self._outdir}, which the CLI empties before the app runs, so a failing"
+                  " synth loses it. Set output: .cdk8s-out (a scratch folder); the app writes dist/ itself.", file=sys.stderr)
+        write_tree(out, rendered)
+        if scratch and Path(scratch).resolve() != out.resolve():
+            # The CLI's own output too (its scratch folder): `cdk8s synth --stdout` and validation plugins read it.
+            for folder, files in rendered.items():
+                (Path(scratch) / folder).mkdir(parents=True, exist_ok=True)
+                for name, text in files.items():
+                    (Path(scratch) / folder / name).write_text(text)

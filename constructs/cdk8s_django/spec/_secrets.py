@@ -1,8 +1,9 @@
 """No secret value in ``dist/``: env var names and values, and config files, checked at construction.
 
-Names: a documented token list (``SECRET_NAME_TOKENS``), any case; names that only look
-secret (``STRIPE_PUBLISHABLE_KEY``, ``PASSWORD_RESET_TIMEOUT``) pass by ``NOT_SECRET_TOKENS``
-or by ``DjangoApp.not_secret``. Values: detect-secrets' pattern detectors (AWS keys, Stripe,
+Names: documented word lists (``SECRET_NAME_TOKENS`` anywhere in a word, ``SECRET_LAST_WORDS``
+as the last word), any case; names that only look secret (``STRIPE_PUBLISHABLE_KEY``,
+``PASSWORD_RESET_TIMEOUT``) pass by ``NOT_SECRET_LAST_WORDS`` and ``PUBLIC_WORDS``, or by
+``DjangoApp.not_secret``. Values: detect-secrets' pattern detectors (AWS keys, Stripe,
 Slack, GitHub, private keys, credentials in URLs, JWTs, ...), and in config files also its
 keyword detector and ``key = value`` lines whose key is a secret name (``license_key = ...``).
 The entropy detectors are left out: hashes and digests are not secrets.
@@ -17,34 +18,45 @@ from typing import Any
 
 from ._validation import ConfigError
 
-__all__ = ["NOT_SECRET_TOKENS", "SECRET_NAME_TOKENS", "check_file", "check_no_secrets", "looks_like_secret_name"]
+__all__ = [
+    "NOT_SECRET_TOKENS", "SECRET_LAST_WORDS", "SECRET_NAME_TOKENS",
+    "check_file", "check_no_secrets", "check_values", "looks_like_secret_name",
+]
 
-# A name is secret when one of its words (split on anything but letters and digits) is one of
-# these, or its last word ends in KEY (API_KEY, SECRET_KEY, STRIPE_KEY, LICENSE_KEY, APIKEY).
-SECRET_NAME_TOKENS = frozenset({
-    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "CREDENTIAL", "CREDENTIALS",
-    "DSN", "SALT", "PASSPHRASE",
+# A name is secret when a word contains one of these (PGPASSWORD, DB_PASSWORDS, API_TOKEN) ...
+SECRET_NAME_TOKENS = frozenset({"PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATEKEY", "AUTHORIZATION"})
+# ... or its last word is one of these (DB_PASS, STRIPE_KEY, FERNET_KEYS, BASIC_AUTH, SENTRY_DSN),
+SECRET_LAST_WORDS = frozenset({"PASS", "PWD", "KEY", "KEYS", "AUTH", "DSN", "SALT", "PASSPHRASE"})
+# unless its last word says what it is instead (PASSWORD_RESET_TIMEOUT, SECRET_KEY_FILE, ACCESS_TOKEN_LIFETIME)
+NOT_SECRET_LAST_WORDS = frozenset({
+    "TIMEOUT", "TTL", "AGE", "LIFETIME", "EXPIRY", "EXPIRES", "LENGTH", "MIN", "MAX", "HASHERS", "VALIDATORS", "BACKEND",
+    "BACKENDS", "MODEL", "CLASS", "FILE", "PATH", "DIR", "NAME", "ID", "REGION", "HOST", "PORT", "ENABLED", "PREFIX",
 })
-# ... unless one of its words says it is not: a public key, a timeout, a length, a path.
-NOT_SECRET_TOKENS = frozenset({
-    "PUBLISHABLE", "PUBLIC", "PUB", "TIMEOUT", "TTL", "AGE", "LENGTH", "MIN", "MAX", "HASHERS", "VALIDATORS",
-    "FILE", "PATH", "DIR", "NAME", "ID", "REGION", "URL", "HOST", "PORT", "ENABLED",
-})
+# or it is public (STRIPE_PUBLISHABLE_KEY, JWT_PUBLIC_KEY, RECAPTCHA_SITE_KEY).
+PUBLIC_WORDS = frozenset({"PUBLISHABLE", "PUBLIC", "PUB", "SITE"})
+NOT_SECRET_TOKENS = NOT_SECRET_LAST_WORDS | PUBLIC_WORDS
 _WORDS = re.compile(r"[^A-Z0-9]+")
-_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(\S.*?)\s*$")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(\S.*?)\s*$")
+# A placeholder, not a value: empty, null, or read from the environment at run time.
+_PLACEHOLDER = re.compile(r"""^(|null|none|~|""|''|\$.*|%\(.*|os\.environ.*|os\.getenv.*|env\(.*|\{\{.*)$""", re.IGNORECASE)
+# A URL with a password, user or not (redis://:pw@host): detect-secrets' basic-auth detector wants a user.
+_URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 _REDACTED = "<redacted>"
 _FIX = "put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"
-# detect-secrets' detectors that look for a known format; entropy and public-IP detectors flag what is no secret.
-_SKIPPED_DETECTORS = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)", "Secret Keyword"})
+# detect-secrets' detectors that look for a known format; entropy, public-IP and Artifactory's
+# (AP followed by any 9 letters or digits) flag what is no secret.
+_SKIPPED_DETECTORS = frozenset({
+    "Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)", "Secret Keyword", "Artifactory Credentials",
+})
 
 
 def looks_like_secret_name(name: str, not_secret: Iterable[str] = ()) -> bool:
     if name in not_secret:
         return False
     words = [w for w in _WORDS.split(name.upper()) if w]
-    if not words or NOT_SECRET_TOKENS.intersection(words):
+    if not words or words[-1] in NOT_SECRET_LAST_WORDS or PUBLIC_WORDS.intersection(words):
         return False
-    return bool(SECRET_NAME_TOKENS.intersection(words)) or words[-1].endswith("KEY")
+    return words[-1] in SECRET_LAST_WORDS or any(token in word for word in words for token in SECRET_NAME_TOKENS)
 
 
 @functools.cache
@@ -64,7 +76,9 @@ def _keyword_detector() -> Any:
 
 
 def _found(text: str, filename: str, keywords: bool) -> str | None:
-    """The kind of secret detect-secrets sees in one line, if any."""
+    """The kind of secret detect-secrets (or a password in a URL) shows in one line, if any."""
+    if _URL_PASSWORD.search(text):
+        return "Password in a URL"
     detectors = (*_detectors(), _keyword_detector()) if keywords else _detectors()
     for detector in detectors:
         for secret in detector.analyze_line(filename=filename, line=text, line_number=1):
@@ -101,8 +115,19 @@ def check_file(where: object, prop: str, file_name: str, content: str, not_secre
     not_secret = frozenset(not_secret)
     for number, line in enumerate(content.splitlines(), start=1):
         assignment = _ASSIGNMENT.match(line)
-        if assignment and looks_like_secret_name(assignment.group(1), not_secret) and not assignment.group(2).startswith(("$", "%(")):
+        value = assignment.group(2).strip().rstrip(",;") if assignment else ""
+        key = assignment.group(1) if assignment else ""
+        # `keys = root` is Python's logging.ini listing its sections, not a key.
+        if assignment and key.lower() != "keys" and looks_like_secret_name(key, not_secret) and not _PLACEHOLDER.match(value):
             raise _refuse(where, prop, f"a value for {assignment.group(1)!r} on line {number}")
         kind = _found(line, file_name, keywords=True) if line.strip() else None
         if kind:
             raise _refuse(where, prop, f"what detect-secrets reads as {kind!r} on line {number}")
+
+
+def check_values(where: object, prop: str, values: Iterable[str]) -> None:
+    """Refuse secrets in free-form values that end up in dist/ (a cron command's arguments)."""
+    for value in values:
+        kind = value and _found(value, "command", keywords=False)
+        if kind:
+            raise _refuse(where, prop, f"what detect-secrets reads as {kind!r}")

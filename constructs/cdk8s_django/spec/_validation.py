@@ -387,7 +387,7 @@ _MODERN_SSL_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-
 
 def check_alb_ssl_policy(path: object, prop: str, value: str) -> str:
     """An ALB security policy that refuses TLS 1.0 and 1.1."""
-    if not _MODERN_SSL_POLICY.match(value):
+    if not _MODERN_SSL_POLICY.fullmatch(value):
         raise ConfigError(
             path, prop, value,
             "an ALB security policy that accepts TLS 1.2 and 1.3 only (ELBSecurityPolicy-TLS13-1-2-..., -TLS-1-2-..., -FS-1-2-...)",

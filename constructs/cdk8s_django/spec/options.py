@@ -130,8 +130,10 @@ METADATA_ENDPOINTS = ("169.254.169.254/32", "fd00:ec2::254/128")
 @dataclass(frozen=True)
 class EgressAllowList:
     """Egress limited to what the app needs, replacing the default egress policy (NetworkPolicies add
-    up, so an allow-list beside the default would change nothing): DNS, the in-cluster stores, the
-    managed stores' CIDRs on their ports, and HTTPS (S3, STS, New Relic). Never the metadata endpoint.
+    up, so an allow-list beside the default would change nothing): DNS (kube-dns pods and NodeLocal
+    DNS), the in-cluster stores, the managed stores' CIDRs on their ports, the EKS Pod Identity agent,
+    and HTTPS (S3, STS, New Relic). Never the metadata endpoint. Anything else (SMTP, another
+    namespace) is a NetworkPolicy of your own beside it: egress policies add up.
 
     Attributes:
         managed_cidrs: the CIDRs of the managed stores' subnets (RDS, ElastiCache), opened on the

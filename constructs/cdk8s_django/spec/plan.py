@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from . import _validation as v
 from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env
-from ._secrets import check_file, check_no_secrets
+from ._secrets import check_file, check_no_secrets, check_values
 from ._types import check_spec_types
 from .defaults import (
     APP_NAME_MAX,
@@ -200,6 +200,9 @@ def _check_app(where: object, django_app: DjangoApp) -> None:
                 f"a name other than {', '.join(sorted(RESERVED_COMPONENTS))} (the library's own components)",
                 f"rename it, e.g. '{component}-task'",
             )
+    for name, task in django_app.cron.items():
+        if isinstance(task, CronTask) and task.command:
+            check_values(where, f"django_app.cron[{name!r}].command", task.command)
     for secret in django_app.secrets:
         v.check_dns_subdomain(where, "django_app.secrets", secret)
     v.check_unique(where, "django_app.secrets", django_app.secrets)
@@ -224,7 +227,7 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
     if namespace == "default" or namespace.startswith("kube-"):
         raise v.ConfigError(where, "environment.namespace", namespace,
                             "a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's)",
-                            "leave namespace unset for '<app>-<environment>'")
+                            "set environment.namespace to a name of the app's own, or rename the app or the environment")
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
     if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
@@ -391,6 +394,7 @@ def _check_secrets(where: object, plan: Plan) -> None:
                                 "drop leading and trailing '/' and spaces")
 
 
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 
 
@@ -402,12 +406,19 @@ def _aws_region(where: object, environment: Environment) -> str | None:
     region = environment.aws_region
     tls = environment.ingress.tls if environment.ingress is not None else None
     if region is None and isinstance(tls, AcmCertificate):
-        if not tls.arn.startswith("arn:aws:acm:") or tls.arn.count(":") < 4:
-            return None  # DjangoWeb refuses the malformed ARN itself, naming it
-        region = tls.arn.split(":")[3]
+        if not tls.arn.startswith("arn:aws:acm:"):
+            return None  # DjangoWeb refuses the ARN itself, naming it
+        match = _ACM_ARN.match(tls.arn)
+        if match is None:
+            raise v.ConfigError(where, "environment.ingress.tls.arn", tls.arn,
+                                "an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>'), which also gives AWS_REGION",
+                                "copy the ARN from the ACM console, or set aws_region")
+        region = match.group(1)
     if region is None or not _REGION.match(region):
         raise v.ConfigError(
-            where, "environment.aws_region", region, "the AWS region, e.g. 'eu-west-1' (pods cannot read it from the metadata endpoint)",
+            where, "environment.aws_region", region,
+            "the AWS region, e.g. 'eu-west-1': the app talks to AWS (iam_role_arn or media_bucket) and pods cannot read it"
+            " from the metadata endpoint",
             "pass aws_region='eu-west-1'",
         )
     return region
