@@ -1336,7 +1336,8 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     if name != "connection-budget":
         env = _room_after(app, env)
     if isinstance(env, Environment):
-        env = _with_region(env)  # a mutation that drops the ACM certificate must not also drop the region
+        # a mutation that changes the ingress must not also drop the region or the load-balancer source
+        env = _with_ingress_source(_with_region(env))
     return app, env, prop, name
 
 
