@@ -394,7 +394,7 @@ def _check_secrets(where: object, plan: Plan) -> None:
                                 "drop leading and trailing '/' and spaces")
 
 
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):")  # the region field; DjangoWeb checks the rest
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 
 
