@@ -30,7 +30,7 @@ RESERVED_ENV = frozenset({
 
 def _redis_url(app: str, store: StorePlan) -> str:
     host = f"{app}-{store.role.value}"
-    if store.managed is not None and store.managed.tls:
+    if store.tls:
         # Chain verified; the name dialled is the in-cluster alias, so no hostname check.
         return f"rediss://{host}:{store.port}/0?ssl_cert_reqs=required&ssl_check_hostname=false"
     return f"redis://{host}:{store.port}/0"
@@ -42,7 +42,7 @@ def config_env(
     """Values for the ConfigMap ``<app>-env``: no secrets, safe to commit."""
     app = django_app.name
     postgres = stores[StoreRole.POSTGRES]
-    tls = postgres.managed is not None and postgres.managed.tls
+    tls = postgres.tls
     env: dict[str, str] = {
         "DJANGO_ENVIRONMENT": environment.name,
         "DATABASE_HOST": f"{app}-{StoreRole.POSTGRES.value}",
@@ -72,16 +72,14 @@ def config_env(
     return env
 
 
-def pod_env(django_app: DjangoApp, environment: Environment, namespace: str) -> dict[str, str]:
+def pod_env(django_app: DjangoApp, environment: Environment, namespace: str, postgres: StorePlan) -> dict[str, str]:
     """Values set on each container: they refer to other variables, which a ConfigMap cannot."""
-    from .environment import Managed
-
     web = f"{django_app.name}-{WEB_COMPONENT}"
     allowed = [*environment.hosts, web, f"{web}.{namespace}.svc", "localhost", "$(POD_IP)"]
     url = (
         "postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@$(DATABASE_HOST):$(DATABASE_PORT)"
         "/$(DATABASE_NAME)?sslmode=$(DATABASE_SSLMODE)"
     )
-    if isinstance(environment.postgres, Managed) and environment.postgres.tls:
+    if postgres.tls:
         url += "&sslrootcert=$(DATABASE_SSLROOTCERT)"
     return {"ALLOWED_HOSTS": ",".join(allowed), "DATABASE_URL": url}

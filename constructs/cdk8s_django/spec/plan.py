@@ -75,6 +75,11 @@ class StorePlan:
     def managed(self) -> Managed | None:
         return self.spec if isinstance(self.spec, Managed) else None
 
+    @property
+    def tls(self) -> bool:
+        """Clients connect with TLS: a managed store that asks for it."""
+        return self.managed is not None and self.managed.tls
+
 
 @dataclass(frozen=True)
 class WorkerPlan:
@@ -153,7 +158,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         database_password=password,
         secret_env=_secret_env(password, django_app),
         config_env=MappingProxyType(config_env(django_app, environment, stores, region)),
-        pod_env=MappingProxyType(pod_env(django_app, environment, namespace)),
+        pod_env=MappingProxyType(pod_env(django_app, environment, namespace, stores[StoreRole.POSTGRES])),
         config_files=_config_files(where, django_app),
         command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
         generate_database_password=_pick(environment.generate_database_password, not production),
