@@ -23,6 +23,7 @@ from cdk8s_django import (
     Environment,
     IngressOptions,
     Managed,
+    NamespaceFence,
     NetworkAccess,
     NewRelic,
     PreviewReaperAccess,
@@ -94,6 +95,7 @@ environments = [
         iam_role_arn="arn:aws:iam::123456789012:role/shop-production-app",
         shell_operators="shop-operators",
         aws_secrets=AwsSecretsManager(),
+        deletion_protection=True,
     ),
 ]
 
@@ -133,8 +135,9 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
         environment = replace(environment, image=image_for(environment.name, shop.image))
         DjangoChart(app, environment.name, django_app=shop, environment=environment)
     if not os.environ.get("PREVIEW_BRANCH") and not os.environ.get("ONLY_ENVIRONMENT"):
-        # dist/cluster/: applied once per cluster by the platform team (Kubernetes 1.30+).
-        PreviewReaperAccess(Chart(app, "cluster"), "PreviewReaper")
+        # Applied once per cluster by the platform team (Kubernetes 1.30+): the fence, then the access.
+        fence = NamespaceFence(Chart(app, "cluster-1-fence"), "Fence")
+        PreviewReaperAccess(Chart(app, "cluster-2-access"), "PreviewReaper", fence=fence)
     return app
 
 

@@ -29,7 +29,9 @@ def rendered() -> dict[str, dict[str, str]]:
     return main.build_app(outdir=str(ROOT / ".synth-test-unused"), display_dir="dist").render()
 
 
-CLUSTER = "cluster"  # dist/cluster/: cluster-wide objects, not an environment
+# Cluster-wide objects, not environments: the namespace fence, then the reaper's access (applied last).
+FENCE, ACCESS = "cluster-1-fence", "cluster-2-access"
+CLUSTER = (FENCE, ACCESS)
 
 
 @pytest.fixture(scope="session")
@@ -39,12 +41,13 @@ def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
 
     return {
         env: [yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml")]
-        for env, files in rendered.items() if env != CLUSTER
+        for env, files in rendered.items() if env not in CLUSTER
     }
 
 
 @pytest.fixture(scope="session")
-def cluster_docs(rendered: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def cluster_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
+    """The cluster folders' documents: ``{folder: [document]}``."""
     import yaml
 
-    return [yaml.safe_load(text) for text in rendered[CLUSTER].values()]
+    return {folder: [yaml.safe_load(text) for name, text in rendered[folder].items() if name.endswith(".yaml")] for folder in CLUSTER}

@@ -138,6 +138,11 @@ def _chance(rng: random.Random, p: float) -> bool:
     return rng.random() < p
 
 
+def _not_preview(name: str) -> str:
+    """``name`` kept clear of the preview prefix "pr-" (for names an app's namespace starts with), with no draw."""
+    return "q" + name[1:] if name.startswith("pr") else name
+
+
 def _label(rng: random.Random, length: int, first: str = LETTERS) -> str:
     """An RFC 1123 label of exactly ``length`` characters whose first character comes from ``first``."""
     if length == 1:
@@ -335,7 +340,7 @@ def _app_runtime(rng: random.Random) -> dict[str, Any]:
 
 
 def _app(rng: random.Random) -> DjangoApp:
-    name = rng.choice(APP_NAMES) if _chance(rng, 0.8) else _label(rng, rng.randint(1, 30))
+    name = rng.choice(APP_NAMES) if _chance(rng, 0.8) else _not_preview(_label(rng, rng.randint(1, 30)))
     return DjangoApp(**_app_core(rng, name), **_app_config(rng, name), **_app_runtime(rng))
 
 
@@ -1157,13 +1162,16 @@ INVALID: tuple[tuple[str, Mutation], ...] = (
 # --- edges for random_spec: values at the boundaries Kubernetes cares about -------------------
 
 def _edge_app_name_30(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:
-    return replace(app, name=_label(rng, 30)), env
+    return replace(app, name=_not_preview(_label(rng, 30))), env
 
 
 def _edge_namespace_63(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:
     if kind_of(env) != "preview" and _chance(rng, 0.5):
         return app, replace(env, name=_label(rng, 63 - len(app.name) - 1, NOT_P), namespace=None)
-    return app, replace(env, namespace=_label(rng, 63))
+    value = _label(rng, 63)
+    if kind_of(env) == "preview":  # its namespace is 'pr-<app>-<its name after pr->', never its own
+        return app, replace(env, name="pr-" + value[len(app.name) + 4:])
+    return app, replace(env, namespace=_not_preview(value))
 
 
 def _edge_quantity(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .components.management_cron_job import ManagementCronJob
     from .components.migration_job import MigrationJob
     from .components.monitoring import Monitoring
+    from .components.namespace_fence import NamespaceFence
     from .components.network_policies import NetworkPolicies
     from .components.ops_shell import OpsShell
     from .components.postgres_stateful_set import PostgresStatefulSet
@@ -71,6 +72,7 @@ _EXPORTS = {
     "ManagementCronJob": "components.management_cron_job",
     "MigrationJob": "components.migration_job",
     "Monitoring": "components.monitoring",
+    "NamespaceFence": "components.namespace_fence",
     "NetworkPolicies": "components.network_policies",
     "OpsShell": "components.ops_shell",
     "PostgresStatefulSet": "components.postgres_stateful_set",
@@ -148,6 +150,7 @@ __all__ = [
     "ManagementCronJob",
     "MigrationJob",
     "Monitoring",
+    "NamespaceFence",
     "NetworkAccess",
     "NetworkPolicies",
     "NewRelic",

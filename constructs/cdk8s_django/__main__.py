@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .output.diff import diff_folders
-from .spec.preview import LABEL_PREVIEW, expired_previews
+from .spec.preview import LABEL_PREVIEW, REAPER_POLICY, expired_previews
 
 
 def _expire(args: argparse.Namespace) -> int:
@@ -27,6 +27,13 @@ def _expire(args: argparse.Namespace) -> int:
         ).stdout)
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     expired = expired_previews(listing.get("items", []), now)
+    if args.apply and expired:
+        problem = _fence_problem(args.kubectl)
+        if problem:
+            print(f"refusing to delete: {problem}. The fence confines the reaper to preview namespaces."
+                  " Fix: apply NamespaceFence's folder (Kubernetes 1.30+), e.g. kubectl apply -f dist/cluster-1-fence/",
+                  file=sys.stderr)
+            return 2
     for preview in expired:
         verb = "deleting" if args.apply else "would delete"
         print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r},"
@@ -38,6 +45,20 @@ def _expire(args: argparse.Namespace) -> int:
     elif not args.apply:
         print("dry run: pass --apply to delete")
     return 0
+
+
+def _fence_problem(kubectl: str) -> str | None:
+    """Why the fence's binding is not in force in the cluster, or None when it is."""
+    result = subprocess.run(
+        [kubectl, "get", "validatingadmissionpolicybindings.admissionregistration.k8s.io", REAPER_POLICY, "-o", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} cannot be read ({result.stderr.strip() or 'kubectl failed'})"
+    spec = json.loads(result.stdout).get("spec") or {}
+    if spec.get("policyName") != REAPER_POLICY or "Deny" not in (spec.get("validationActions") or []):
+        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} does not deny through the policy {REAPER_POLICY}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:

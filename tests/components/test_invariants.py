@@ -13,6 +13,7 @@ from cdk8s import Testing as Cdk8sTesting
 from cdk8s_django import DjangoChart, Environment
 
 from _k8s import by_kind, containers, find, pod_spec, runs_app_code, synth
+from conftest import CLUSTER
 
 STAGING = ("qa", "demo")
 
@@ -27,7 +28,7 @@ def test_one_folder_per_environment(example_docs: dict[str, list[dict[str, Any]]
 
 def test_namespace_file_applies_first(rendered: dict[str, dict[str, str]]) -> None:
     for env, files in rendered.items():
-        if env == "cluster":
+        if env in CLUSTER:
             continue
         first = sorted(files)[0]
         assert yaml.safe_load(files[first])["kind"] == "Namespace", (env, first)

@@ -345,52 +345,6 @@ def test_every_environment_shape_opens_web_to_its_load_balancer_only(shape: str,
     assert {source for source, row in result.items() if row["postgres"] or row["broker"]} == {"worker"}
 
 
-# --- the fenced preview reaper (dist/cluster/) ------------------------------------------------
-
-def test_preview_reaper_is_fenced_to_preview_namespaces(cluster_docs: list[dict[str, Any]]) -> None:
-    import kubernetes_validate
-
-    kinds = {d["kind"]: d for d in cluster_docs}
-    assert set(kinds) == {"ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"}
-    assert kinds["ClusterRole"]["rules"] == [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "delete"]}]
-    policy = kinds["ValidatingAdmissionPolicy"]["spec"]
-    assert policy["failurePolicy"] == "Fail"
-    assert policy["matchConstraints"]["resourceRules"][0]["operations"] == ["DELETE"]
-    assert policy["matchConditions"][0]["expression"] == "'cdk8s-django:preview-reaper' in request.userInfo.groups"
-    expression = policy["validations"][0]["expression"]
-    assert "oldObject.metadata.labels['cdk8s-django/preview'] == 'true'" in expression
-    assert "oldObject.metadata.labels['app.kubernetes.io/managed-by'] == 'cdk8s-django'" in expression
-    assert kinds["ValidatingAdmissionPolicyBinding"]["spec"] == {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Deny"]}
-    for doc in cluster_docs:  # ValidatingAdmissionPolicy v1 exists from Kubernetes 1.30
-        for version in ("1.32", "1.37"):
-            kubernetes_validate.validate(doc, version, strict=True)
-
-
-def test_preview_reaper_policy_evaluates_as_intended(cluster_docs: list[dict[str, Any]], example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    """The policy's CEL, evaluated by a CEL implementation against real namespaces."""
-    import celpy
-
-    policy = next(d for d in cluster_docs if d["kind"] == "ValidatingAdmissionPolicy")["spec"]
-    env = celpy.Environment()
-    applies = env.program(env.compile(policy["matchConditions"][0]["expression"]))
-    allows = env.program(env.compile(policy["validations"][0]["expression"]))
-
-    def deletion_allowed(namespace: dict[str, Any]) -> bool:
-        return bool(allows.evaluate({"oldObject": celpy.json_to_cel(namespace)}))
-
-    def reaper(groups: list[str]) -> bool:
-        return bool(applies.evaluate({"request": celpy.json_to_cel({"userInfo": {"groups": groups}})}))
-
-    assert reaper(["system:authenticated", "cdk8s-django:preview-reaper"]) and not reaper(["system:masters"])
-    preview = {"metadata": {"name": "shop-pr-x", "labels": {"cdk8s-django/preview": "true", "app.kubernetes.io/managed-by": "cdk8s-django"}}}
-    assert deletion_allowed(preview)
-    for env_name, docs in example_docs.items():
-        namespace = by_kind(docs, "Namespace")[0]
-        assert not deletion_allowed(namespace), env_name
-    assert not deletion_allowed({"metadata": {"name": "kube-system"}})
-    assert not deletion_allowed({"metadata": {"name": "x", "labels": {"cdk8s-django/preview": "true"}}})
-
-
 def test_web_without_a_load_balancer_source_admits_nobody() -> None:
     """An ingress rule with an empty `from` admits every pod in every namespace: never emit one."""
     from cdk8s import App

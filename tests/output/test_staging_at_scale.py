@@ -49,7 +49,7 @@ def test_a_branch_named_like_an_environment_never_becomes_it() -> None:
     environment = Environment.for_branch("production", owner="mallory", domain="preview.shop.example.com", created_at=CREATED,
                                          ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK)
     docs = synth(DjangoChart(Cdk8sApp(), environment.name, django_app=main.shop, environment=environment))
-    assert by_kind(docs, "Namespace")[0]["metadata"]["name"] == "shop-pr-production"
+    assert by_kind(docs, "Namespace")[0]["metadata"]["name"] == "pr-shop-production"
 
 
 def test_long_branch_names_stay_distinct_and_stable() -> None:
@@ -72,7 +72,7 @@ def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
 def test_preview_namespace_is_labelled_and_expires() -> None:
     docs = _preview()
     namespace = by_kind(docs, "Namespace")[0]
-    assert namespace["metadata"]["name"] == "shop-pr-feature-jira-123-add-thing"
+    assert namespace["metadata"]["name"] == "pr-shop-feature-jira-123-add-thing"
     assert namespace["metadata"]["labels"]["cdk8s-django/preview"] == "true"
     assert namespace["metadata"]["labels"]["cdk8s-django/owner"] == "alice-smith"
     assert namespace["metadata"]["annotations"] == {
@@ -120,23 +120,28 @@ def _namespace(name: str, expires: str | None, preview: bool = True, managed: bo
 
 
 LISTING = [
-    _namespace("shop-late", "2026-11-25T00:00:00Z"),
-    _namespace("shop-early", "2026-11-20T00:00:00Z"),
-    _namespace("shop-fresh", "2026-12-01T00:00:00Z"),
-    _namespace("shop-unreadable", "next tuesday"),
-    _namespace("shop-no-expiry", None),
+    _namespace("pr-shop-late", "2026-11-25T00:00:00Z"),
+    _namespace("pr-shop-early", "2026-11-20T00:00:00Z"),
+    _namespace("pr-shop-fresh", "2026-12-01T00:00:00Z"),
+    _namespace("pr-shop-unreadable", "next tuesday"),
+    _namespace("pr-shop-no-expiry", None),
     _namespace("shop-production", "2020-01-01T00:00:00Z", preview=False),
-    _namespace("someone-elses", "2020-01-01T00:00:00Z", managed=False),
+    _namespace("pr-someone-elses", "2020-01-01T00:00:00Z", managed=False),
+    # Labelled as a preview but named outside the prefix (tampered before the fence): never a candidate.
+    _namespace("shop-production-tampered", "2020-01-01T00:00:00Z"),
+    _namespace("kube-system", "2020-01-01T00:00:00Z"),
+    _namespace("pr", "2020-01-01T00:00:00Z"),
+    _namespace("pr-shop-expiry-with-newline", "2020-01-01T00:00:00Z\n"),
 ]
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def test_expired_previews_selects_only_expired_preview_namespaces() -> None:
-    assert [e.namespace for e in expired_previews(LISTING, NOW)] == ["shop-early", "shop-late"]
+    assert [e.namespace for e in expired_previews(LISTING, NOW)] == ["pr-shop-early", "pr-shop-late"]
 
 
 def test_expiry_boundary_and_naive_time() -> None:
-    assert [e.namespace for e in expired_previews(LISTING, datetime(2026, 12, 1, tzinfo=UTC))] == ["shop-early", "shop-late", "shop-fresh"]
+    assert [e.namespace for e in expired_previews(LISTING, datetime(2026, 12, 1, tzinfo=UTC))] == ["pr-shop-early", "pr-shop-late", "pr-shop-fresh"]
     with pytest.raises(ValueError, match="time zone aware"):
         expired_previews(LISTING, datetime(2026, 11, 26))
 
@@ -152,22 +157,61 @@ def test_expire_cli_is_a_dry_run_by_default(tmp_path: Path) -> None:
     result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00+00:00")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "would delete namespace shop-early (branch 'b/shop-early', owner 'alice', expired 2026-11-20T00:00:00Z)",
-        "would delete namespace shop-late (branch 'b/shop-late', owner 'alice', expired 2026-11-25T00:00:00Z)",
+        "would delete namespace pr-shop-early (branch 'b/pr-shop-early', owner 'alice', expired 2026-11-20T00:00:00Z)",
+        "would delete namespace pr-shop-late (branch 'b/pr-shop-late', owner 'alice', expired 2026-11-25T00:00:00Z)",
         "dry run: pass --apply to delete",
     ]
     assert "Node" not in result.stderr  # the CLI never starts the jsii process
 
 
-def test_expire_cli_apply_deletes_only_expired(tmp_path: Path) -> None:
+FENCE_BINDING = {"spec": {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Deny"]}}
+
+
+def _fake_kubectl(tmp_path: Path, binding: dict[str, Any] | None) -> tuple[Path, Path]:
+    """A kubectl that lists LISTING, answers the fence binding's `get` (or fails, like a cluster without it)
+    and logs every other call."""
     log = tmp_path / "kubectl.log"
     kubectl = tmp_path / "kubectl"
-    kubectl.write_text(f"#!/bin/sh\nif [ \"$1\" = get ]; then cat {tmp_path}/ns.json; else echo \"$@\" >> {log}; fi\n")
-    kubectl.chmod(kubectl.stat().st_mode | stat.S_IEXEC)
     (tmp_path / "ns.json").write_text(json.dumps({"items": LISTING}))
+    (tmp_path / "binding.json").write_text(json.dumps(binding))
+    answer_binding = (f"cat {tmp_path}/binding.json" if binding is not None else
+                      "echo 'Error from server (NotFound): validatingadmissionpolicybindings \"cdk8s-django-preview-reaper\" not found' >&2; exit 1")
+    kubectl.write_text(
+        "#!/bin/sh\n"
+        f"case \"$1 $2\" in\n"
+        f"  'get namespaces') cat {tmp_path}/ns.json ;;\n"
+        f"  'get validatingadmissionpolicybindings.admissionregistration.k8s.io') {answer_binding} ;;\n"
+        f"  *) echo \"$@\" >> {log} ;;\n"
+        "esac\n"
+    )
+    kubectl.chmod(kubectl.stat().st_mode | stat.S_IEXEC)
+    return kubectl, log
+
+
+def test_expire_cli_apply_deletes_only_expired(tmp_path: Path) -> None:
+    kubectl, log = _fake_kubectl(tmp_path, FENCE_BINDING)
     result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
     assert result.returncode == 0, result.stderr
-    assert log.read_text().splitlines() == ["delete namespace shop-early --wait=false", "delete namespace shop-late --wait=false"]
+    assert log.read_text().splitlines() == ["delete namespace pr-shop-early --wait=false", "delete namespace pr-shop-late --wait=false"]
+
+
+@pytest.mark.parametrize(("binding", "problem"), [
+    (None, "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper cannot be read (Error from server (NotFound):"
+           " validatingadmissionpolicybindings \"cdk8s-django-preview-reaper\" not found)"),
+    ({"spec": {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Audit"]}},
+     "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy cdk8s-django-preview-reaper"),
+    ({"spec": {"policyName": "something-else", "validationActions": ["Deny"]}},
+     "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy cdk8s-django-preview-reaper"),
+])
+def test_expire_cli_apply_refuses_without_the_fence(tmp_path: Path, binding: dict[str, Any] | None, problem: str) -> None:
+    kubectl, log = _fake_kubectl(tmp_path, binding)
+    result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"refusing to delete: {problem}. The fence confines the reaper to preview namespaces."
+        " Fix: apply NamespaceFence's folder (Kubernetes 1.30+), e.g. kubectl apply -f dist/cluster-1-fence/"
+    )
+    assert not log.exists()  # nothing deleted
 
 
 # --- one environment alone -------------------------------------------------------------------
@@ -186,9 +230,9 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
     assert {k: v for k, v in qa.items() if k != "NOTES.md"} == {k: v for k, v in _tree(ROOT / "dist" / "qa").items() if k != "NOTES.md"}
     assert "kubectl apply -f build/qa/" in qa["NOTES.md"].decode()
     preview = ROOT / "build" / "pr-feature-jira-9-checkout"
-    namespace = yaml.safe_load((preview / "00-namespace-shop-pr-feature-jira-9-checkout.yaml").read_text())
+    namespace = yaml.safe_load((preview / "00-namespace-pr-shop-feature-jira-9-checkout.yaml").read_text())
     assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
-    assert "kubectl delete namespace shop-pr-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
+    assert "kubectl delete namespace pr-shop-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
     assert any(re.match(r"\d\d-job-shop-seed-[0-9a-f]{10}\.yaml$", p.name) for p in preview.iterdir())
 
 

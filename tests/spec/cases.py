@@ -41,7 +41,9 @@ from cdk8s_django import (
     NewRelic,
     ManagementCronJob,
     MigrationJob,
+    NamespaceFence,
     PostgresStatefulSet,
+    PreviewReaperAccess,
     RedisRole,
     RedisStatefulSet,
     SecretKeyRef,
@@ -153,6 +155,22 @@ CASES: list[Case] = [
          "Environment.for_branch: invalid namespace='shop-production': expected no namespace for a preview: its name comes from the branch. Fix: drop namespace="),
     Case("namespace-kube-system", chart(environment=replace(QA, namespace="kube-system")),
          "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
+    Case("namespace-kube-public", chart(environment=replace(QA, namespace="kube-public")), "qa: invalid environment.namespace='kube-public': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
+    Case("namespace-with-preview-prefix", chart(environment=replace(QA, namespace="pr-shop-qa")), "qa: invalid environment.namespace='pr-shop-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
+    Case("app-name-with-preview-prefix", chart(django_app=replace(APP, name="pr-tools")), "qa: invalid environment.namespace='pr-tools-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
+    Case("preview-namespace-replaced", chart(environment=replace(Environment.for_branch(
+        "feat/x", owner="alice", domain="preview.example.com"), namespace="shop-production")), "qa: invalid environment.namespace='shop-production': expected None for a preview: its namespace is 'pr-shop-feat-x', from the branch, so that the preview reaper can tell previews apart. Fix: drop namespace="),
+    Case("deletion-protection-on-a-preview", chart(environment=Environment.for_branch(
+        "feat/x", owner="alice", domain="preview.example.com", deletion_protection=True)), "qa: invalid environment.deletion_protection=True: expected False for a preview (previews expire and are deleted). Fix: drop deletion_protection="),
+    Case("deletion-protection-not-a-bool", chart(environment=replace(PROD, deletion_protection="yes")), "qa: invalid environment.deletion_protection='yes': expected True or False. Fix: pass True or False"),  # type: ignore[arg-type]
+    Case("reaper-group-with-quote", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="x' || true || '")), "c/Fence: invalid reaper_group=\"x' || true || '\": expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
+    Case("reaper-group-with-backslash", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="ci\\")), "c/Fence: invalid reaper_group='ci\\\\': expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
+    Case("reaper-group-empty", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="")), "c/Fence: invalid reaper_group='': expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
+    Case("reaper-group-system", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="system:authenticated")), "c/Fence: invalid reaper_group='system:authenticated': expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
+    Case("reaper-group-not-a-str", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group=["ci"])), "c/Fence: invalid reaper_group=['ci']: expected a string. Fix: pass a string"),  # type: ignore[arg-type]
+    Case("reaper-access-beside-its-fence", in_chart(
+        lambda c: PreviewReaperAccess(c, "Access", fence=NamespaceFence(c, "Fence"))), "c/Access: invalid fence='c/Fence': expected a fence in another chart: one folder would let `kubectl apply -f` grant the access even when the fence fails to apply. Fix: put PreviewReaperAccess in a chart of its own, e.g. Chart(app, 'cluster-2-access')"),
+    Case("reaper-access-without-a-fence", in_chart(lambda c: PreviewReaperAccess(c, "Access", fence="cluster-1-fence")), "c/Access: invalid fence='cluster-1-fence': expected NamespaceFence(...). Fix: pass NamespaceFence(...)"),  # type: ignore[arg-type]
     Case("namespace-default", chart(environment=replace(QA, namespace="default")),
          "qa: invalid environment.namespace='default': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
@@ -235,7 +253,7 @@ CASES: list[Case] = [
     Case("static-url-without-slash", chart(environment=replace(QA, static_url="https://cdn.example.com/static")),
          "qa: invalid environment.static_url='https://cdn.example.com/static': expected a URL ending with '/' (Django's check refuses STATIC_URL without one). Fix: use 'https://cdn.example.com/static/'"),
     Case("factory-misspelt-option", lambda: Environment.staging("qa", web_replica=2),  # type: ignore[call-arg]
-         "Environment.staging: invalid web_replica=2: expected one of the options aws_region, aws_secrets, database_password, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
+         "Environment.staging: invalid web_replica=2: expected one of the options aws_region, aws_secrets, database_password, deletion_protection, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
     Case("app-name-not-dns", chart(replace(APP, name="Shop_App")),
          "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     Case("app-name-too-long", chart(replace(APP, name="a" * 31)),

@@ -23,6 +23,7 @@ from ..spec.django_app import DjangoApp
 from ..spec.environment import Environment, InCluster, Managed
 from ..spec.options import AcmCertificate, StoreRole
 from ..spec.plan import Plan, resolve
+from ..spec.preview import LABEL_DELETION_PROTECTION
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
 from .celery_worker import CeleryWorker
@@ -179,6 +180,7 @@ def _namespace_manifest(plan: Plan) -> dict[str, Any]:
     labels = {
         **object_labels(plan.app.name, "namespace", environment.name), **RESTRICTED_NAMESPACE_LABELS,
         **(preview.namespace_labels() if preview else {}),
+        **({LABEL_DELETION_PROTECTION: "true"} if environment.deletion_protection else {}),
         **(ALB_READINESS_GATE if plan.uses_alb else {}),
     }
     metadata: dict[str, Any] = {"name": plan.namespace, "labels": labels}

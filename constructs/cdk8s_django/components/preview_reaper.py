@@ -1,52 +1,61 @@
-"""``PreviewReaperAccess``: the power to expire previews, fenced to preview namespaces.
+"""``PreviewReaperAccess``: the power to expire previews, granted only behind ``NamespaceFence``.
 
-RBAC cannot restrict ``delete`` by label, so the identity that runs
+RBAC cannot restrict ``delete`` by label or name, so the identity that runs
 ``python -m cdk8s_django expire --apply`` (a CI job's group) gets a ClusterRole
-to delete namespaces, and a ValidatingAdmissionPolicy refuses every deletion it
-asks for unless the namespace is labelled ``cdk8s-django/preview=true`` and
-managed by cdk8s-django. Needs Kubernetes 1.30+ (ValidatingAdmissionPolicy v1).
+to delete namespaces, and the fence's admission policy refuses every deletion it
+asks for but a preview namespace's. The access lives in a chart (a ``dist/``
+folder) of its own, applied after the fence's: ``kubectl apply -f`` carries on
+past errors, so one folder holding both could grant the access without the fence.
 """
 
 from __future__ import annotations
 
-from cdk8s import ApiObject
+from pathlib import PurePosixPath
+
+from cdk8s import ApiObject, Chart
 
 from constructs import Construct
 
-from ..k8s._base import DjangoConstruct, LazyPath, checked_props
-from ..k8s._manifest import MANAGED_BY, emit
+from ..k8s._base import DjangoConstruct, LazyPath, add_folder_notes, checked_props
+from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY, emit
 from ..spec import _validation as v
-from ..spec.preview import LABEL_PREVIEW
+from ..spec.preview import REAPER_POLICY
+from .namespace_fence import NamespaceFence
 
-__all__ = ["DEFAULT_REAPER_GROUP", "PreviewReaperAccess"]
+__all__ = ["PreviewReaperAccess"]
 
-DEFAULT_REAPER_GROUP = "cdk8s-django:preview-reaper"
 NAME = "cdk8s-django-preview-reaper"
-LABELS = {
-    "app.kubernetes.io/name": "cdk8s-django", "app.kubernetes.io/component": "preview-reaper", "app.kubernetes.io/managed-by": MANAGED_BY,
-}
+LABELS = {"app.kubernetes.io/name": "cdk8s-django", "app.kubernetes.io/component": "preview-reaper", LABEL_MANAGED_BY: MANAGED_BY}
 
 
 class PreviewReaperAccess(DjangoConstruct):
-    """Cluster objects (apply once per cluster) letting one group delete expired previews only.
+    """Cluster objects letting the fence's reaper group delete preview namespaces (and nothing else).
 
     Args:
-        group: the group the reaper's identity belongs to (e.g. mapped from the CI
-            role by an EKS access entry). Default ``cdk8s-django:preview-reaper``.
+        fence: the ``NamespaceFence`` that confines the group, in another chart (applied first).
     """
 
     @checked_props
-    def __init__(self, scope: Construct, id: str, *, group: str = DEFAULT_REAPER_GROUP) -> None:
-        where = LazyPath(scope, id)
-        if not group.strip() or "'" in group:
-            raise v.ConfigError(where, "group", group, "a non-empty group name without quotes", "pass the reaper identity's group")
+    def __init__(self, scope: Construct, id: str, *, fence: NamespaceFence) -> None:
+        fence_chart = Chart.of(fence)
+        if Chart.of(scope) is fence_chart:
+            raise v.ConfigError(LazyPath(scope, id), "fence", fence.node.path,
+                                "a fence in another chart: one folder would let `kubectl apply -f` grant the access"
+                                " even when the fence fails to apply",
+                                "put PreviewReaperAccess in a chart of its own, e.g. Chart(app, 'cluster-2-access')")
         super().__init__(scope, id)
+        group = fence.reaper_group
         metadata = {"name": NAME, "labels": LABELS}
         self.cluster_role: ApiObject = emit(self, "Role", {
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
             "metadata": metadata,
-            "rules": [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "delete"]}],
+            "rules": [
+                {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "delete"]},
+                # `expire --apply` checks that the fence is in place before deleting anything.
+                {"apiGroups": ["admissionregistration.k8s.io"], "resources": ["validatingadmissionpolicybindings"],
+                 "resourceNames": [REAPER_POLICY], "verbs": ["get"]},
+            ],
         })
         self.cluster_role_binding: ApiObject = emit(self, "Binding", {
             "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -55,35 +64,16 @@ class PreviewReaperAccess(DjangoConstruct):
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": NAME},
             "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}],
         })
-        is_preview = " && ".join([
-            "has(oldObject.metadata.labels)",
-            _label_equals(LABEL_PREVIEW, "true"),
-            _label_equals("app.kubernetes.io/managed-by", MANAGED_BY),
-        ])
-        self.policy: ApiObject = emit(self, "Resource", {
-            "apiVersion": "admissionregistration.k8s.io/v1",
-            "kind": "ValidatingAdmissionPolicy",
-            "metadata": metadata,
-            "spec": {
-                "failurePolicy": "Fail",
-                "matchConstraints": {"resourceRules": [
-                    {"apiGroups": [""], "apiVersions": ["v1"], "operations": ["DELETE"], "resources": ["namespaces"]},
-                ]},
-                "matchConditions": [{"name": "is-preview-reaper", "expression": f"'{group}' in request.userInfo.groups"}],
-                "validations": [{
-                    "expression": is_preview,
-                    "message": f"the preview reaper may delete only namespaces labelled {LABEL_PREVIEW}=true and managed by {MANAGED_BY}",
-                }],
-            },
-        })
-        self.policy_binding: ApiObject = emit(self, "PolicyBinding", {
-            "apiVersion": "admissionregistration.k8s.io/v1",
-            "kind": "ValidatingAdmissionPolicyBinding",
-            "metadata": metadata,
-            "spec": {"policyName": NAME, "validationActions": ["Deny"]},
-        })
+        fence_folder = fence_chart.node.id
+        add_folder_notes(self, lambda folder: _access_notes(folder, str(PurePosixPath(folder).parent / fence_folder), group))
 
 
-def _label_equals(key: str, value: str) -> str:
-    """CEL: the old object has label ``key`` with ``value`` (no optionals: works from 1.30 on)."""
-    return f"'{key}' in oldObject.metadata.labels && oldObject.metadata.labels['{key}'] == '{value}'"
+def _access_notes(folder: str, fence_folder: str, group: str) -> str:
+    return "\n".join([
+        "# The preview reaper's access: operator notes", "",
+        f"Generated by cdk8s-django. Grants the group `{group}` the deletion of namespaces, which the fence in",
+        f"`{fence_folder}/` confines to preview namespaces. Apply the fence first, and this only if the fence applied:", "",
+        "```sh", f"kubectl apply -f {fence_folder}/ && kubectl apply -f {folder}/", "```", "",
+        f"Map the CI role that runs `python -m cdk8s_django expire --apply` to `{group}`, and to nothing else.",
+        "`expire --apply` refuses to run unless the fence's binding is in the cluster.", "",
+    ])

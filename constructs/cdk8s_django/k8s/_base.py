@@ -7,9 +7,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
+from cdk8s import Chart
+
 from constructs import Construct
 
-__all__ = ["DjangoConstruct", "LazyPath", "checked_props", "unique_id"]
+__all__ = ["FOLDER_NOTES", "DjangoConstruct", "LazyPath", "add_folder_notes", "checked_props", "unique_id"]
+
+# Notes a construct leaves on its chart (a plain cdk8s Chart too), for the writer's NOTES.md in its folder.
+FOLDER_NOTES = "_cdk8s_django_folder_notes"
 
 _Init = TypeVar("_Init", bound=Callable[..., None])
 
@@ -53,6 +58,12 @@ class DjangoConstruct(Construct):
             super().__init__(scope, id)
 
 
+
+
+def add_folder_notes(construct: Construct, render: Callable[[str], str]) -> None:
+    """Leave ``render(folder)`` on the construct's chart: the writer puts it into that folder's ``NOTES.md``."""
+    notes: list[Callable[[str], str]] = Chart.of(construct).__dict__.setdefault(FOLDER_NOTES, [])
+    notes.append(render)
 
 
 def checked_props(init: _Init) -> _Init:

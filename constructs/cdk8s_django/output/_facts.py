@@ -51,6 +51,7 @@ class EnvironmentFacts:
     preview: dict[str, str] = field(default_factory=dict)
     scaled_to_zero: set[str] = field(default_factory=set)
     has_managed_store: bool = False
+    deletion_protected: bool = False
 
     def workload(self, component: str) -> Workload | None:
         return next((w for w in self.workloads if w.component == component), None)
@@ -91,4 +92,5 @@ def facts(chart: DjangoChart) -> EnvironmentFacts:
         scaled_to_zero={w.name for w, p in zip(chart.workers, plan.workers, strict=True)
                         if isinstance(p.scaling, QueueAutoscaling) and p.scaling.min_replicas == 0},
         has_managed_store=any(s.managed_host for s in stores),
+        deletion_protected=environment.deletion_protection,
     )

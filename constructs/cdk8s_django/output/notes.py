@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..spec.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER
+from ..spec.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER, LABEL_DELETION_PROTECTION
 from ._facts import facts
 
 if TYPE_CHECKING:
@@ -52,5 +52,8 @@ def operator_notes(chart: DjangoChart, folder: str) -> str:
         lines += ["Destroy: deleting the namespace removes the app; the managed databases stay (delete them in AWS, on purpose):", ""]
     else:
         lines += ["Destroy (everything, data included):", ""]
-    lines += ["```sh", f"kubectl delete namespace {ns}", "```", ""]
+    lines += ["```sh"]
+    if env.deletion_protected:  # NamespaceFence refuses the deletion while the label is on
+        lines.append(f"kubectl label namespace {ns} {LABEL_DELETION_PROTECTION}-  # deletion protection off, on purpose")
+    lines += [f"kubectl delete namespace {ns}", "```", ""]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..components.chart import DjangoChart
+from ..k8s._base import FOLDER_NOTES
 from ._atomic import write_tree
 from .diagram import architecture_markdown
 from .notes import operator_notes
@@ -129,6 +130,8 @@ class App(cdk8s.App):
             if isinstance(chart, DjangoChart):
                 files["ARCHITECTURE.md"] = architecture_markdown(chart)
                 files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}")
+            elif chart.__dict__.get(FOLDER_NOTES):  # e.g. NamespaceFence's: what to apply, in which order
+                files["NOTES.md"] = "\n".join(render(f"{self._display_dir}/{folder}") for render in chart.__dict__[FOLDER_NOTES])
             rendered[folder] = files
         return rendered
 

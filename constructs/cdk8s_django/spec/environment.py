@@ -104,6 +104,9 @@ class Environment:
             Default UNSET (False; staging True).
         preview: branch, owner and expiry of a preview environment. Default None: not a preview (``for_branch`` sets it).
         seed: fixtures and a superuser loaded by a Job once migrations ran. Default None: no seed Job.
+        deletion_protection: label the namespace ``cdk8s-django/deletion-protection=true``, which
+            ``NamespaceFence`` (in the cluster) makes undeletable by anyone until the label is removed.
+            Default False. Not for previews, which expire.
         env: env vars added to (and overriding) the app's for this environment. Default none.
         media_bucket: S3 bucket for media, exported as ``MEDIA_BUCKET``. Default None: not exported.
         aws_region: the AWS region, exported as ``AWS_REGION`` and ``AWS_DEFAULT_REGION`` when the app talks
@@ -140,6 +143,7 @@ class Environment:
     generate_database_password: bool | Unset = UNSET
     preview: Preview | None = None
     seed: SeedData | None = None
+    deletion_protection: bool = False
 
     @classmethod
     def staging(
@@ -234,6 +238,7 @@ class EnvironmentOptions(TypedDict, total=False):
     aws_secrets: AwsSecretsManager | None
     generate_database_password: bool | Unset
     seed: SeedData | None
+    deletion_protection: bool
 
 
 def _check_options(factory: str, options: Mapping[str, object]) -> None:

@@ -43,7 +43,7 @@ from .defaults import (
 from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .options import AcmCertificate, Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
-from .preview import PREVIEW_PREFIX
+from .preview import PREVIEW_PREFIX, preview_namespace
 
 __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
 
@@ -227,12 +227,24 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
                     else f"a name not starting with '{PREVIEW_PREFIX}' (reserved for previews, which expire)")
         raise v.ConfigError(where, "environment.name", environment.name, expected,
                             "use Environment.for_branch(...) for previews and another name otherwise")
-    namespace = environment.namespace if environment.namespace is not None else f"{django_app.name}-{environment.name}"
+    if environment.preview is not None and environment.namespace is not None:
+        raise v.ConfigError(where, "environment.namespace", environment.namespace,
+                            f"None for a preview: its namespace is '{preview_namespace(django_app.name, environment.name)}',"
+                            " from the branch, so that the preview reaper can tell previews apart", "drop namespace=")
+    namespace = _namespace(django_app, environment)
     v.check_dns_label(where, "environment.namespace", namespace)
     if namespace == "default" or namespace.startswith("kube-"):
         raise v.ConfigError(where, "environment.namespace", namespace,
                             "a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's)",
                             "set environment.namespace to a name of the app's own, or rename the app or the environment")
+    if environment.preview is None and namespace.startswith(PREVIEW_PREFIX):
+        raise v.ConfigError(where, "environment.namespace", namespace,
+                            f"a namespace not starting with '{PREVIEW_PREFIX}' (cluster-wide, the prefix of preview namespaces,"
+                            " which the preview reaper may delete)",
+                            "set environment.namespace to a name without the prefix, or rename the app")
+    if environment.deletion_protection and environment.preview is not None:
+        raise v.ConfigError(where, "environment.deletion_protection", True,
+                            "False for a preview (previews expire and are deleted)", "drop deletion_protection=")
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
     if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
@@ -245,6 +257,12 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
     if environment.media_bucket is not None:
         v.check_dns_subdomain(where, "environment.media_bucket", environment.media_bucket, max_len=63)
     return namespace
+
+
+def _namespace(django_app: DjangoApp, environment: Environment) -> str:
+    if environment.preview is not None:
+        return preview_namespace(django_app.name, environment.name)
+    return environment.namespace if environment.namespace is not None else f"{django_app.name}-{environment.name}"
 
 
 def _check_production(where: object, django_app: DjangoApp, environment: Environment, image: str) -> None:

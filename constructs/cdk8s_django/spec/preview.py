@@ -7,6 +7,7 @@ CI runs it (``python -m cdk8s_django expire``) against ``kubectl get namespaces`
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,15 +21,19 @@ __all__ = [
     "ANNOTATION_BRANCH",
     "ANNOTATION_EXPIRES_AT",
     "ANNOTATION_OWNER",
+    "EXPIRES_AT_PATTERN",
+    "LABEL_DELETION_PROTECTION",
     "LABEL_OWNER",
     "LABEL_PREVIEW",
     "PREVIEW_NAME_MAX",
     "PREVIEW_PREFIX",
+    "REAPER_POLICY",
     "ExpiredPreview",
     "Preview",
     "SeedData",
     "expired_previews",
     "preview_name",
+    "preview_namespace",
 ]
 
 LABEL_PREVIEW = "cdk8s-django/preview"
@@ -36,12 +41,19 @@ LABEL_OWNER = "cdk8s-django/owner"
 ANNOTATION_BRANCH = "cdk8s-django/branch"
 ANNOTATION_OWNER = "cdk8s-django/owner"
 ANNOTATION_EXPIRES_AT = "cdk8s-django/expires-at"
-# The namespace is "<app>-<preview>": a 30-character app name leaves 32.
+# The one format of the expiry annotation, as a regular expression (RE2 and Python alike).
+EXPIRES_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+# A namespace labelled with it "true" cannot be deleted while NamespaceFence is in the cluster.
+LABEL_DELETION_PROTECTION = "cdk8s-django/deletion-protection"
+# The namespace is "pr-<app>-<rest of the preview name>": a 30-character app name leaves 32.
 PREVIEW_NAME_MAX = 32
-# Every preview name starts with it, and no other environment's may: a branch
-# called "production" must never become (and later expire) the production namespace.
+# Every preview name and preview namespace starts with it, and no other environment's or
+# namespace may: one prefix, cluster-wide, is what NamespaceFence lets the reaper delete, and
+# a branch called "production" must never become (and later expire) the production namespace.
 PREVIEW_PREFIX = "pr-"
 HASH_LENGTH = 8
+# NamespaceFence's policy (and binding) confining the reaper; ``expire --apply`` checks that it is in force.
+REAPER_POLICY = "cdk8s-django-preview-reaper"
 
 
 def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
@@ -52,6 +64,12 @@ def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
         return slug
     digest = hashlib.sha256(branch.encode()).hexdigest()[:HASH_LENGTH]
     return f"{slug[: max_length - HASH_LENGTH - 1].rstrip('-')}-{digest}"
+
+
+def preview_namespace(app: str, name: str) -> str:
+    """A preview's namespace: the cluster-wide prefix first (``pr-shop-feature-x`` for the app
+    ``shop`` and the preview ``pr-feature-x``), so one admission policy knows every app's previews."""
+    return f"{PREVIEW_PREFIX}{app}-{name.removeprefix(PREVIEW_PREFIX)}"
 
 
 def format_time(moment: datetime) -> str:
@@ -116,8 +134,9 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
     """The preview namespaces whose expiry time has passed, oldest first.
 
     ``namespaces`` are Namespace objects as ``kubectl get namespaces -o json`` lists
-    them. Only namespaces labelled both ``cdk8s-django/preview=true`` and
-    ``app.kubernetes.io/managed-by=cdk8s-django`` are candidates; one whose
+    them. Only namespaces named with the preview prefix (``pr-``) and labelled both
+    ``cdk8s-django/preview=true`` and ``app.kubernetes.io/managed-by=cdk8s-django``
+    are candidates (what ``NamespaceFence`` lets the reaper delete); one whose
     expiry annotation is missing or unreadable is kept: never delete what you
     cannot read.
     """
@@ -128,11 +147,16 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
         metadata = namespace.get("metadata", {})
         labels = metadata.get("labels") or {}
         annotations = metadata.get("annotations") or {}
+        if not str(metadata.get("name", "")).startswith(PREVIEW_PREFIX):
+            continue
         if labels.get(LABEL_PREVIEW) != "true" or labels.get("app.kubernetes.io/managed-by") != "cdk8s-django":
             continue
+        expiry = annotations.get(ANNOTATION_EXPIRES_AT)
+        if not isinstance(expiry, str) or not re.fullmatch(EXPIRES_AT_PATTERN, expiry):
+            continue
         try:
-            expires_at = datetime.strptime(annotations[ANNOTATION_EXPIRES_AT], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except (KeyError, ValueError):
+            expires_at = datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except ValueError:
             continue
         if expires_at <= now:
             expired.append(ExpiredPreview(
