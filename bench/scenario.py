@@ -1,11 +1,13 @@
 """One timed synthesis, run in a fresh process by bench/run.py.
 
     python bench/scenario.py library N OUTDIR        # cdk8s-django: the example app, prod + N staging
-    python bench/scenario.py raw DOCS.json OUTDIR    # (a) raw ApiObject + one JSON patch per object
-    python bench/scenario.py yaml DOCS.json OUTDIR   # (b) plain dicts dumped by libyaml (the limit)
-    python bench/scenario.py dump N DOCS.json        # write the library's documents for (a) and (b)
+    python bench/scenario.py floor DOCS.json OUTDIR  # the same documents through the library's own
+                                                     # YAML writer and atomic tree writer, no cdk8s
+    python bench/scenario.py raw DOCS.json OUTDIR    # Python cdk8s: raw ApiObject + one JSON patch per object
+    python bench/scenario.py dump N DOCS.json        # write the library's documents for the other paths
 
-Prints one JSON line: objects and jsii round-trips (requests sent to the Node process).
+Prints one JSON line: objects, jsii round-trips (requests sent to the Node process) and,
+for the library, the seconds each phase took (``phases``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,11 @@ from typing import Any
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "constructs"))
 
 ROUND_TRIPS = 0
 BY_REQUEST: dict[str, int] = {}
+PHASES: dict[str, float] = {}
 
 
 def count_round_trips() -> None:
@@ -60,9 +65,60 @@ def build_library(staging: int, outdir: str) -> Any:
 
 
 def run_library(staging: int, outdir: str) -> int:
+    """The library, timed phase by phase (``PHASES``): imports, the jsii process's start, building
+    the charts, then synth split into cdk8s's toJson, YAML, notes and diagrams, and writing."""
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        PHASES[name] = PHASES.get(name, 0.0) + now - mark
+        mark = now
+
+    import cdk8s
+
+    phase("import cdk8s (starts the jsii Node process, loads the assemblies)")
+    import main
+    from cdk8s_django.output import _atomic, writer
+
+    phase("import cdk8s_django and main.py")
+    cdk8s.App()
+    phase("first jsii call")
     app = build_library(staging, outdir)
+    phase("build the charts (constructs, ApiObjects)")
+    to_json, dump, notes, diagram, write = (cdk8s.Chart.to_json, writer.dump_documents, writer.operator_notes,
+                                            writer.architecture_markdown, _atomic.write_tree)
+
+    def timed(name: str, function: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            phase("synth: the library's own work")
+            result = function(*args, **kwargs)
+            phase(name)
+            return result
+        return run
+
+    cdk8s.Chart.to_json = timed("synth: cdk8s toJson (Node)", to_json)  # type: ignore[method-assign]
+    writer.dump_documents = timed("synth: YAML", dump)
+    writer.operator_notes = timed("synth: NOTES.md", notes)
+    writer.architecture_markdown = timed("synth: ARCHITECTURE.md", diagram)
+    writer.write_tree = timed("synth: write files", write)
     app.synth()
+    phase("synth: the library's own work")
+    del main
     return sum(1 for p in Path(outdir).rglob("*.yaml"))
+
+
+def run_floor(docs_file: str, outdir: str) -> int:
+    """The floor: the library's documents written as the library writes them, without cdk8s or jsii."""
+    from cdk8s_django.output._atomic import write_tree
+    from cdk8s_django.output.yaml_writer import dump_documents, manifest_file_name
+
+    environments: dict[str, list[dict[str, Any]]] = json.loads(Path(docs_file).read_text())
+    tree = {env: {manifest_file_name(doc): dump_documents([doc]) for doc in docs} for env, docs in environments.items()}
+    write_tree(Path(outdir), tree)
+    if "jsii" in sys.modules or "cdk8s" in sys.modules:
+        raise SystemExit("the floor imported jsii or cdk8s: it must run without them")
+    return sum(len(files) for files in tree.values())
 
 
 def run_raw(docs_file: str, outdir: str) -> int:
@@ -89,22 +145,6 @@ def run_raw(docs_file: str, outdir: str) -> int:
     return count
 
 
-def run_yaml(docs_file: str, outdir: str) -> int:
-    """(b) No cdk8s at all: the same dicts straight to YAML with libyaml."""
-    import yaml
-
-    environments: dict[str, list[dict[str, Any]]] = json.loads(Path(docs_file).read_text())
-    count = 0
-    for env, docs in environments.items():
-        folder = Path(outdir) / env
-        folder.mkdir(parents=True, exist_ok=True)
-        for doc in docs:
-            text = yaml.dump(doc, Dumper=yaml.CSafeDumper, sort_keys=False)
-            (folder / f"{doc['kind'].lower()}-{doc['metadata']['name']}.yaml").write_text(text)
-            count += 1
-    return count
-
-
 def dump_docs(staging: int, docs_file: str) -> int:
     app = build_library(staging, "unused")
     environments = {chart.node.id: list(chart.to_json()) for chart in app.charts}
@@ -114,18 +154,19 @@ def dump_docs(staging: int, docs_file: str) -> int:
 
 def main() -> None:
     mode, arg, target = sys.argv[1:4]
-    count_round_trips()
+    if mode != "floor":
+        count_round_trips()
     if mode == "library":
         objects = run_library(int(arg), target)
     elif mode == "raw":
         objects = run_raw(arg, target)
-    elif mode == "yaml":
-        objects = run_yaml(arg, target)
+    elif mode == "floor":
+        objects = run_floor(arg, target)
     elif mode == "dump":
         objects = dump_docs(int(arg), target)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
-    print(json.dumps({"objects": objects, "round_trips": ROUND_TRIPS, "by_request": BY_REQUEST}))
+    print(json.dumps({"objects": objects, "round_trips": ROUND_TRIPS, "by_request": BY_REQUEST, "phases": PHASES}))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import Any
 from cdk8s import Chart
 from cdk8s import Testing as _Cdk8sTesting
 
-from .output.writer import dump_documents
+from .output.yaml_writer import dump_documents
 
 __all__ = ["by_kind", "containers", "find", "pod_spec", "synth", "to_yaml"]
 

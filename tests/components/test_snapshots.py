@@ -38,7 +38,7 @@ from cdk8s_django import (
     RedisStatefulSet,
     SecretKeyRef,
 )
-from cdk8s_django.output.writer import dump_documents
+from cdk8s_django.output.yaml_writer import dump_documents
 
 from _k8s import by_kind, containers, find, synth
 

@@ -95,7 +95,7 @@ def test_yaml_writer_matches_pyyaml_and_round_trips(example_docs: dict[str, list
     literal blocks for multi-line strings, byte for byte."""
     import yaml
 
-    from cdk8s_django.output.writer import dump_documents
+    from cdk8s_django.output.yaml_writer import dump_documents
 
     class Reference(yaml.SafeDumper):
         pass
