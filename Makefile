@@ -61,7 +61,7 @@ imports: install
 # budget (C901 at 12, PLR0915 at 40 statements, E501 at 140; pyproject.toml), with no noqa to dodge it.
 lint: install
 	$(PY) -m mypy --strict constructs/cdk8s_django
-	$(PY) -m ruff check constructs/cdk8s_django
+	$(PY) -m ruff check constructs/cdk8s_django bench
 	! grep -rnE 'noqa(: *[A-Z0-9, ]*(C901|PLR0915|E501)|\s*$$)' constructs/cdk8s_django
 	! grep -nE 'per-file-ignores' pyproject.toml
 

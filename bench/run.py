@@ -92,9 +92,9 @@ def measure(staging: int, scratch: Path) -> dict[str, dict[str, object]]:
 
 
 def main() -> None:
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"machine: {platform.machine()}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}, Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
-          f"runs per cell: {RUNS} (interleaved)")
+          f"Python {platform.python_version()}, Node {node}, runs per cell: {RUNS} (interleaved)")
     print("| N staging | path | median s (min-max) | peak MiB | objects | jsii round-trips/object | cdk8s-django / path |")
     print("|---|---|---|---|---|---|---|")
     last: dict[str, dict[str, object]] = {}

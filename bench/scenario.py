@@ -49,8 +49,9 @@ def count_round_trips() -> None:
 
 
 def build_library(staging: int, outdir: str) -> Any:
-    import main
     from cdk8s_django import App, DjangoChart, Environment
+
+    import main
 
     production = main.environments[-1]
     app = App(outdir=outdir)
@@ -78,8 +79,9 @@ def run_library(staging: int, outdir: str) -> int:
     import cdk8s
 
     phase("import cdk8s (starts the jsii Node process, loads the assemblies)")
-    import main
     from cdk8s_django.output import _atomic, writer
+
+    import main
 
     phase("import cdk8s_django and main.py")
     cdk8s.App()
