@@ -79,6 +79,26 @@ def test_failing_main_leaves_dist_untouched(tmp_path: Path) -> None:
     assert read_tree(project / "dist") == {"qa/keep.yaml": "previous output"}
 
 
+def test_a_chart_failing_during_synth_leaves_dist_untouched(tmp_path: Path) -> None:
+    """Charts are written while later ones render: one failing late (two objects, one file) still writes nothing."""
+    from cdk8s import ApiObject, Chart
+
+    from cdk8s_django import App, DjangoChart
+
+    out = tmp_path / "dist"
+    (out / "qa").mkdir(parents=True)
+    (out / "qa" / "keep.yaml").write_text("previous output")
+    app = App(outdir=str(out))
+    DjangoChart(app, "qa", django_app=main.shop, environment=main.environments[0])
+    late = Chart(app, "zz-late")
+    for id in ("a", "b"):
+        ApiObject(late, id, api_version="v1", kind="ConfigMap", metadata={"name": "same"})
+    with pytest.raises(ValueError, match=r"^zz-late: two objects would be written to zz-late/09-configmap-same.yaml"):
+        app.synth()
+    assert read_tree(out) == {"qa/keep.yaml": "previous output"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist.lock", "dist"]  # no abandoned new tree
+
+
 def test_readme_shows_main_py_whole() -> None:
     """The README's example is the real one, so it cannot drift from the code."""
     readme = (ROOT / "README.md").read_text()

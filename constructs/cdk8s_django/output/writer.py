@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import cdk8s
@@ -44,7 +45,10 @@ class App(cdk8s.App):
 
     def render(self) -> dict[str, dict[str, str]]:
         """Every environment's files as ``{chart id: {file name: YAML}}``, without writing."""
-        rendered: dict[str, dict[str, str]] = {}
+        return dict(self._render_charts())
+
+    def _render_charts(self) -> Iterator[tuple[str, dict[str, str]]]:
+        """Each chart's folder and files, one chart at a time."""
         for chart in self.charts:
             # DjangoChart remembers its id in Python: one jsii round-trip fewer per chart.
             folder = getattr(chart, "chart_id", None) or chart.node.id
@@ -63,19 +67,25 @@ class App(cdk8s.App):
                 files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}")
             elif chart.__dict__.get(FOLDER_NOTES):  # e.g. NamespaceFence's: what to apply, in which order
                 files["NOTES.md"] = "\n".join(render(f"{self._display_dir}/{folder}") for render in chart.__dict__[FOLDER_NOTES])
-            rendered[folder] = files
-        return rendered
+            yield folder, files
 
     def synth(self) -> None:
-        """Render everything, then swap it into ``outdir`` at once (``_atomic.write_tree``): a failing
-        app writes nothing, a kill never leaves a half-written folder, two runs never mix."""
-        rendered = self.render()
+        """Render each chart and write it beside the old output, then swap it into ``outdir`` at once
+        (``_atomic.write_tree``): a failing app writes nothing, a kill never leaves a half-written
+        folder, two runs never mix. The disk writes one chart while cdk8s renders the next."""
         out = Path(self._outdir)
         scratch = os.environ.get("CDK8S_OUTDIR")
         if scratch and Path(scratch).resolve() == out.resolve():
             print(f"cdk8s-django: cdk8s.yaml's output: is {self._outdir}, which the CLI empties before the app runs, so a failing"
                   " synth loses it. Set output: .cdk8s-out (a scratch folder); the app writes dist/ itself.", file=sys.stderr)
-        write_tree(out, rendered)
+        rendered: dict[str, dict[str, str]] = {}
+
+        def remembered() -> Iterator[tuple[str, dict[str, str]]]:
+            for folder, files in self._render_charts():
+                rendered[folder] = files
+                yield folder, files
+
+        write_tree(out, remembered())
         if scratch and Path(scratch).resolve() != out.resolve():
             # The CLI's own output too (its scratch folder): `cdk8s synth --stdout` and validation plugins read it.
             for folder, files in rendered.items():
