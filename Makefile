@@ -31,15 +31,16 @@ $(CDK8S): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# cdk8s synth empties its output folder (cdk8s.yaml: a scratch folder) before running the app;
-# the app itself swaps dist/ in whole, under a lock: a failing, killed or concurrent synth never
-# leaves dist/ half-written. `make synth ENV=qa` writes one environment alone to build/qa/ (never dist/).
+# `make synth` runs main.py directly: the same app `cdk8s synth` runs (cdk8s.yaml's app:, a test
+# holds the two to the same bytes), without the CLI's own start-up. The app swaps dist/ in whole,
+# under a lock: a failing, killed or concurrent synth never leaves dist/ half-written.
+# `make synth ENV=qa` writes one environment alone to build/qa/ (never dist/).
 ENV ?=
 synth: install
 ifeq ($(ENV),)
-	$(CDK8S) synth
+	$(PY) main.py
 else
-	ONLY_ENVIRONMENT=$(ENV) CDK8S_DJANGO_OUTDIR=build/.synth-$(ENV) CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth
+	ONLY_ENVIRONMENT=$(ENV) CDK8S_DJANGO_OUTDIR=build/.synth-$(ENV) CDK8S_DJANGO_DIST_DIR=build $(PY) main.py
 	rm -rf build/$(ENV) && mv build/.synth-$(ENV)/$(ENV) build/$(ENV) && rm -rf build/.synth-$(ENV)
 endif
 
@@ -49,7 +50,7 @@ OWNER ?= $(USER)
 preview: install
 	test -n "$(BRANCH)" || { echo "usage: make preview BRANCH=<branch> OWNER=<owner>"; exit 2; }
 	rm -rf build/.synth-preview
-	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_OUTDIR=build/.synth-preview CDK8S_DJANGO_DIST_DIR=build $(CDK8S) synth
+	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_OUTDIR=build/.synth-preview CDK8S_DJANGO_DIST_DIR=build $(PY) main.py
 	for folder in build/.synth-preview/*/; do name=$$(basename $$folder); rm -rf build/$$name; mv $$folder build/$$name; done
 	rm -rf build/.synth-preview
 
