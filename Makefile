@@ -70,8 +70,9 @@ lint: install
 docs: install
 	PDOC_ALLOW_EXEC=1 $(PY) -m pdoc --docformat google --output-directory docs/api cdk8s_django
 
+# Two workers on this machine kind (pytest-xdist; -n auto: one per core; worksteal evens out the long tests).
 test: install $(CHECKOV_VENV)/.installed lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal
 
 # A long random run of the property tests: counts of valid, rejected and invalid specs, and how
 # often each option was present. `make fuzz FUZZ_EXAMPLES=500 FUZZ_SEED=1` replays a run.
