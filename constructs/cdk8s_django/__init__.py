@@ -3,12 +3,20 @@ to Kubernetes from its image name, one chart per environment.
 
 Attributes load on first use (PEP 562), so ``python -m cdk8s_django diff`` and
 ``expire`` run without starting the jsii Node process.
+
+Importing it before ``cdk8s`` also silences jsii's 11-line banner for a Node release past its
+end of life (set ``JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION`` yourself to choose); the
+README recommends Node 22 or later.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
+
+# jsii reads it when it starts Node (on `import cdk8s`): the Node majors past their end of life.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "14,16,18,20")
 
 if TYPE_CHECKING:
     from .components.app_config import AppConfig
@@ -54,6 +62,7 @@ if TYPE_CHECKING:
         SecretKeyRef,
         StoreRole,
     )
+    from .spec.placeholders import PLACEHOLDER, placeholders
     from .spec.plan import Plan, resolve
     from .spec.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
 
@@ -73,6 +82,8 @@ _EXPORTS = {
     "MigrationJob": "components.migration_job",
     "Monitoring": "components.monitoring",
     "NamespaceFence": "components.namespace_fence",
+    "PLACEHOLDER": "spec.placeholders",
+    "placeholders": "spec.placeholders",
     "NetworkPolicies": "components.network_policies",
     "OpsShell": "components.ops_shell",
     "PostgresStatefulSet": "components.postgres_stateful_set",
@@ -118,6 +129,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "PLACEHOLDER",
     "STAGING_RESOURCES",
     "UNSET",
     "AcmCertificate",
@@ -172,6 +184,7 @@ __all__ = [
     "Worker",
     "__version__",
     "expired_previews",
+    "placeholders",
     "preview_name",
     "resolve",
 ]

@@ -89,3 +89,16 @@ def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
 def test_installed_package_is_the_checked_out_version(consumer: Path) -> None:
     result = run([str(consumer / ".venv" / "bin" / "python"), "-c", "import cdk8s_django; print(cdk8s_django.__version__)"], cwd=consumer)
     assert result.stdout.strip() == cdk8s_django.__version__
+
+
+def test_importing_the_library_first_silences_the_node_banner() -> None:
+    """jsii's 11-line end-of-life banner (Node 20) on every consumer synth: gone when cdk8s_django comes first."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_SILENCE_WARNING")}
+    quiet = subprocess.run([sys.executable, "-c", "import cdk8s_django, cdk8s; cdk8s.App()"], env=env, capture_output=True,
+                           text=True, timeout=120, check=True)
+    assert "end-of-life" not in quiet.stderr and "!!" not in quiet.stderr
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout
+    if node.startswith("v20."):  # the banner exists for this Node: show that the test would see it
+        loud = subprocess.run([sys.executable, "-c", "import cdk8s; cdk8s.App()"], env=env, capture_output=True, text=True,
+                              timeout=120, check=True)
+        assert "end-of-life" in loud.stderr

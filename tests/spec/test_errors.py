@@ -30,3 +30,21 @@ def test_bad_input_fails_at_construction_with_exact_message(case: Case) -> None:
         case.build()
     assert str(error.value) == case.message
     assert _tree(ROOT / "dist") == DIST_BEFORE, "a failed construction must leave dist/ untouched"
+
+
+def test_placeholders_lists_every_prop_left_to_fill() -> None:
+    from dataclasses import replace
+
+    from cdk8s_django import AcmCertificate, Environment, IngressOptions, Managed, NetworkAccess, placeholders
+
+    production = Environment.production(
+        hosts=("REPLACE-ME.example.com",), ingress=IngressOptions(class_name="alb", tls=AcmCertificate("REPLACE-ME")),
+        postgres=Managed("REPLACE-ME.rds.amazonaws.com"), cache=Managed("cache.example.com"), broker=Managed("broker.example.com"),
+        network=NetworkAccess(load_balancer_cidrs=("10.0.0.0/24", "REPLACE-ME")), env={"A": "REPLACE-ME"},
+    )
+    assert placeholders(production) == [
+        "environment.postgres.host", "environment.hosts[0]", "environment.ingress.tls.arn", "environment.env['A']",
+        "environment.network.load_balancer_cidrs[1]",
+    ]
+    assert placeholders(replace(production, hosts=(), ingress=None, postgres=Managed("db"), env={},
+                                network=NetworkAccess())) == []

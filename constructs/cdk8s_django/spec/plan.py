@@ -43,6 +43,7 @@ from .defaults import (
 from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .options import AcmCertificate, Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
+from .placeholders import PLACEHOLDER, first_placeholder
 from .preview import PREVIEW_PREFIX, preview_namespace
 
 __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
@@ -129,6 +130,11 @@ class Plan:
 def resolve(where: object, django_app: DjangoApp, environment: Environment) -> Plan:
     """Check the app and the environment together and fill in every default."""
     _check_types(where, django_app, environment)
+    for spec, prefix in ((django_app, "django_app"), (environment, "environment")):
+        found = first_placeholder(spec, prefix)
+        if found is not None:  # a scaffold's REPLACE-ME never reaches dist/
+            raise v.ConfigError(where, found[0], found[1], f"a real value, not the placeholder {PLACEHOLDER}",
+                                "replace it in main.py (`placeholders(environment)` lists every one left)")
     _check_app(where, django_app)
     namespace = _check_environment(where, django_app, environment)
     production = environment.kind is EnvironmentKind.PRODUCTION
