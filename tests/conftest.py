@@ -51,3 +51,12 @@ def cluster_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
     import yaml
 
     return {folder: [yaml.safe_load(text) for name, text in rendered[folder].items() if name.endswith(".yaml")] for folder in CLUSTER}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that build packages and run other repos' commands first: with two workers, each
+    then takes one of them while the other works through the short ones (`make test` wall time)."""
+    first = ("tests/project/test_scaffold.py", "tests/project/test_packaging.py", "tests/spec/test_properties.py",
+             "tests/k8s/test_imports.py", "tests/output/test_atomic.py")
+    rank = {path: index for index, path in enumerate(first)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(first)))

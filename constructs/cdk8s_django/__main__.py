@@ -1,5 +1,6 @@
-"""``python -m cdk8s_django``: compare environments and expire previews.
+"""``python -m cdk8s_django``: start a deployment repo, compare environments, expire previews.
 
+    python -m cdk8s_django init shop --image registry.example.com/shop:1.0.0 [--dir shop-deploy]
     python -m cdk8s_django diff qa production [--dist dist]
     python -m cdk8s_django expire [--from-file namespaces.json] [--now 2026-11-30T00:00:00Z] [--apply]
 """
@@ -62,6 +63,11 @@ def _fence_problem(kubectl: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["init"]:  # a new deployment repo (scaffold.py has its own arguments)
+        from .scaffold import main as init
+
+        return init(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m cdk8s_django")
     commands = parser.add_subparsers(dest="command", required=True)
     diff = commands.add_parser("diff", help="what differs between two environments' manifests")
@@ -73,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     expire.add_argument("--now", help="the current time, ISO 8601 (default: now)")
     expire.add_argument("--apply", action="store_true", help="delete them (default: dry run)")
     expire.add_argument("--kubectl", default="kubectl", help="the kubectl to run (default: kubectl on PATH)")
+    commands.add_parser("init", help="write a new deployment repo for an app: python -m cdk8s_django init <app> --image <image>")
     args = parser.parse_args(argv)
     if args.command == "diff":
         try:

@@ -1,0 +1,321 @@
+"""``python -m cdk8s_django init <app> --image <image>``: a new team's deployment repo in one command.
+
+It writes the files a repo keeps (``cdk8s.yaml``, ``main.py``, ``Makefile``, pinned
+``requirements.txt`` and ``package.json``, a snapshot test, ``ci.sh``, ``.gitignore``,
+``README.md``), then renders staging once to record the test's first snapshot. The
+repo's two commands are ``make synth`` and ``make test``. Production stays out of
+``dist/`` until its ``REPLACE-ME`` values are real ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import stat
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .spec import _validation as v
+from .spec.defaults import APP_NAME_MAX
+from .spec.placeholders import PLACEHOLDER
+
+__all__ = ["CDK8S_CLI_VERSION", "init", "package_requirement"]
+
+# The cdk8s CLI this project pins and tests with (package.json); a test holds the two equal.
+CDK8S_CLI_VERSION = "2.207.60"
+# Test tools when the running environment has none installed (the versions this project tests with).
+FALLBACK_VERSIONS = {"pytest": "9.2.0", "syrupy": "7.0.2"}
+SNAPSHOT = Path("tests") / "__snapshots__" / "test_main" / "test_staging_manifests.yaml"
+
+
+def package_requirement() -> str:
+    """How the new repo installs cdk8s-django: exactly what this one was installed from (PEP 610),
+    pinned to its commit when from git; from an index, this version."""
+    distribution = metadata.distribution("cdk8s-django")
+    raw = distribution.read_text("direct_url.json")
+    if not raw:
+        return f"cdk8s-django=={distribution.version}"
+    origin = json.loads(raw)
+    url = origin["url"]
+    vcs = origin.get("vcs_info")
+    if vcs:  # a bare VCS URL: pip on Python 3.11 refuses "name @ git+file://..."
+        return f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"cdk8s-django @ {url}"
+
+
+def _pinned(name: str) -> str:
+    try:
+        return f"{name}=={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name}=={FALLBACK_VERSIONS[name]}"
+
+
+def _files(app: str, image: str, settings_module: str, requirement: str) -> dict[str, str]:
+    env_prefix = app.upper().replace("-", "_")
+    return {
+        "cdk8s.yaml": CDK8S_YAML,
+        "main.py": MAIN_PY.format(app=app, image=image, settings=settings_module, env_prefix=env_prefix),
+        "Makefile": MAKEFILE,
+        "requirements.txt": "\n".join([
+            "# Pinned: `make` installs exactly these into .venv.", requirement, _pinned("pytest"), _pinned("syrupy"), "",
+        ]),
+        "package.json": json.dumps({
+            "name": f"{app}-deploy", "private": True,
+            "description": "Pins the cdk8s CLI for `npx cdk8s synth` (CI); `make synth` does not need it.",
+            "devDependencies": {"cdk8s-cli": CDK8S_CLI_VERSION},
+        }, indent=2) + "\n",
+        "tests/conftest.py": CONFTEST,
+        "tests/test_main.py": TEST_MAIN.format(app=app),
+        "ci.sh": CI_SH,
+        ".gitignore": GITIGNORE,
+        "README.md": README.format(app=app, env_prefix=env_prefix),
+    }
+
+
+def init(directory: Path, app: str, image: str, settings_module: str | None = None, requirement: str | None = None) -> list[Path]:
+    """Write the repo into ``directory`` (new, or without any of its files); return the files written."""
+    v.check_dns1035_label("init", "app", app, max_len=APP_NAME_MAX)
+    v.check_image("init", "image", image)
+    settings = settings_module or f"{app.replace('-', '_')}.settings"
+    files = _files(app, image, settings, requirement or package_requirement())
+    clashes = sorted(name for name in [*files, str(SNAPSHOT)] if (directory / name).exists())
+    if clashes:
+        raise v.ConfigError("init", "directory", str(directory), f"a folder without {', '.join(clashes)}",
+                            "choose a new folder, or move those files away first")
+    written = []
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        written.append(path)
+    (directory / "ci.sh").chmod((directory / "ci.sh").stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    written.append(_record_snapshot(directory))
+    return written
+
+
+def _record_snapshot(directory: Path) -> Path:
+    """The staging chart's YAML as the test will render it: the first snapshot, to review like any later one."""
+    from cdk8s import App
+
+    from .components.chart import DjangoChart
+    from .testing import synth, to_yaml
+
+    spec = runpy.run_path(str(directory / "main.py"), run_name="cdk8s_django_init")
+    chart = DjangoChart(App(), "staging", django_app=spec["APP"], environment=spec["STAGING"])
+    path = directory / SNAPSHOT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_yaml(synth(chart)))
+    return path
+
+
+def main(args: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cdk8s_django init")
+    parser.add_argument("app", help="the app's name (a DNS-1035 label, at most 30 characters)")
+    parser.add_argument("--image", required=True, help="the app's image, e.g. registry.example.com/shop:1.0.0")
+    parser.add_argument("--settings", help="DJANGO_SETTINGS_MODULE (default: <app>.settings)")
+    parser.add_argument("--dir", default=None, help="where to write the repo (default: ./<app>-deploy)")
+    parser.add_argument("--requirement", help="how the repo installs cdk8s-django (default: what this one was installed from)")
+    parsed = parser.parse_args(args)
+    directory = Path(parsed.dir or f"{parsed.app}-deploy")
+    try:
+        written = init(directory, parsed.app, parsed.image, parsed.settings, parsed.requirement)
+    except v.ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} files to {directory}{os.sep}. Next:\n  cd {directory} && make synth && make test\n"
+          f"Production is written once main.py's {PLACEHOLDER} values are real.")
+    return 0
+
+
+CDK8S_YAML = """\
+language: python
+app: .venv/bin/python main.py
+# The CLI empties this folder before the app runs: a scratch folder, never dist/ (the app swaps
+# dist/ in whole, so a failing synth keeps the previous one).
+output: .cdk8s-out
+"""
+
+MAIN_PY = '''\
+"""{app} on Kubernetes: one staging and one production environment, written to dist/<environment>/.
+
+CI pins the image per environment without editing code: {env_prefix}_IMAGE (every environment)
+or {env_prefix}_IMAGE_<ENVIRONMENT> (one, e.g. {env_prefix}_IMAGE_PRODUCTION).
+Production is left out of dist/ until every REPLACE-ME below is a real value.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+# cdk8s_django before anything that imports cdk8s: it silences jsii's Node end-of-life banner.
+from cdk8s_django import (
+    AcmCertificate,
+    App,
+    DjangoApp,
+    DjangoChart,
+    Environment,
+    IngressOptions,
+    Managed,
+    NetworkAccess,
+    placeholders,
+)
+
+APP = DjangoApp(name="{app}", image="{image}", settings_module="{settings}")
+
+# Stores inside the cluster; no Ingress until you give it hosts and an ingress.
+STAGING = Environment.staging("staging")
+
+PRODUCTION = Environment.production(
+    hosts=("REPLACE-ME.example.com",),
+    ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:REPLACE-ME")),
+    postgres=Managed("REPLACE-ME.rds.amazonaws.com"),
+    cache=Managed("REPLACE-ME.cache.amazonaws.com"),
+    broker=Managed("REPLACE-ME.cache.amazonaws.com"),
+    # The ALB's subnets: web accepts traffic from these ranges only.
+    network=NetworkAccess(load_balancer_cidrs=("REPLACE-ME",)),
+    deletion_protection=True,
+)
+
+ENVIRONMENTS = [STAGING, PRODUCTION]
+
+
+def image_for(environment: str) -> str:
+    return os.environ.get(f"{env_prefix}_IMAGE_{{environment.upper()}}") or os.environ.get("{env_prefix}_IMAGE") or APP.image
+
+
+def build_app(outdir: str | None = None) -> App:
+    """One chart per environment whose values are all real."""
+    app = App(outdir=outdir)
+    for environment in ENVIRONMENTS:
+        unfilled = placeholders(environment)
+        if unfilled:
+            print(f"{{environment.name}}: not synthesized until these are real values: {{', '.join(unfilled)}}", file=sys.stderr)
+            continue
+        DjangoChart(app, environment.name, django_app=APP, environment=replace(environment, image=image_for(environment.name)))
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()
+'''
+
+MAKEFILE = """\
+# Two commands: `make synth` writes dist/, `make test` runs the tests. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: synth test snapshots
+
+$(VENV)/.installed: requirements.txt
+\t$(PYTHON) -m venv $(VENV)
+\t$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+\ttouch $@
+
+# The same app `npx cdk8s synth` runs (cdk8s.yaml), without the CLI's start-up.
+synth: $(VENV)/.installed
+\t$(PY) main.py
+
+test: $(VENV)/.installed
+\t$(PY) -m pytest -q
+
+# Accept new snapshots, after reading their YAML diff.
+snapshots: $(VENV)/.installed
+\t$(PY) -m pytest -q --snapshot-update
+"""
+
+CONFTEST = '''\
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # main.py
+'''
+
+TEST_MAIN = '''\
+"""{app}'s manifests: a snapshot of staging, and production held back until its values are real."""
+
+import pytest
+from cdk8s import App
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+import main
+from cdk8s_django import ConfigError, DjangoChart, placeholders
+from cdk8s_django.testing import find, synth, to_yaml
+
+
+class YamlSnapshot(SingleFileSnapshotExtension):
+    """The snapshot is the YAML itself (tests/__snapshots__/...): review its diff like dist/'s."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "yaml"
+
+
+def test_staging_manifests(snapshot):
+    docs = synth(DjangoChart(App(), "staging", django_app=main.APP, environment=main.STAGING))
+    assert find(docs, "Deployment", "{app}-web")["spec"]["template"]["spec"]["containers"][0]["image"] == main.APP.image
+    assert to_yaml(docs) == snapshot.use_extension(YamlSnapshot)
+
+
+def test_production_waits_for_real_values():
+    written = [chart.node.id for chart in main.build_app(outdir="unused").charts]
+    if placeholders(main.PRODUCTION):
+        assert written == ["staging"]
+        with pytest.raises(ConfigError, match="REPLACE-ME"):
+            DjangoChart(App(), "production", django_app=main.APP, environment=main.PRODUCTION)
+    else:
+        assert written == ["staging", "production"]
+'''
+
+CI_SH = """\
+#!/usr/bin/env bash
+# CI: the tests, then dist/ must be exactly what main.py writes (run `make synth` and commit it).
+set -euo pipefail
+cd "$(dirname "$0")"
+make test
+make synth
+if [ -n "$(git status --porcelain -- dist)" ]; then
+  git status --short -- dist
+  echo "dist/ is stale: run make synth and commit it" >&2
+  exit 1
+fi
+"""
+
+GITIGNORE = """\
+.venv/
+node_modules/
+__pycache__/
+.pytest_cache/
+.cdk8s-out/
+/dist.old/
+/.dist.new-*/
+/.dist.lock
+"""
+
+README = """\
+# {app}: Kubernetes manifests
+
+Built with [cdk8s-django](https://github.com/cdk8s-django): `main.py` describes the
+environments; `dist/<environment>/` holds their manifests, committed and reviewed.
+
+```sh
+make synth   # writes dist/<environment>/ (installs .venv from requirements.txt first)
+make test    # the tests: a YAML snapshot of staging; production waits for real values
+```
+
+- **Production** is written once every `REPLACE-ME` in `main.py` is a real value (the RDS
+  and ElastiCache hosts, the certificate ARN, the ALB subnets); until then `make synth`
+  says which are left. The library itself refuses to synthesize a placeholder.
+- **Images**: CI pins one per environment, `{env_prefix}_IMAGE_PRODUCTION=registry/app@sha256:... make synth`
+  (or `{env_prefix}_IMAGE` for all), then commits `dist/`. Production refuses `:latest`.
+- **Snapshots**: when `make test` shows a changed snapshot, read the YAML diff, then `make snapshots`.
+- **Deploy**: `kubectl apply -f dist/staging/`; `dist/<environment>/NOTES.md` has the rest.
+- **CI**: `./ci.sh` runs the tests and fails when `dist/` is stale.
+- **The cdk8s CLI** (optional: `make synth` runs `main.py` directly): `npm ci && npx cdk8s synth`
+  uses the version pinned in `package.json`; use Node 22 or later.
+"""
