@@ -23,8 +23,9 @@ import cdk8s_django
 from conftest import ROOT
 
 
-def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_COMPILE": "1"}
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = env or {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+                  "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_COMPILE": "1"}
     env.pop("CDK8S_OUTDIR", None)
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, **kwargs)  # type: ignore[call-overload]
     assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -52,8 +53,38 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.fail("the repository must be a git checkout")
     project = tmp_path_factory.mktemp("consumer")
     run([sys.executable, "-m", "venv", ".venv"], cwd=project)
-    run([str(project / ".venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", f"git+file://{ROOT}"], cwd=project)
+    # The README's local form, word for word, with the venv's pip first on PATH.
+    variable, install = _readme_local_install()
+    script = f'{variable}="{ROOT}"\n{install} --quiet\n'
+    run(["bash", "-euo", "pipefail", "-c", script], cwd=project,
+        env={**os.environ, "PATH": f"{project / '.venv' / 'bin'}:{os.environ['PATH']}", "PIP_NO_COMPILE": "1",
+             "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     return project
+
+
+def _readme_local_install() -> tuple[str, str]:
+    """The README's local install: the variable it sets and the pip line, as written there."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("```sh\nCDK8S_DJANGO="):]
+    lines = block.split("```")[1].strip().splitlines()[1:]
+    assert lines[0].startswith("CDK8S_DJANGO=") and lines[1] == 'pip install "git+file://$CDK8S_DJANGO"', lines
+    return "CDK8S_DJANGO", lines[1]
+
+
+def test_the_readme_names_this_versions_release_tag() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f'pip install "git+https://<git-url>/cdk8s-django@v{cdk8s_django.__version__}"' in readme
+    assert f"now `v{cdk8s_django.__version__}`" in readme
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'version = "{cdk8s_django.__version__}"' in pyproject
+
+
+def test_init_pins_the_installed_commit(consumer: Path) -> None:
+    """Installed from git, init's requirements line is that URL at that commit (bare: pip 3.11 refuses 'name @ git+file')."""
+    result = run([str(consumer / ".venv" / "bin" / "python"), "-c",
+                  "from cdk8s_django.scaffold import package_requirement; print(package_requirement())"], cwd=consumer)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    assert result.stdout.strip() == f"git+file://{ROOT}@{head}"
 
 
 def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
