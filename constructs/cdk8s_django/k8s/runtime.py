@@ -21,7 +21,9 @@ from .security import PodSecurity
 __all__ = ["WAIT_FOR_MIGRATIONS_SCRIPT", "AppRuntime", "resources_dict", "secret_source"]
 
 DEFAULT_MIGRATION_POLL_SECONDS = 5
-TMP_VOLUME = {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}
+TMP_SIZE_MIB = 256
+TMP_VOLUME = {"name": "tmp", "emptyDir": {"sizeLimit": f"{TMP_SIZE_MIB}Mi"}}
+CONFIG_FILES_VOLUME = "config-files"
 TMP_MOUNT = {"name": "tmp", "mountPath": "/tmp"}
 
 # Runs in an init container of every app pod: blocks until `migrate --check`
@@ -137,12 +139,12 @@ class AppRuntime:
     def volume_mounts(self) -> list[dict[str, Any]]:
         if not self.files_config_map:
             return []
-        return [{"name": "config-files", "mountPath": self.config_mount_path, "readOnly": True}]
+        return [{"name": CONFIG_FILES_VOLUME, "mountPath": self.config_mount_path, "readOnly": True}]
 
     def volumes(self) -> list[dict[str, Any]]:
         if not self.files_config_map:
             return []
-        return [{"name": "config-files", "configMap": {"name": self.files_config_map}}]
+        return [{"name": CONFIG_FILES_VOLUME, "configMap": {"name": self.files_config_map}}]
 
     def container(
         self,

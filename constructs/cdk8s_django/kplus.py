@@ -1,0 +1,102 @@
+"""cdk8s-plus-27 interop: a team's own workload (Celery Flower, a Channels server...) run as the app runs.
+
+    import cdk8s_plus_27 as kplus
+    from cdk8s_django.kplus import run_with_app
+
+    flower = kplus.Deployment(chart, "Flower", replicas=1, containers=[kplus.ContainerProps(
+        image=chart.runtime.image, command=["celery", "--app", "shop", "flower"], port_number=5555)])
+    run_with_app(flower, chart, component="flower", reach_stores=True)
+
+``run_with_app`` gives the workload's pods the app's runtime: its image, env vars, env
+ConfigMap and Secrets, config files, ServiceAccount (no API token), and the library's
+restricted security context, whose UID/GID and seccomp profile cdk8s-plus-27 cannot
+express (it defaults to UID 25000 and has no ``seccompProfile``). The rest stays the
+team's, written with cdk8s-plus: command, ports, probes, resources, replicas.
+
+This module is the only one that imports ``cdk8s_plus_27`` (an extra: ``pip install
+"cdk8s-django[kplus]"``): a chart that does not use it never loads it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import cdk8s_plus_27 as kplus
+from cdk8s import ApiObject, JsonPatch, Size
+
+from .k8s._manifest import LABEL_PART_OF
+from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime
+from .spec import _validation as v
+
+if TYPE_CHECKING:
+    from .components.chart import DjangoChart
+
+__all__ = ["run_with_app"]
+
+
+def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: str, reach_stores: bool = False) -> None:
+    """Give a cdk8s-plus workload (Deployment, StatefulSet, Job, CronJob, DaemonSet, Pod) the app's runtime.
+
+    Args:
+        workload: the cdk8s-plus-27 workload, in ``chart``.
+        chart: the ``DjangoChart`` whose app it runs with.
+        component: its ``app.kubernetes.io/component`` label, and its name in the labels' sense.
+        reach_stores: label its pods as the app's own, so the NetworkPolicies let them reach the
+            in-cluster Postgres and Redis (``app.kubernetes.io/part-of``). Default False: they can't.
+    """
+    from .components.chart import DjangoChart
+
+    where = workload.node.path
+    if not isinstance(chart, DjangoChart):
+        raise v.ConfigError(where, "chart", chart, "a DjangoChart (the app whose runtime the workload takes)", "pass the DjangoChart")
+    v.check_dns_label(where, "component", component)
+    runtime = chart.runtime
+    labels = runtime.labels(component)
+    if not reach_stores:
+        labels.pop(LABEL_PART_OF)
+    for key, value in labels.items():
+        workload.metadata.add_label(key, value)
+        if isinstance(workload, kplus.Workload):
+            workload.pod_metadata.add_label(key, value)
+    _mount_app_volumes(workload, runtime)
+    pod = _pod_path(workload)
+    patches = [
+        JsonPatch.add("/metadata/namespace", runtime.namespace),  # the chart's objects each carry it; DjangoChart sets none
+        JsonPatch.add(f"{pod}/automountServiceAccountToken", False),
+        JsonPatch.add(f"{pod}/securityContext", runtime.security.pod_context()),
+    ]
+    if runtime.service_account:
+        patches.append(JsonPatch.add(f"{pod}/serviceAccountName", runtime.service_account))
+    for index in range(len(workload.containers)):
+        container = f"{pod}/containers/{index}"
+        patches += [
+            JsonPatch.add(f"{container}/image", runtime.image),
+            JsonPatch.add(f"{container}/env", runtime.env()),
+            JsonPatch.add(f"{container}/securityContext", runtime.security.container_context()),
+        ]
+        if runtime.env_from():
+            patches.append(JsonPatch.add(f"{container}/envFrom", runtime.env_from()))
+    ApiObject.of(workload).add_json_patch(*patches)
+
+
+def _mount_app_volumes(workload: kplus.AbstractPod, runtime: AppRuntime) -> None:
+    """/tmp (the root filesystem is read-only) and the app's config files, through cdk8s-plus: its
+    typed rendering drops a quantity (``sizeLimit``) given to it as a plain patch."""
+    tmp = kplus.Volume.from_empty_dir(workload, "AppTmp", str(TMP_VOLUME["name"]), size_limit=Size.mebibytes(TMP_SIZE_MIB))
+    files = None
+    if runtime.files_config_map:
+        config_map = kplus.ConfigMap.from_config_map_name(workload, "AppFilesConfigMap", runtime.files_config_map)
+        files = kplus.Volume.from_config_map(workload, "AppFiles", config_map, name=CONFIG_FILES_VOLUME)
+    for container in workload.containers:
+        container.mount(TMP_MOUNT["mountPath"], tmp)
+        if files is not None:
+            container.mount(runtime.config_mount_path, files, read_only=True)
+
+
+def _pod_path(workload: Any) -> str:
+    """Where the pod spec sits in the workload's manifest."""
+    if isinstance(workload, kplus.CronJob):
+        return "/spec/jobTemplate/spec/template/spec"
+    if isinstance(workload, kplus.Pod):
+        return "/spec"
+    return "/spec/template/spec"

@@ -1,0 +1,118 @@
+"""cdk8s-plus-27 beside the library: a team's Flower Deployment runs with the app's runtime and passes the same gate.
+
+The gate: strict schemas (1.27 and 1.37), Pod Security "restricted", the oracle, and checkov with the
+project's skip list and no new skip ID.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import cdk8s_plus_27 as kplus
+import main
+import pytest
+import yaml
+from cdk8s import App
+
+from _k8s import by_kind, find, pod_spec, synth
+from cdk8s_django import DjangoChart
+from cdk8s_django.kplus import run_with_app
+from conftest import ROOT
+from netpol import Pod, matrix
+from output_checks import gate
+
+CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+
+
+def _flower(chart: DjangoChart, reach_stores: bool) -> kplus.Deployment:
+    health = kplus.Probe.from_http_get("/healthcheck", port=5555)
+    flower = kplus.Deployment(chart, "Flower", metadata=cdk8s.ApiObjectMetadata(name="shop-flower"), replicas=1, containers=[
+        kplus.ContainerProps(
+            image="set-by-run-with-app", command=["celery", "--app", "shop", "flower", "--port=5555"], port_number=5555,
+            liveness=health, readiness=health,
+            resources=kplus.ContainerResources(
+                cpu=kplus.CpuResources(request=kplus.Cpu.millis(50)),
+                memory=kplus.MemoryResources(request=cdk8s.Size.mebibytes(128), limit=cdk8s.Size.mebibytes(256)),
+            ),
+        ),
+    ])
+    run_with_app(flower, chart, component="flower", reach_stores=reach_stores)
+    return flower
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["reach-stores", "no-stores"])
+def docs(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    chart = DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+    _flower(chart, request.param)
+    return synth(chart)
+
+
+def test_the_kplus_workload_runs_with_the_apps_runtime(docs: list[dict[str, Any]]) -> None:
+    flower, web = find(docs, "Deployment", "shop-flower"), find(docs, "Deployment", "shop-web")
+    pod, web_pod = pod_spec(flower), pod_spec(web)
+    assert pod is not None and web_pod is not None
+    (container,) = pod["containers"]
+    web_container = web_pod["containers"][0]
+    assert container["image"] == web_container["image"] == main.shop.image
+    assert container["env"] == web_container["env"] and container["envFrom"] == web_container["envFrom"]
+    assert container["securityContext"] == web_container["securityContext"]
+    assert pod["securityContext"] == web_pod["securityContext"]  # the app's UID/GID, not cdk8s-plus's 25000; seccomp
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["serviceAccountName"] == "shop" and pod["automountServiceAccountToken"] is False
+    assert {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}} in pod["volumes"]
+    assert {"mountPath": "/etc/django", "name": "config-files", "readOnly": True} in container["volumeMounts"]
+    assert container["command"] == ["celery", "--app", "shop", "flower", "--port=5555"]  # the team's own part stays
+
+
+def test_the_kplus_workload_passes_the_gate(docs: list[dict[str, Any]]) -> None:
+    assert gate(docs) == []
+
+
+def test_stores_are_reachable_only_when_asked(docs: list[dict[str, Any]]) -> None:
+    flower = find(docs, "Deployment", "shop-flower")
+    labels = flower["spec"]["template"]["metadata"]["labels"]
+    asked = "app.kubernetes.io/part-of" in labels
+    pods = {"flower": Pod("flower", "shop-qa", labels)}
+    postgres = next(d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "shop-postgres")
+    targets = {"postgres": (Pod("postgres", "shop-qa", postgres["spec"]["template"]["metadata"]["labels"]), 5432)}
+    assert matrix(by_kind(docs, "NetworkPolicy"), {}, pods, targets)["flower"]["postgres"] is asked
+
+
+def test_checkov_finds_nothing_with_the_same_skips(docs: list[dict[str, Any]], tmp_path: Path) -> None:
+    if not CHECKOV.exists():
+        pytest.fail("checkov missing: `make test` installs it into .venv-checkov")
+    for index, doc in enumerate(docs):  # the whole chart, as in dist/: the NetworkPolicies select the pods
+        (tmp_path / f"{index:03d}.yaml").write_text(yaml.safe_dump(doc))
+    skips = yaml.safe_load((ROOT / "tests" / "checkov-skips.yaml").read_text())
+    result = subprocess.run(
+        [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "--skip-download", "--quiet", "--compact",
+         "-o", "json", "--skip-check", ",".join(skips)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+    )
+    reports = json.loads(result.stdout)
+    report = reports[0] if isinstance(reports, list) else reports
+    assert [f"{f['check_id']} {f['resource']}" for f in report["results"]["failed_checks"]] == []
+    assert report["summary"]["passed"] > 200
+
+
+def test_a_chart_without_it_never_loads_cdk8s_plus() -> None:
+    code = "import sys, main; main.build_app(outdir='unused').render(); print('cdk8s_plus_27' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_run_with_app_wants_a_django_chart() -> None:
+    from cdk8s import Chart
+
+    from cdk8s_django import ConfigError
+
+    plain = Chart(App(), "plain")
+    workload = kplus.Deployment(plain, "W", containers=[kplus.ContainerProps(image="x:1")])
+    with pytest.raises(ConfigError, match=r"^plain/W: invalid chart=.*expected a DjangoChart"):
+        run_with_app(workload, plain, component="w")  # type: ignore[arg-type]
