@@ -16,6 +16,8 @@ from cdk8s import Chart
 from cdk8s_django import (
     AcmCertificate,
     App,
+    ArgoCdApplications,
+    ArgoCdPreviews,
     AwsSecretsManager,
     CronTask,
     DjangoApp,
@@ -31,6 +33,7 @@ from cdk8s_django import (
     SecretKeyRef,
     SeedData,
     Worker,
+    mark_argo_cd_hooks,
 )
 
 NEWRELIC_INI = """\
@@ -102,6 +105,8 @@ environments = [
 
 
 PREVIEW_DOMAIN = "preview.shop.example.com"
+# The repository Argo CD syncs dist/ from (and, on the branch "previews", CI's rendered previews).
+GITOPS_REPO = "https://git.example.com/platform/shop-deploy.git"
 
 
 def selected_environments() -> list[Environment]:
@@ -131,13 +136,20 @@ def selected_environments() -> list[Environment]:
 def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
     """One chart per environment, each with the image CI chose for it."""
     app = App(outdir=outdir, display_dir=display_dir)
+    charts = []
     for environment in selected_environments():
         environment = replace(environment, image=image_for(environment.name, shop.image))
-        DjangoChart(app, environment.name, django_app=shop, environment=environment)
+        chart = DjangoChart(app, environment.name, django_app=shop, environment=environment)
+        mark_argo_cd_hooks(chart)  # Argo CD deploys every environment, previews included
+        charts.append(chart)
     if not os.environ.get("PREVIEW_BRANCH") and not os.environ.get("ONLY_ENVIRONMENT"):
         # Applied once per cluster by the platform team (Kubernetes 1.30+): the fence, then the access.
-        fence = NamespaceFence(Chart(app, "cluster-1-fence"), "Fence")
-        PreviewReaperAccess(Chart(app, "cluster-2-access"), "PreviewReaper", fence=fence)
+        fence_chart, access_chart = Chart(app, "cluster-1-fence"), Chart(app, "cluster-2-access")
+        fence = NamespaceFence(fence_chart, "Fence")
+        PreviewReaperAccess(access_chart, "PreviewReaper", fence=fence)
+        # GitOps, opt-in: dist/argocd/, applied once into Argo CD's namespace.
+        ArgoCdApplications(Chart(app, "argocd"), "ArgoCd", repo_url=GITOPS_REPO, environments=charts,
+                           cluster=[fence_chart, access_chart], previews=ArgoCdPreviews())
     return app
 
 

@@ -32,6 +32,7 @@ def rendered() -> dict[str, dict[str, str]]:
 # Cluster-wide objects, not environments: the namespace fence, then the reaper's access (applied last).
 FENCE, ACCESS = "cluster-1-fence", "cluster-2-access"
 CLUSTER = (FENCE, ACCESS)
+ARGO_CD = "argocd"  # opt-in GitOps objects, applied into Argo CD's namespace
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +42,7 @@ def example_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
 
     return {
         env: [yaml.safe_load(text) for name, text in files.items() if name.endswith(".yaml")]
-        for env, files in rendered.items() if env not in CLUSTER
+        for env, files in rendered.items() if env not in (*CLUSTER, ARGO_CD)
     }
 
 

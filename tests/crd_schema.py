@@ -35,11 +35,11 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def schemas() -> dict[tuple[str, str], dict[str, Any]]:
-    """``(apiVersion, kind)`` to the strict JSON schema of that version."""
+def schemas(folder: Path = CRD_DIR) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(apiVersion, kind)`` to the strict JSON schema of that version, for the CRDs in ``folder``."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for path in sorted(CRD_DIR.glob("*.yaml")):
-        crd = yaml.safe_load(path.read_text())
+    for path in sorted(folder.glob("*.yaml")):
+        crd = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
         for version in crd["spec"]["versions"]:
             schema = _strict(version["schema"]["openAPIV3Schema"])
@@ -52,6 +52,9 @@ def is_custom(doc: dict[str, Any]) -> bool:
     return (doc["apiVersion"], doc["kind"]) in schemas()
 
 
-def validate(doc: dict[str, Any]) -> None:
+def validate(doc: dict[str, Any], folder: Path = CRD_DIR) -> None:
     """Raise ``jsonschema.ValidationError`` when the document breaks its CRD's schema."""
-    jsonschema.validate(doc, schemas()[(doc["apiVersion"], doc["kind"])])
+    jsonschema.validate(doc, schemas(folder)[(doc["apiVersion"], doc["kind"])])
+
+
+ARGO_CD_CRDS = CRD_DIR / "argo-cd"

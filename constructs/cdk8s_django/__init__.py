@@ -20,6 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "14,16,18
 
 if TYPE_CHECKING:
     from .components.app_config import AppConfig
+    from .components.argo_cd import ArgoCdApplications, ArgoCdPreviews, mark_argo_cd_hooks
     from .components.celery_beat import CeleryBeat
     from .components.celery_worker import CeleryWorker
     from .components.chart import DjangoChart
@@ -71,6 +72,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "EgressAllowList": "spec.options",
     "AppConfig": "components.app_config",
+    "ArgoCdApplications": "components.argo_cd",
+    "ArgoCdPreviews": "components.argo_cd",
+    "mark_argo_cd_hooks": "components.argo_cd",
     "CeleryBeat": "components.celery_beat",
     "CeleryWorker": "components.celery_worker",
     "DjangoChart": "components.chart",
@@ -136,6 +140,8 @@ __all__ = [
     "App",
     "AppConfig",
     "AppRuntime",
+    "ArgoCdApplications",
+    "ArgoCdPreviews",
     "Autoscaling",
     "AwsSecret",
     "AwsSecretsManager",
@@ -184,6 +190,7 @@ __all__ = [
     "Worker",
     "__version__",
     "expired_previews",
+    "mark_argo_cd_hooks",
     "placeholders",
     "preview_name",
     "resolve",

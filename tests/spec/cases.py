@@ -23,6 +23,8 @@ from cdk8s_django import (
     QueueAutoscaling,
     ShellAccess,
     AppConfig,
+    ArgoCdApplications,
+    ArgoCdPreviews,
     AppRuntime,
     CeleryBeat,
     CeleryWorker,
@@ -157,6 +159,15 @@ CASES: list[Case] = [
          "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("placeholder-left-in-production", chart(environment=replace(PROD, postgres=Managed("REPLACE-ME.rds.amazonaws.com"))), "qa: invalid environment.postgres.host='REPLACE-ME.rds.amazonaws.com': expected a real value, not the placeholder REPLACE-ME. Fix: replace it in main.py (`placeholders(environment)` lists every one left)"),
     Case("placeholder-left-in-the-app", chart(django_app=replace(APP, env={"SENTRY_ENVIRONMENT": "REPLACE-ME"})), "qa: invalid django_app.env['SENTRY_ENVIRONMENT']='REPLACE-ME': expected a real value, not the placeholder REPLACE-ME. Fix: replace it in main.py (`placeholders(environment)` lists every one left)"),
+    Case("argo-cd-repo-url-not-git", in_chart(lambda c: ArgoCdApplications(
+        c, "ArgoCd", repo_url="shop-deploy", environments=[DjangoChart(c.node.root, "qa", django_app=APP, environment=QA)])), "c/ArgoCd: invalid repo_url='shop-deploy': expected a git URL Argo CD can clone (https://, ssh:// or git@). Fix: pass the deployment repository's URL"),
+    Case("argo-cd-no-environments", in_chart(lambda c: ArgoCdApplications(c, "ArgoCd", repo_url="https://git.example.com/d.git",
+                                                                           environments=[])), "c/ArgoCd: invalid environments=[]: expected at least one DjangoChart. Fix: pass the environments' charts"),
+    Case("argo-cd-previews-of-two-apps", in_chart(lambda c: ArgoCdApplications(
+        c, "ArgoCd", repo_url="https://git.example.com/d.git", previews=ArgoCdPreviews(), environments=[
+            DjangoChart(c.node.root, "qa", django_app=APP, environment=QA),
+            DjangoChart(c.node.root, "blog-qa", django_app=replace(APP, name="blog"), environment=replace(QA, name="blog-qa")),
+        ])), "c/ArgoCd: invalid environments=['blog', 'shop']: expected the environments of one app when previews is set (one ApplicationSet per app). Fix: make one ArgoCdApplications per app"),
     Case("namespace-kube-public", chart(environment=replace(QA, namespace="kube-public")), "qa: invalid environment.namespace='kube-public': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("namespace-with-preview-prefix", chart(environment=replace(QA, namespace="pr-shop-qa")), "qa: invalid environment.namespace='pr-shop-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
     Case("app-name-with-preview-prefix", chart(django_app=replace(APP, name="pr-tools")), "qa: invalid environment.namespace='pr-tools-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
