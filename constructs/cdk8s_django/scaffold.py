@@ -59,7 +59,8 @@ def _files(app: str, image: str, settings_module: str, requirement: str) -> dict
         "main.py": MAIN_PY.format(app=app, image=image, settings=settings_module, env_prefix=env_prefix),
         "Makefile": MAKEFILE,
         "requirements.txt": "\n".join([
-            "# Pinned: `make` installs exactly these into .venv.", requirement, _pinned("pytest"), _pinned("syrupy"), "",
+            "# The direct dependencies, pinned (pip resolves cdk8s, jsii and the rest within cdk8s-django's ranges).",
+            requirement, _pinned("pytest"), _pinned("syrupy"), "",
         ]),
         "package.json": json.dumps({
             "name": f"{app}-deploy", "private": True,
@@ -80,6 +81,8 @@ def init(directory: Path, app: str, image: str, settings_module: str | None = No
     v.check_image("init", "image", image)
     settings = settings_module or f"{app.replace('-', '_')}.settings"
     files = _files(app, image, settings, requirement or package_requirement())
+    if directory.exists() and not directory.is_dir():
+        raise v.ConfigError("init", "directory", str(directory), "a folder (this is a file)", "choose a new folder")
     clashes = sorted(name for name in [*files, str(SNAPSHOT)] if (directory / name).exists())
     if clashes:
         raise v.ConfigError("init", "directory", str(directory), f"a folder without {', '.join(clashes)}",
@@ -126,8 +129,12 @@ def main(args: list[str]) -> int:
     except v.ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    requirement = (directory / "requirements.txt").read_text().splitlines()[1]
     print(f"wrote {len(written)} files to {directory}{os.sep}. Next:\n  cd {directory} && make synth && make test\n"
           f"Production is written once main.py's {PLACEHOLDER} values are real.")
+    if "file://" in requirement:
+        print(f"requirements.txt installs cdk8s-django from this machine ({requirement}): before CI or a teammate"
+              " installs it, point it at your git remote and a release tag (or rerun init with --requirement).")
     return 0
 
 
@@ -157,6 +164,7 @@ from dataclasses import replace
 from cdk8s_django import (
     AcmCertificate,
     App,
+    AwsSecretsManager,
     DjangoApp,
     DjangoChart,
     Environment,
@@ -179,6 +187,8 @@ PRODUCTION = Environment.production(
     broker=Managed("REPLACE-ME.cache.amazonaws.com"),
     # The ALB's subnets: web accepts traffic from these ranges only.
     network=NetworkAccess(load_balancer_cidrs=("REPLACE-ME",)),
+    # The database password and the app's Secrets from AWS Secrets Manager, through External Secrets Operator.
+    aws_secrets=AwsSecretsManager(),
     deletion_protection=True,
 )
 
@@ -300,7 +310,7 @@ __pycache__/
 README = """\
 # {app}: Kubernetes manifests
 
-Built with [cdk8s-django](https://github.com/cdk8s-django): `main.py` describes the
+Built with cdk8s-django: `main.py` describes the
 environments; `dist/<environment>/` holds their manifests, committed and reviewed.
 
 ```sh
@@ -316,6 +326,13 @@ make test    # the tests: a YAML snapshot of staging; production waits for real 
 - **Snapshots**: when `make test` shows a changed snapshot, read the YAML diff, then `make snapshots`.
 - **Deploy**: `kubectl apply -f dist/staging/`; `dist/<environment>/NOTES.md` has the rest.
 - **CI**: `./ci.sh` runs the tests and fails when `dist/` is stale.
-- **The cdk8s CLI** (optional: `make synth` runs `main.py` directly): `npm ci && npx cdk8s synth`
-  uses the version pinned in `package.json`; use Node 22 or later.
+- **The cdk8s CLI** (optional: `make synth` runs `main.py` directly): `npm install` once (commit the
+  `package-lock.json` it writes; CI then runs `npm ci`), then `npx cdk8s synth`, with the version pinned
+  in `package.json`. Node 22 or later is recommended (20 is past its end of life).
+- **The cluster** needs what the manifests use: the AWS Load Balancer Controller (the ALB Ingress),
+  External Secrets Operator with an AWS Secrets Manager store (production reads its Secrets there),
+  the EBS CSI driver (staging's volumes), and, for `deletion_protection`, cdk8s-django's
+  `NamespaceFence` applied once per cluster by the platform team.
+- **Where cdk8s-django comes from**: `requirements.txt`, pinned to what `init` was run with; point
+  it at your git remote and a release tag (`git+https://<git-url>/cdk8s-django@v<version>`).
 """

@@ -51,6 +51,7 @@ def test_a_new_repo_passes_its_own_two_commands(tmp_path: Path, wheel: Path) -> 
     init = _run([sys.executable, "-m", "cdk8s_django", "init", "shop", "--image", "registry.example.com/shop:1.0.0",
                  "--dir", str(repo), "--requirement", f"cdk8s-django @ file://{wheel}"], cwd=tmp_path)
     assert "cd " + str(repo) + " && make synth && make test" in init.stdout
+    assert "requirements.txt installs cdk8s-django from this machine" in init.stdout  # a local build: say so
     assert sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file()) == [
         ".gitignore", "Makefile", "README.md", "cdk8s.yaml", "ci.sh", "main.py", "package.json", "requirements.txt",
         "tests/__snapshots__/test_main/test_staging_manifests.yaml", "tests/conftest.py", "tests/test_main.py",
@@ -105,3 +106,8 @@ def test_init_refuses_a_bad_name_and_an_occupied_folder(tmp_path: Path) -> None:
     assert occupied.stderr.strip() == (f"init: invalid directory='{tmp_path / 'b'}': expected a folder without main.py."
                                        " Fix: choose a new folder, or move those files away first")
     assert (tmp_path / "b" / "main.py").read_text() == "# ours\n"
+    (tmp_path / "c").write_text("a file\n")
+    a_file = _run([sys.executable, "-m", "cdk8s_django", "init", "shop", "--image", "shop:1", "--dir", str(tmp_path / "c")],
+                  cwd=tmp_path, check=False)
+    assert a_file.returncode == 2
+    assert a_file.stderr.strip() == f"init: invalid directory='{tmp_path / 'c'}': expected a folder (this is a file). Fix: choose a new folder"
