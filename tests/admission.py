@@ -75,12 +75,16 @@ class Decision:
     messages: tuple[str, ...] = ()
 
 
-def admit(policies: Iterable[Mapping[str, Any]], operation: str, *, groups: Sequence[str] = (),
-          obj: Mapping[str, Any] | None = None, old: Mapping[str, Any] | None = None) -> Decision:
+def admit(policies: Iterable[Mapping[str, Any]], operation: str, *, groups: Sequence[str] | None = (),
+          obj: Mapping[str, Any] | None = None, old: Mapping[str, Any] | None = None, resource: str = "namespaces") -> Decision:
     """What the bound ``policies`` (ValidatingAdmissionPolicy documents, all bound with Deny) decide on a
-    namespace request. ``obj`` is absent on DELETE, ``old`` on CREATE."""
+    namespace request (``resource``: ``namespaces`` or a subresource such as ``namespaces/status``).
+    ``obj`` is absent on DELETE, ``old`` on CREATE."""
+    user: dict[str, Any] = {"username": "someone"}
+    if groups is not None:  # None: a user without groups (the API server omits the empty field)
+        user["groups"] = list(groups)
     activation = {
-        "request": {"operation": operation, "userInfo": {"username": "someone", "groups": list(groups)}},
+        "request": {"operation": operation, "userInfo": user},
         "object": None if operation == "DELETE" else obj,
         "oldObject": None if operation == "CREATE" else old,
     }
@@ -88,7 +92,7 @@ def admit(policies: Iterable[Mapping[str, Any]], operation: str, *, groups: Sequ
     for policy in policies:
         spec = policy["spec"]
         rules = spec["matchConstraints"]["resourceRules"]
-        if not any(operation in rule["operations"] and "namespaces" in rule["resources"] for rule in rules):
+        if not any(operation in rule["operations"] and resource in rule["resources"] for rule in rules):
             continue
         # Every expression is evaluated (no short cut), so that any that errors is found.
         if not all([evaluate(condition["expression"], activation) for condition in spec.get("matchConditions", [])]):

@@ -13,19 +13,31 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .output.diff import diff_folders
-from .spec.preview import LABEL_PREVIEW, REAPER_POLICY, expired_previews
+from .spec.preview import LABEL_DELETION_PROTECTION, LABEL_PREVIEW, PREVIEW_PREFIX, REAPER_POLICY, expired_previews
+
+
+def _kubectl_json(kubectl: str, *args: str) -> tuple[dict[str, Any] | None, str]:
+    """``kubectl <args> -o json`` parsed, or None and why not."""
+    result = subprocess.run([kubectl, *args, "-o", "json"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        return None, result.stderr.strip() or f"kubectl exited with {result.returncode}"
+    try:
+        return json.loads(result.stdout), ""
+    except json.JSONDecodeError:
+        return None, "kubectl printed no JSON"
 
 
 def _expire(args: argparse.Namespace) -> int:
     if args.from_file:
         listing = json.loads(Path(args.from_file).read_text())
     else:
-        listing = json.loads(subprocess.run(
-            [args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true", "-o", "json"],
-            check=True, capture_output=True, text=True,
-        ).stdout)
+        listing, error = _kubectl_json(args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true")
+        if listing is None:
+            print(f"cannot list the preview namespaces: {error}", file=sys.stderr)
+            return 2
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     expired = expired_previews(listing.get("items", []), now)
     if args.apply and expired:
@@ -35,30 +47,58 @@ def _expire(args: argparse.Namespace) -> int:
                   " Fix: apply NamespaceFence's folder (Kubernetes 1.30+), e.g. kubectl apply -f dist/cluster-1-fence/",
                   file=sys.stderr)
             return 2
+    failed = []
     for preview in expired:
         verb = "deleting" if args.apply else "would delete"
         print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r},"
               f" expired {preview.expired_at:%Y-%m-%dT%H:%M:%SZ})")
-        if args.apply:
-            subprocess.run([args.kubectl, "delete", "namespace", preview.namespace, "--wait=false"], check=True)
+        if args.apply:  # one failure (a teardown racing us, a refusal) never stops the others
+            deleted = subprocess.run([args.kubectl, "delete", "namespace", preview.namespace, "--wait=false", "--ignore-not-found"],
+                                     check=False)
+            if deleted.returncode != 0:
+                failed.append(preview.namespace)
     if not expired:
         print("no expired previews")
     elif not args.apply:
         print("dry run: pass --apply to delete")
+    if failed:
+        print(f"could not delete: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
+# Namespaces the API server itself refuses to delete (before any admission policy): no use as a probe.
+_UNDELETABLE = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
 def _fence_problem(kubectl: str) -> str | None:
-    """Why the fence's binding is not in force in the cluster, or None when it is."""
-    result = subprocess.run(
-        [kubectl, "get", "validatingadmissionpolicybindings.admissionregistration.k8s.io", REAPER_POLICY, "-o", "json"],
-        capture_output=True, text=True, check=False,
+    """Why the fence is not in force in the cluster, or None when it is: its binding denies through its
+    policy, and a server-side dry-run deletion of a namespace that is no preview is refused by it."""
+    binding, error = _kubectl_json(kubectl, "get", "validatingadmissionpolicybindings.admissionregistration.k8s.io", REAPER_POLICY)
+    if binding is None:
+        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} cannot be read ({error})"
+    spec = binding.get("spec") or {}
+    if spec.get("policyName") != REAPER_POLICY or "Deny" not in (spec.get("validationActions") or []) or spec.get("matchResources"):
+        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} does not deny through the policy {REAPER_POLICY} for every namespace"
+    everything, error = _kubectl_json(kubectl, "get", "namespaces")
+    if everything is None:
+        return f"the namespaces cannot be listed ({error})"
+    # A namespace the fence alone refuses the reaper: no preview name, not protected, not terminating; unmarked first.
+    probes = sorted(
+        (LABEL_PREVIEW in labels, name) for name, labels, metadata in (
+            (item["metadata"]["name"], item["metadata"].get("labels") or {}, item["metadata"]) for item in everything.get("items", []))
+        if not name.startswith(PREVIEW_PREFIX) and name not in _UNDELETABLE and not metadata.get("deletionTimestamp")
+        and labels.get(LABEL_DELETION_PROTECTION) != "true"
     )
-    if result.returncode != 0:
-        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} cannot be read ({result.stderr.strip() or 'kubectl failed'})"
-    spec = json.loads(result.stdout).get("spec") or {}
-    if spec.get("policyName") != REAPER_POLICY or "Deny" not in (spec.get("validationActions") or []):
-        return f"the ValidatingAdmissionPolicyBinding {REAPER_POLICY} does not deny through the policy {REAPER_POLICY}"
+    if not probes:
+        return None  # nothing to probe with: the binding is all there is to check
+    probe_name = probes[0][1]
+    probe = subprocess.run([kubectl, "delete", "namespace", probe_name, "--dry-run=server"], capture_output=True, text=True, check=False)
+    if probe.returncode == 0:
+        return (f"a server-side dry-run deletion of namespace {probe_name} was allowed (the policy {REAPER_POLICY} is missing,"
+                " edited, or admission policies are off)")
+    if f"ValidatingAdmissionPolicy '{REAPER_POLICY}'" not in probe.stderr:
+        return f"a server-side dry-run deletion of namespace {probe_name} failed, but not by the fence: {probe.stderr.strip()}"
     return None
 
 

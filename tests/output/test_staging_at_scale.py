@@ -127,6 +127,12 @@ LISTING = [
     _namespace("pr-shop-no-expiry", None),
     _namespace("shop-production", "2020-01-01T00:00:00Z", preview=False),
     _namespace("pr-someone-elses", "2020-01-01T00:00:00Z", managed=False),
+    # Protected on purpose, or already being deleted: never a candidate.
+    {**_namespace("pr-shop-kept", "2020-01-01T00:00:00Z"), "metadata": {
+        **_namespace("pr-shop-kept", "2020-01-01T00:00:00Z")["metadata"],
+        "labels": {"cdk8s-django/preview": "true", "app.kubernetes.io/managed-by": "cdk8s-django", "cdk8s-django/deletion-protection": "true"}}},
+    {**_namespace("pr-shop-going", "2020-01-01T00:00:00Z"), "metadata": {
+        **_namespace("pr-shop-going", "2020-01-01T00:00:00Z")["metadata"], "deletionTimestamp": "2026-11-25T00:00:00Z"}},
     # Labelled as a preview but named outside the prefix (tampered before the fence): never a candidate.
     _namespace("shop-production-tampered", "2020-01-01T00:00:00Z"),
     _namespace("kube-system", "2020-01-01T00:00:00Z"),
@@ -165,19 +171,27 @@ def test_expire_cli_is_a_dry_run_by_default(tmp_path: Path) -> None:
 
 
 FENCE_BINDING = {"spec": {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Deny"]}}
+FENCE_DENIAL = ('Error from server (Forbidden): namespaces "shop-production" is forbidden: ValidatingAdmissionPolicy'
+                " 'cdk8s-django-preview-reaper' with binding 'cdk8s-django-preview-reaper' denied request: the preview reaper...")
 
 
-def _fake_kubectl(tmp_path: Path, binding: dict[str, Any] | None) -> tuple[Path, Path]:
-    """A kubectl that lists LISTING, answers the fence binding's `get` (or fails, like a cluster without it)
-    and logs every other call."""
+def _fake_kubectl(tmp_path: Path, binding: dict[str, Any] | None, probe_denial: str | None = FENCE_DENIAL) -> tuple[Path, Path]:
+    """A kubectl that lists LISTING, answers the fence binding's `get` (or fails, like a cluster without it),
+    answers the fence probe's server-side dry-run deletion (refused with ``probe_denial``, or allowed), and logs
+    every other call."""
     log = tmp_path / "kubectl.log"
     kubectl = tmp_path / "kubectl"
     (tmp_path / "ns.json").write_text(json.dumps({"items": LISTING}))
     (tmp_path / "binding.json").write_text(json.dumps(binding))
+    (tmp_path / "denial.txt").write_text(probe_denial or "")
     answer_binding = (f"cat {tmp_path}/binding.json" if binding is not None else
                       "echo 'Error from server (NotFound): validatingadmissionpolicybindings \"cdk8s-django-preview-reaper\" not found' >&2; exit 1")
+    answer_probe = f"cat {tmp_path}/denial.txt >&2; exit 1" if probe_denial else "echo 'namespace deleted (server dry run)'; exit 0"
     kubectl.write_text(
         "#!/bin/sh\n"
+        'case "$*" in\n'
+        f"  *--dry-run=server*) {answer_probe} ;;\n"
+        "esac\n"
         f"case \"$1 $2\" in\n"
         f"  'get namespaces') cat {tmp_path}/ns.json ;;\n"
         f"  'get validatingadmissionpolicybindings.admissionregistration.k8s.io') {answer_binding} ;;\n"
@@ -192,19 +206,40 @@ def test_expire_cli_apply_deletes_only_expired(tmp_path: Path) -> None:
     kubectl, log = _fake_kubectl(tmp_path, FENCE_BINDING)
     result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
     assert result.returncode == 0, result.stderr
-    assert log.read_text().splitlines() == ["delete namespace pr-shop-early --wait=false", "delete namespace pr-shop-late --wait=false"]
+    assert log.read_text().splitlines() == ["delete namespace pr-shop-early --wait=false --ignore-not-found",
+                                            "delete namespace pr-shop-late --wait=false --ignore-not-found"]
 
 
-@pytest.mark.parametrize(("binding", "problem"), [
-    (None, "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper cannot be read (Error from server (NotFound):"
-           " validatingadmissionpolicybindings \"cdk8s-django-preview-reaper\" not found)"),
-    ({"spec": {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Audit"]}},
-     "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy cdk8s-django-preview-reaper"),
-    ({"spec": {"policyName": "something-else", "validationActions": ["Deny"]}},
-     "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy cdk8s-django-preview-reaper"),
+def test_expire_cli_carries_on_past_a_failed_deletion(tmp_path: Path) -> None:
+    kubectl, log = _fake_kubectl(tmp_path, FENCE_BINDING)
+    text = kubectl.read_text().replace("  *) echo", "  'delete namespace') case \"$3\" in pr-shop-early) exit 1 ;; esac; echo \"$@\" >> "
+                                       + str(log) + " ;;\n  *) echo")
+    kubectl.write_text(text)
+    result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "could not delete: pr-shop-early"
+    assert log.read_text().splitlines() == ["delete namespace pr-shop-late --wait=false --ignore-not-found"]
+
+
+_NOT_IN_FORCE = "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy" \
+                " cdk8s-django-preview-reaper for every namespace"
+
+
+@pytest.mark.parametrize(("binding", "denial", "problem"), [
+    (None, FENCE_DENIAL, "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper cannot be read (Error from server (NotFound):"
+                         " validatingadmissionpolicybindings \"cdk8s-django-preview-reaper\" not found)"),
+    ({"spec": {"policyName": "cdk8s-django-preview-reaper", "validationActions": ["Audit"]}}, FENCE_DENIAL, _NOT_IN_FORCE),
+    ({"spec": {"policyName": "something-else", "validationActions": ["Deny"]}}, FENCE_DENIAL, _NOT_IN_FORCE),
+    ({"spec": {**FENCE_BINDING["spec"], "matchResources": {"namespaceSelector": {"matchLabels": {"x": "y"}}}}}, FENCE_DENIAL,
+     _NOT_IN_FORCE),
+    (FENCE_BINDING, None, "a server-side dry-run deletion of namespace shop-production was allowed (the policy"
+                          " cdk8s-django-preview-reaper is missing, edited, or admission policies are off)"),
+    (FENCE_BINDING, "Error from server (Forbidden): some other reason", "a server-side dry-run deletion of namespace shop-production"
+                                                                       " failed, but not by the fence: Error from server (Forbidden): some other reason"),
 ])
-def test_expire_cli_apply_refuses_without_the_fence(tmp_path: Path, binding: dict[str, Any] | None, problem: str) -> None:
-    kubectl, log = _fake_kubectl(tmp_path, binding)
+def test_expire_cli_apply_refuses_without_the_fence(tmp_path: Path, binding: dict[str, Any] | None, denial: str | None,
+                                                    problem: str) -> None:
+    kubectl, log = _fake_kubectl(tmp_path, binding, denial)
     result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
     assert result.returncode == 2
     assert result.stderr.strip() == (

@@ -83,11 +83,13 @@ class NamespaceFence(DjangoConstruct):
 
     def _policy(self, id: str, name: str, operations: list[str], group: str | None,
                 validations: list[tuple[str, str]]) -> ApiObject:
-        """A policy on namespaces with its binding; ``group``: it applies to that group's requests only."""
+        """A policy on namespaces with its binding; ``group``: it applies to that group's requests only.
+        Updates through the status and finalize subresources are matched too: both keep label changes."""
+        resources = ["namespaces", *(["namespaces/status", "namespaces/finalize"] if "UPDATE" in operations else [])]
         spec: dict[str, object] = {
             "failurePolicy": "Fail",
             "matchConstraints": {"resourceRules": [
-                {"apiGroups": [""], "apiVersions": ["v1"], "operations": operations, "resources": ["namespaces"]},
+                {"apiGroups": [""], "apiVersions": ["v1"], "operations": operations, "resources": resources},
             ]},
         }
         if group is not None:
@@ -112,7 +114,7 @@ def check_group(where: object, prop: str, group: object) -> None:
 
 def group_condition(group: str) -> str:
     """CEL: the request comes from a member of ``group`` (``check_group`` made it a safe literal)."""
-    return f"'{group}' in request.userInfo.groups"
+    return f"has(request.userInfo.groups) && '{group}' in request.userInfo.groups"
 
 
 def _has_label(root: str, key: str, value: str | None = None) -> str:

@@ -136,7 +136,8 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
     ``namespaces`` are Namespace objects as ``kubectl get namespaces -o json`` lists
     them. Only namespaces named with the preview prefix (``pr-``) and labelled both
     ``cdk8s-django/preview=true`` and ``app.kubernetes.io/managed-by=cdk8s-django``
-    are candidates (what ``NamespaceFence`` lets the reaper delete); one whose
+    are candidates (what ``NamespaceFence`` lets the reaper delete), unless labelled
+    ``cdk8s-django/deletion-protection=true`` or already being deleted; one whose
     expiry annotation is missing or unreadable is kept: never delete what you
     cannot read.
     """
@@ -147,8 +148,10 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
         metadata = namespace.get("metadata", {})
         labels = metadata.get("labels") or {}
         annotations = metadata.get("annotations") or {}
-        if not str(metadata.get("name", "")).startswith(PREVIEW_PREFIX):
-            continue
+        if not str(metadata.get("name", "")).startswith(PREVIEW_PREFIX) or metadata.get("deletionTimestamp"):
+            continue  # not a preview, or already being deleted
+        if labels.get(LABEL_DELETION_PROTECTION) == "true":
+            continue  # kept on purpose (and NamespaceFence would refuse it)
         if labels.get(LABEL_PREVIEW) != "true" or labels.get("app.kubernetes.io/managed-by") != "cdk8s-django":
             continue
         expiry = annotations.get(ANNOTATION_EXPIRES_AT)
