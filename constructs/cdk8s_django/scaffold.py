@@ -284,16 +284,16 @@ def test_production_waits_for_real_values():
 
 CI_SH = """\
 #!/usr/bin/env bash
-# CI: the tests, then dist/ must be exactly what main.py writes (run `make synth` and commit it).
+# CI: dist/ must be exactly what main.py writes (run `make synth` and commit it), then the tests.
 set -euo pipefail
 cd "$(dirname "$0")"
-make test
 make synth
 if [ -n "$(git status --porcelain -- dist)" ]; then
   git status --short -- dist
   echo "dist/ is stale: run make synth and commit it" >&2
   exit 1
 fi
+make test
 """
 
 GITIGNORE = """\

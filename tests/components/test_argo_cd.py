@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema
 import main
 import pytest
 import yaml
@@ -30,6 +31,10 @@ def test_every_object_matches_its_crd(argo: list[dict[str, Any]]) -> None:
     for doc in argo:
         validate(doc, ARGO_CD_CRDS)
         assert doc["metadata"]["namespace"] == "argocd"
+    broken = find(argo, "Application", "shop-qa")
+    broken = {**broken, "spec": {**broken["spec"], "syncPolicy": {"automated": {"prune": "yes"}}}}
+    with pytest.raises(jsonschema.ValidationError, match="'yes' is not of type 'boolean'"):
+        validate(broken, ARGO_CD_CRDS)  # the check can fail
 
 
 def test_one_application_per_environment(argo: list[dict[str, Any]], example_docs: dict[str, list[dict[str, Any]]]) -> None:

@@ -83,7 +83,7 @@ def test_a_new_repo_passes_its_own_two_commands(tmp_path: Path, wheel: Path) -> 
     assert "not synthesized" not in synth.stderr
     assert sorted(p.name for p in (repo / "dist").iterdir()) == ["production", "staging"]
 
-    # ci.sh (make test, make synth): green on a committed, fresh dist/; red when the committed dist/ is stale.
+    # ci.sh (make synth, the stale check, make test): green on a committed, fresh dist/; red when it is stale.
     _run(["git", "init", "-q"], cwd=repo)
     _run(["git", "add", "-A"], cwd=repo)
     _run(["git", "commit", "-qm", "scaffold"], cwd=repo)
