@@ -7,11 +7,13 @@
         image=chart.runtime.image, command=["celery", "--app", "shop", "flower"], port_number=5555)])
     run_with_app(flower, chart, component="flower", reach_stores=True)
 
-``run_with_app`` gives the workload's pods the app's runtime: its image, env vars, env
-ConfigMap and Secrets, config files, ServiceAccount (no API token), and the library's
+``run_with_app`` gives the workload's pods the app's runtime: its image, env vars (before the
+container's own, which win), env ConfigMap and Secrets, config files, ServiceAccount (no API token), and the library's
 restricted security context, whose UID/GID and seccomp profile cdk8s-plus-27 cannot
 express (it defaults to UID 25000 and has no ``seccompProfile``). The rest stays the
-team's, written with cdk8s-plus: command, ports, probes, resources, replicas.
+team's, written with cdk8s-plus: command, ports, probes, resources, replicas, its own env vars.
+It points at the library's Services by name (``chart.web.service.name``): cdk8s-plus-27's
+``IngressBackend.from_service`` takes only a Service it made itself.
 
 This module is the only one that imports ``cdk8s_plus_27`` (an extra: ``pip install
 "cdk8s-django[kplus]"``): a chart that does not use it never loads it.
@@ -67,11 +69,11 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     ]
     if runtime.service_account:
         patches.append(JsonPatch.add(f"{pod}/serviceAccountName", runtime.service_account))
-    for index in range(len(workload.containers)):
+    for index, kplus_container in enumerate(workload.containers):
         container = f"{pod}/containers/{index}"
         patches += [
             JsonPatch.add(f"{container}/image", runtime.image),
-            JsonPatch.add(f"{container}/env", runtime.env()),
+            JsonPatch.add(f"{container}/env", _env(runtime, kplus_container)),
             JsonPatch.add(f"{container}/securityContext", runtime.security.container_context()),
         ]
         if runtime.env_from():
@@ -91,6 +93,14 @@ def _mount_app_volumes(workload: kplus.AbstractPod, runtime: AppRuntime) -> None
         container.mount(TMP_MOUNT["mountPath"], tmp)
         if files is not None:
             container.mount(runtime.config_mount_path, files, read_only=True)
+
+
+def _env(runtime: AppRuntime, container: kplus.Container) -> list[dict[str, Any]]:
+    """The app's env vars, then the container's own (which win over the app's of the same name)."""
+    own = [{"name": name, **({"value": value.value} if value.value is not None else {"valueFrom": value.value_from})}
+           for name, value in container.env.variables.items()]
+    names = {variable["name"] for variable in own}
+    return [variable for variable in runtime.env() if variable["name"] not in names] + own
 
 
 def _pod_path(workload: Any) -> str:

@@ -42,6 +42,9 @@ def _flower(chart: DjangoChart, reach_stores: bool) -> kplus.Deployment:
             ),
         ),
     ])
+    # The team's own variables, one pointing at the library's web Service by name.
+    flower.containers[0].env.add_variable("FLOWER_URL_PREFIX", kplus.EnvValue.from_value("/flower"))
+    flower.containers[0].env.add_variable("WEB_SERVICE", kplus.EnvValue.from_value(chart.web.service.name))
     run_with_app(flower, chart, component="flower", reach_stores=reach_stores)
     return flower
 
@@ -60,7 +63,9 @@ def test_the_kplus_workload_runs_with_the_apps_runtime(docs: list[dict[str, Any]
     (container,) = pod["containers"]
     web_container = web_pod["containers"][0]
     assert container["image"] == web_container["image"] == main.shop.image
-    assert container["env"] == web_container["env"] and container["envFrom"] == web_container["envFrom"]
+    assert container["env"] == [*web_container["env"], {"name": "FLOWER_URL_PREFIX", "value": "/flower"},
+                                {"name": "WEB_SERVICE", "value": "shop-web"}]
+    assert container["envFrom"] == web_container["envFrom"]
     assert container["securityContext"] == web_container["securityContext"]
     assert pod["securityContext"] == web_pod["securityContext"]  # the app's UID/GID, not cdk8s-plus's 25000; seccomp
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
@@ -119,3 +124,12 @@ def test_run_with_app_wants_a_django_chart() -> None:
     workload = kplus.Deployment(plain, "W", containers=[kplus.ContainerProps(image="x:1")])
     with pytest.raises(ConfigError, match=r"^plain/W: invalid chart=.*expected a DjangoChart"):
         run_with_app(workload, plain, component="w")  # type: ignore[arg-type]
+
+
+def test_the_containers_own_variable_wins_over_the_apps() -> None:
+    chart = DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+    worker = kplus.Deployment(chart, "Other", metadata=cdk8s.ApiObjectMetadata(name="shop-other"), containers=[kplus.ContainerProps(
+        image="x", env_variables={"DJANGO_SETTINGS_MODULE": kplus.EnvValue.from_value("shop.settings_other")})])
+    run_with_app(worker, chart, component="other")
+    env = pod_spec(find(synth(chart), "Deployment", "shop-other"))["containers"][0]["env"]  # type: ignore[index]
+    assert [e for e in env if e["name"] == "DJANGO_SETTINGS_MODULE"] == [{"name": "DJANGO_SETTINGS_MODULE", "value": "shop.settings_other"}]
