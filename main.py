@@ -33,7 +33,7 @@ from cdk8s_django import (
     SecretKeyRef,
     SeedData,
     Worker,
-    mark_argo_cd_hooks,
+    mark_for_argo_cd,
 )
 
 NEWRELIC_INI = """\
@@ -140,7 +140,7 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
     for environment in selected_environments():
         environment = replace(environment, image=image_for(environment.name, shop.image))
         chart = DjangoChart(app, environment.name, django_app=shop, environment=environment)
-        mark_argo_cd_hooks(chart)  # Argo CD deploys every environment, previews included
+        mark_for_argo_cd(chart)  # Argo CD deploys every environment, previews included
         charts.append(chart)
     if not os.environ.get("PREVIEW_BRANCH") and not os.environ.get("ONLY_ENVIRONMENT"):
         # Applied once per cluster by the platform team (Kubernetes 1.30+): the fence, then the access.

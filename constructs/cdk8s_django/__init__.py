@@ -20,7 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "14,16,18
 
 if TYPE_CHECKING:
     from .components.app_config import AppConfig
-    from .components.argo_cd import ArgoCdApplications, ArgoCdPreviews, mark_argo_cd_hooks
+    from .components.argo_cd import ArgoCdApplications, ArgoCdPreviews, mark_for_argo_cd
     from .components.celery_beat import CeleryBeat
     from .components.celery_worker import CeleryWorker
     from .components.chart import DjangoChart
@@ -74,7 +74,7 @@ _EXPORTS = {
     "AppConfig": "components.app_config",
     "ArgoCdApplications": "components.argo_cd",
     "ArgoCdPreviews": "components.argo_cd",
-    "mark_argo_cd_hooks": "components.argo_cd",
+    "mark_for_argo_cd": "components.argo_cd",
     "CeleryBeat": "components.celery_beat",
     "CeleryWorker": "components.celery_worker",
     "DjangoChart": "components.chart",
@@ -190,7 +190,7 @@ __all__ = [
     "Worker",
     "__version__",
     "expired_previews",
-    "mark_argo_cd_hooks",
+    "mark_for_argo_cd",
     "placeholders",
     "preview_name",
     "resolve",

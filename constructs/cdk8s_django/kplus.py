@@ -13,7 +13,9 @@ restricted security context, whose UID/GID and seccomp profile cdk8s-plus-27 can
 express (it defaults to UID 25000 and has no ``seccompProfile``). The rest stays the
 team's, written with cdk8s-plus: command, ports, probes, resources, replicas, its own env vars.
 It points at the library's Services by name (``chart.web.service.name``): cdk8s-plus-27's
-``IngressBackend.from_service`` takes only a Service it made itself.
+``IngressBackend.from_service`` takes only a Service it made itself. Call it last: it reads the
+containers and their env vars as they are then. A plain cdk8s-plus Job is neither hash-named nor a
+hook: a new image needs a new Job name.
 
 This module is the only one that imports ``cdk8s_plus_27`` (an extra: ``pip install
 "cdk8s-django[kplus]"``): a chart that does not use it never loads it.
@@ -52,6 +54,9 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     if not isinstance(chart, DjangoChart):
         raise v.ConfigError(where, "chart", chart, "a DjangoChart (the app whose runtime the workload takes)", "pass the DjangoChart")
     v.check_dns_label(where, "component", component)
+    if workload.service_account is not None:
+        raise v.ConfigError(where, "service_account", workload.service_account.name,
+                            "none: the pods run as the app's ServiceAccount", "drop service_account=")
     runtime = chart.runtime
     labels = runtime.labels(component)
     if not reach_stores:
@@ -61,6 +66,7 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
         if isinstance(workload, kplus.Workload):
             workload.pod_metadata.add_label(key, value)
     _mount_app_volumes(workload, runtime)
+    main = ApiObject.of(workload)
     pod = _pod_path(workload)
     patches = [
         JsonPatch.add("/metadata/namespace", runtime.namespace),  # the chart's objects each carry it; DjangoChart sets none
@@ -69,6 +75,17 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     ]
     if runtime.service_account:
         patches.append(JsonPatch.add(f"{pod}/serviceAccountName", runtime.service_account))
+    main.add_json_patch(*patches, *_container_patches(workload, pod, runtime))
+    # What cdk8s-plus made beside the workload (a StatefulSet's headless Service): the namespace and labels too.
+    for child in workload.node.find_all():
+        if isinstance(child, ApiObject) and child.node.path != main.node.path:
+            child.add_json_patch(JsonPatch.add("/metadata/namespace", runtime.namespace))
+            for key, value in labels.items():
+                child.metadata.add_label(key, value)
+
+
+def _container_patches(workload: kplus.AbstractPod, pod: str, runtime: AppRuntime) -> list[JsonPatch]:
+    patches = []
     for index, kplus_container in enumerate(workload.containers):
         container = f"{pod}/containers/{index}"
         patches += [
@@ -76,9 +93,13 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
             JsonPatch.add(f"{container}/env", _env(runtime, kplus_container)),
             JsonPatch.add(f"{container}/securityContext", runtime.security.container_context()),
         ]
-        if runtime.env_from():
+        if kplus_container.env.sources:  # the container's own envFrom stays; the app's come after it
+            patches += [JsonPatch.add(f"{container}/envFrom/-", source) for source in runtime.env_from()]
+        elif runtime.env_from():
             patches.append(JsonPatch.add(f"{container}/envFrom", runtime.env_from()))
-    ApiObject.of(workload).add_json_patch(*patches)
+    for index in range(len(workload.init_containers)):  # the team's image and command, the restricted context
+        patches.append(JsonPatch.add(f"{pod}/initContainers/{index}/securityContext", runtime.security.container_context()))
+    return patches
 
 
 def _mount_app_volumes(workload: kplus.AbstractPod, runtime: AppRuntime) -> None:
@@ -89,7 +110,7 @@ def _mount_app_volumes(workload: kplus.AbstractPod, runtime: AppRuntime) -> None
     if runtime.files_config_map:
         config_map = kplus.ConfigMap.from_config_map_name(workload, "AppFilesConfigMap", runtime.files_config_map)
         files = kplus.Volume.from_config_map(workload, "AppFiles", config_map, name=CONFIG_FILES_VOLUME)
-    for container in workload.containers:
+    for container in [*workload.containers, *workload.init_containers]:
         container.mount(TMP_MOUNT["mountPath"], tmp)
         if files is not None:
             container.mount(runtime.config_mount_path, files, read_only=True)

@@ -14,7 +14,7 @@ import yaml
 from cdk8s import App
 
 from _k8s import by_kind, find, synth
-from cdk8s_django import DjangoChart, Environment, SeedData, mark_argo_cd_hooks, preview_name
+from cdk8s_django import DjangoChart, Environment, SeedData, mark_for_argo_cd, preview_name
 from crd_schema import ARGO_CD_CRDS, validate
 from output_checks import gate
 
@@ -27,7 +27,7 @@ def argo(rendered: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
 
 
 def test_every_object_matches_its_crd(argo: list[dict[str, Any]]) -> None:
-    assert sorted(d["kind"] for d in argo) == ["Application"] * 4 + ["ApplicationSet"]
+    assert sorted(d["kind"] for d in argo) == ["AppProject"] + ["Application"] * 4 + ["ApplicationSet"]
     for doc in argo:
         validate(doc, ARGO_CD_CRDS)
         assert doc["metadata"]["namespace"] == "argocd"
@@ -45,7 +45,11 @@ def test_one_application_per_environment(argo: list[dict[str, Any]], example_doc
                                          "directory": {"include": "*.yaml"}}
         assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc", "namespace": namespace}
         assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": False}
+        assert app["spec"]["syncPolicy"]["retry"]["limit"] == 5  # a failed sync is retried, not left until the next commit
+        assert app["spec"]["project"] == "default"
         assert "finalizers" not in app["metadata"]  # deleting the Application never deletes production
+        # Renaming the environment must not prune its Namespace (and its volumes) on the next sync.
+        assert by_kind(docs, "Namespace")[0]["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false"
 
 
 def test_migrations_are_sync_hooks_so_their_ttl_never_leaves_the_app_out_of_sync(
@@ -89,7 +93,7 @@ def test_the_preview_set_renders_the_preview_ci_commits(argo: list[dict[str, Any
                                          ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK,
                                          seed=SeedData(fixtures=("demo",), superuser_secret="shop-preview-superuser"))
     chart = DjangoChart(App(), environment.name, django_app=main.shop, environment=environment)
-    mark_argo_cd_hooks(chart)
+    mark_for_argo_cd(chart)
     docs = synth(chart)
     assert gate(docs) == []
     assert all(HOOK.items() <= job["metadata"]["annotations"].items() for job in by_kind(docs, "Job"))  # migrate and seed
@@ -105,6 +109,16 @@ def test_the_preview_set_renders_the_preview_ci_commits(argo: list[dict[str, Any
     # Closing the pull request removes the folder: the finalizer makes Argo CD delete the namespace too.
     assert application["metadata"]["finalizers"] == ["resources-finalizer.argocd.argoproj.io"]
     assert appset["goTemplate"] is True and appset["goTemplateOptions"] == ["missingkey=error"]
+    # Rendered from pull requests: their own project, their own namespaces only, nothing cluster-wide but a Namespace, no RBAC.
+    assert application["spec"]["project"] == "shop-previews"
+    assert "FailOnSharedResource=true" in application["spec"]["syncPolicy"]["syncOptions"]
+    project = find(argo, "AppProject", "shop-previews")["spec"]
+    assert project["destinations"] == [{"server": "https://kubernetes.default.svc", "namespace": "pr-shop-*"}]
+    assert project["clusterResourceWhitelist"] == [{"group": "", "kind": "Namespace"}]
+    assert project["namespaceResourceBlacklist"] == [{"group": "rbac.authorization.k8s.io", "kind": "*"}]
+    assert project["sourceRepos"] == [main.GITOPS_REPO]
+    preview_kinds = {(d["apiVersion"].split("/")[0] if "/" in d["apiVersion"] else "", d["kind"]) for d in docs}
+    assert not {kind for group, kind in preview_kinds if group == "rbac.authorization.k8s.io"}  # the preview fits its project
 
 
 def test_the_notes_require_annotation_tracking(rendered: dict[str, dict[str, str]]) -> None:

@@ -10,7 +10,7 @@ import yaml
 from cdk8s import App
 from cdk8s import Testing as Cdk8sTesting
 
-from cdk8s_django import DjangoChart, Environment, mark_argo_cd_hooks
+from cdk8s_django import DjangoChart, Environment, mark_for_argo_cd
 
 from _k8s import by_kind, containers, find, pod_spec, runs_app_code, synth
 from conftest import ARGO_CD, CLUSTER
@@ -184,6 +184,6 @@ def test_ingress_and_allowed_hosts_agree(example_docs: dict[str, list[dict[str, 
 def test_testing_synth_matches_render(example_docs: dict[str, list[dict[str, Any]]]) -> None:
     """The chart's own cdk8s synthesis gives the same documents the App writes."""
     chart = DjangoChart(Cdk8sTesting.app(), "qa", django_app=main.shop, environment=main.environments[0])
-    mark_argo_cd_hooks(chart)  # as main.py does
+    mark_for_argo_cd(chart)  # as main.py does
     key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
     assert sorted(synth(chart), key=key) == sorted(example_docs["qa"], key=key)

@@ -133,3 +133,40 @@ def test_the_containers_own_variable_wins_over_the_apps() -> None:
     run_with_app(worker, chart, component="other")
     env = pod_spec(find(synth(chart), "Deployment", "shop-other"))["containers"][0]["env"]  # type: ignore[index]
     assert [e for e in env if e["name"] == "DJANGO_SETTINGS_MODULE"] == [{"name": "DJANGO_SETTINGS_MODULE", "value": "shop.settings_other"}]
+
+
+def test_every_kind_and_what_cdk8s_plus_adds_beside_it_pass_the_gate() -> None:
+    """A StatefulSet (its own headless Service), an init container, a CronJob, the team's envFrom: all in the
+    namespace, labelled for pruning, restricted."""
+    chart = DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+    team_config = kplus.ConfigMap.from_config_map_name(chart, "TeamConfig", "team-config")
+    daphne = kplus.StatefulSet(chart, "Daphne", metadata=cdk8s.ApiObjectMetadata(name="shop-daphne"), containers=[kplus.ContainerProps(
+        image="x", command=["daphne", "shop.asgi:application"], port_number=8001,
+        env_from=[kplus.Env.from_config_map(team_config)])])
+    daphne.add_init_container(name="wait", image="x", command=["python", "-c", "pass"])
+    cron = kplus.CronJob(chart, "Report", metadata=cdk8s.ApiObjectMetadata(name="shop-report"), schedule=cdk8s.Cron.daily(),
+                         containers=[kplus.ContainerProps(image="x", command=["python", "-m", "django", "report"])])
+    run_with_app(daphne, chart, component="daphne", reach_stores=True)
+    run_with_app(cron, chart, component="report")
+    docs = synth(chart)
+    assert gate(docs) == []
+    ours = [d for d in docs if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") in ("daphne", "report")]
+    assert sorted((d["kind"], d["metadata"]["namespace"]) for d in ours) == [
+        ("CronJob", "shop-qa"), ("Service", "shop-qa"), ("StatefulSet", "shop-qa")]
+    stateful = pod_spec(find(docs, "StatefulSet", "shop-daphne"))
+    assert stateful is not None
+    assert stateful["containers"][0]["envFrom"][0] == {"configMapRef": {"name": "team-config"}}  # the team's first, kept
+    assert stateful["containers"][0]["envFrom"][1:] == [{"configMapRef": {"name": "shop-env"}}, {"secretRef": {"name": "shop-django"}}]
+    assert stateful["initContainers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    cron_pod = pod_spec(find(docs, "CronJob", "shop-report"))
+    assert cron_pod is not None and cron_pod["serviceAccountName"] == "shop" and cron_pod["containers"][0]["image"] == main.shop.image
+
+
+def test_a_service_account_of_its_own_is_refused() -> None:
+    from cdk8s_django import ConfigError
+
+    chart = DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+    account = kplus.ServiceAccount.from_service_account_name(chart, "Team", "team-sa")
+    workload = kplus.Deployment(chart, "W", service_account=account, containers=[kplus.ContainerProps(image="x:1")])
+    with pytest.raises(ConfigError, match=r"^qa/W: invalid service_account='team-sa': expected none: the pods run as the app's"):
+        run_with_app(workload, chart, component="w")

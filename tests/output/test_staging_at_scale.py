@@ -133,6 +133,10 @@ LISTING = [
         "labels": {"cdk8s-django/preview": "true", "app.kubernetes.io/managed-by": "cdk8s-django", "cdk8s-django/deletion-protection": "true"}}},
     {**_namespace("pr-shop-going", "2020-01-01T00:00:00Z"), "metadata": {
         **_namespace("pr-shop-going", "2020-01-01T00:00:00Z")["metadata"], "deletionTimestamp": "2026-11-25T00:00:00Z"}},
+    # Tracked by Argo CD: it would recreate it from git; removing its folder deletes it.
+    {**_namespace("pr-shop-argo", "2020-01-01T00:00:00Z"), "metadata": {
+        **_namespace("pr-shop-argo", "2020-01-01T00:00:00Z")["metadata"],
+        "annotations": {"cdk8s-django/expires-at": "2020-01-01T00:00:00Z", "argocd.argoproj.io/tracking-id": "shop-pr-argo:/Namespace:/pr-shop-argo"}}},
     # Labelled as a preview but named outside the prefix (tampered before the fence): never a candidate.
     _namespace("shop-production-tampered", "2020-01-01T00:00:00Z"),
     _namespace("kube-system", "2020-01-01T00:00:00Z"),

@@ -168,6 +168,9 @@ CASES: list[Case] = [
             DjangoChart(c.node.root, "qa", django_app=APP, environment=QA),
             DjangoChart(c.node.root, "blog-qa", django_app=replace(APP, name="blog"), environment=replace(QA, name="blog-qa")),
         ])), "c/ArgoCd: invalid environments=['blog', 'shop']: expected the environments of one app when previews is set (one ApplicationSet per app). Fix: make one ArgoCdApplications per app"),
+    Case("argo-cd-cluster-one-chart", in_chart(lambda c: ArgoCdApplications(
+        c, "ArgoCd", repo_url="https://git.example.com/d.git", cluster=[c],
+        environments=[DjangoChart(c.node.root, "qa", django_app=APP, environment=QA)])), "c/ArgoCd: invalid cluster=['c']: expected two charts: NamespaceFence's, then PreviewReaperAccess's. Fix: pass cluster=[fence_chart, access_chart]"),
     Case("namespace-kube-public", chart(environment=replace(QA, namespace="kube-public")), "qa: invalid environment.namespace='kube-public': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("namespace-with-preview-prefix", chart(environment=replace(QA, namespace="pr-shop-qa")), "qa: invalid environment.namespace='pr-shop-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
     Case("app-name-with-preview-prefix", chart(django_app=replace(APP, name="pr-tools")), "qa: invalid environment.namespace='pr-tools-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),

@@ -8,6 +8,10 @@ request means CI removes that folder: the generator drops the Application, and i
 resources finalizer deletes the namespace. No Config Management Plugin: it would run a
 pull request's ``main.py`` inside the repo-server, so a fork could execute code there.
 
+Previews sync through an AppProject of their own: their rendering is a pull request's code, so
+they may create only ``pr-<app>-*`` namespaces, no other cluster-wide object, and no RBAC. Every
+Application retries a failed sync; the environments' Namespaces are never pruned.
+
 Argo CD's default label tracking would overwrite ``app.kubernetes.io/instance``, the
 prune label: the cluster must use annotation tracking (``application.resourceTrackingMethod:
 annotation`` in ``argocd-cm``, the default from Argo CD 3.0).
@@ -28,7 +32,7 @@ from ..spec import _validation as v
 from ..spec.preview import PREVIEW_PREFIX
 from .chart import DjangoChart
 
-__all__ = ["RESOURCES_FINALIZER", "ArgoCdApplications", "ArgoCdPreviews", "mark_argo_cd_hooks"]
+__all__ = ["RESOURCES_FINALIZER", "ArgoCdApplications", "ArgoCdPreviews", "mark_for_argo_cd"]
 
 IN_CLUSTER = "https://kubernetes.default.svc"
 RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io"
@@ -37,6 +41,10 @@ HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 # Fence before access: a failed wave stops the sync, so the access is never applied without the fence.
 CLUSTER_WAVES = (-1, 1)
+SYNC_OPTIONS = "argocd.argoproj.io/sync-options"
+RETRY = {"limit": 5, "backoff": {"duration": "30s", "factor": 2, "maxDuration": "5m"}}
+# What a preview may create: its own namespaces, and no RBAC. CI renders previews from pull requests.
+PREVIEW_NAMESPACED_DENY = [{"group": "rbac.authorization.k8s.io", "kind": "*"}]
 LABELS = {"app.kubernetes.io/name": "cdk8s-django", "app.kubernetes.io/component": "argo-cd", LABEL_MANAGED_BY: MANAGED_BY}
 
 
@@ -54,13 +62,16 @@ class ArgoCdPreviews:
     path: str = "previews"
 
 
-def mark_argo_cd_hooks(chart: DjangoChart) -> None:
-    """The migration (and seed) Job as Argo CD Sync hooks: run on each sync, replaced by the next one,
-    never compared with git, so the Job's TTL cannot leave the Application OutOfSync."""
+def mark_for_argo_cd(chart: DjangoChart) -> None:
+    """What Argo CD needs on an environment's own objects: the migration (and seed) Job as Sync hooks (run
+    on each sync, replaced by the next one, never compared with git, so the Job's TTL cannot leave the
+    Application OutOfSync), and a Namespace never pruned (a renamed environment keeps its volumes until
+    deleted on purpose; deleting the Application still deletes it)."""
     jobs = [chart.migration.job] + ([chart.seed.job] if chart.seed is not None else [])
     for job in jobs:
         job.metadata.add_annotation(HOOK, "Sync")
         job.metadata.add_annotation(HOOK_DELETE_POLICY, "BeforeHookCreation")
+    chart.namespace_object.metadata.add_annotation(SYNC_OPTIONS, "Prune=false")
 
 
 class ArgoCdApplications(DjangoConstruct):
@@ -88,6 +99,9 @@ class ArgoCdApplications(DjangoConstruct):
         if not environments:
             raise v.ConfigError(where, "environments", environments, "at least one DjangoChart", "pass the environments' charts")
         v.check_dns_label(where, "namespace", namespace)
+        if cluster and len(cluster) != len(CLUSTER_WAVES):
+            raise v.ConfigError(where, "cluster", [c.node.id for c in cluster], "two charts: NamespaceFence's, then PreviewReaperAccess's",
+                                "pass cluster=[fence_chart, access_chart]")
         apps = sorted({chart.plan.app.name for chart in environments})
         if previews is not None and len(apps) != 1:
             raise v.ConfigError(where, "environments", apps,
@@ -97,12 +111,12 @@ class ArgoCdApplications(DjangoConstruct):
         self._repo_url, self._revision, self._namespace, self._project = repo_url, revision, namespace, project
         self.applications: list[ApiObject] = []
         for chart in environments:
-            mark_argo_cd_hooks(chart)
+            mark_for_argo_cd(chart)
             plan = chart.plan
             self.applications.append(self._application(
                 f"App-{chart.chart_id}", f"{plan.app.name}-{chart.chart_id}", [f"{dist}/{chart.chart_id}"], plan.namespace))
         if cluster:
-            for wave, cluster_chart in zip(CLUSTER_WAVES, cluster, strict=False):
+            for wave, cluster_chart in zip(CLUSTER_WAVES, cluster, strict=True):
                 for child in cluster_chart.node.find_all():
                     if isinstance(child, ApiObject):
                         child.metadata.add_annotation(SYNC_WAVE, str(wave))
@@ -113,16 +127,19 @@ class ArgoCdApplications(DjangoConstruct):
             self.preview_set = self._preview_set(apps[0], previews)
         add_folder_notes(self, lambda folder: _notes(folder, previews))
 
-    def _spec(self, paths: Sequence[str], namespace: str | None, revision: str) -> dict[str, object]:
+    def _spec(self, paths: Sequence[str], namespace: str | None, revision: str, project: str | None = None,
+              sync_options: Sequence[str] = ()) -> dict[str, object]:
         sources = [{"repoURL": self._repo_url, "targetRevision": revision, "path": path, "directory": {"include": "*.yaml"}}
                    for path in paths]
         destination = {"server": IN_CLUSTER, **({"namespace": namespace} if namespace else {})}
         return {
-            "project": self._project,
+            "project": project or self._project,
             **({"source": sources[0]} if len(sources) == 1 else {"sources": sources}),
             "destination": destination,
-            # No self-heal: every sync runs the migration hook again; a git change is what syncs.
-            "syncPolicy": {"automated": {"prune": True, "selfHeal": False}, "syncOptions": ["PruneLast=true"]},
+            # No self-heal: every sync runs the migration hook again; a git change is what syncs. A failed sync
+            # (a webhook not ready yet, a slow migration) is retried, not left until the next commit.
+            "syncPolicy": {"automated": {"prune": True, "selfHeal": False}, "syncOptions": ["PruneLast=true", *sync_options],
+                           "retry": RETRY},
         }
 
     def _application(self, id: str, name: str, paths: Sequence[str], namespace: str | None) -> ApiObject:
@@ -133,6 +150,20 @@ class ArgoCdApplications(DjangoConstruct):
         })
 
     def _preview_set(self, app: str, previews: ArgoCdPreviews) -> ApiObject:
+        # CI renders previews from pull requests: their own AppProject lets them create only their namespaces
+        # (pr-<app>-...) and nothing cluster-wide but a Namespace, and no RBAC; a shared resource fails the sync.
+        project = f"{app}-previews"
+        self.preview_project: ApiObject = emit(self, "PreviewProject", {
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
+            "metadata": {"name": project, "namespace": self._namespace, "labels": LABELS},
+            "spec": {
+                "description": f"{app}'s previews, rendered by CI from pull requests",
+                "sourceRepos": [self._repo_url],
+                "destinations": [{"server": IN_CLUSTER, "namespace": f"{PREVIEW_PREFIX}{app}-*"}],
+                "clusterResourceWhitelist": [{"group": "", "kind": "Namespace"}],
+                "namespaceResourceBlacklist": PREVIEW_NAMESPACED_DENY,
+            },
+        })
         # The folder is the preview's name (pr-<branch slug>): the names match the CI-and-reaper path's by construction.
         basename = "{{.path.basename}}"
         namespace = f'{PREVIEW_PREFIX}{app}-{{{{trimPrefix "{PREVIEW_PREFIX}" .path.basename}}}}'
@@ -147,7 +178,8 @@ class ArgoCdApplications(DjangoConstruct):
                 "template": {
                     # The finalizer: when CI removes the folder, Argo CD deletes the namespace with the Application.
                     "metadata": {"name": f"{app}-{basename}", "finalizers": [RESOURCES_FINALIZER], "labels": LABELS},
-                    "spec": self._spec(["{{.path.path}}"], namespace, previews.branch),
+                    "spec": self._spec(["{{.path.path}}"], namespace, previews.branch, project=project,
+                                       sync_options=["FailOnSharedResource=true"]),
                 },
             },
         })

@@ -21,6 +21,8 @@ KIND_ORDER = (
     "PersistentVolumeClaim", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "Service", "Deployment",
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "Ingress",
+    # Argo CD: a project before the Applications that name it.
+    "AppProject",
 )
 
 

@@ -41,6 +41,8 @@ LABEL_OWNER = "cdk8s-django/owner"
 ANNOTATION_BRANCH = "cdk8s-django/branch"
 ANNOTATION_OWNER = "cdk8s-django/owner"
 ANNOTATION_EXPIRES_AT = "cdk8s-django/expires-at"
+# Argo CD's annotation tracking marks what an Application manages (ArgoCdApplications).
+ARGO_CD_TRACKING = "argocd.argoproj.io/tracking-id"
 # The one format of the expiry annotation, as a regular expression (RE2 and Python alike).
 EXPIRES_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 # A namespace labelled with it "true" cannot be deleted while NamespaceFence is in the cluster.
@@ -137,7 +139,8 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
     them. Only namespaces named with the preview prefix (``pr-``) and labelled both
     ``cdk8s-django/preview=true`` and ``app.kubernetes.io/managed-by=cdk8s-django``
     are candidates (what ``NamespaceFence`` lets the reaper delete), unless labelled
-    ``cdk8s-django/deletion-protection=true`` or already being deleted; one whose
+    ``cdk8s-django/deletion-protection=true``, already being deleted, or tracked by Argo CD
+    (which would recreate it; removing its folder deletes it); one whose
     expiry annotation is missing or unreadable is kept: never delete what you
     cannot read.
     """
@@ -152,6 +155,8 @@ def expired_previews(namespaces: Iterable[Mapping[str, Any]], now: datetime) -> 
             continue  # not a preview, or already being deleted
         if labels.get(LABEL_DELETION_PROTECTION) == "true":
             continue  # kept on purpose (and NamespaceFence would refuse it)
+        if ARGO_CD_TRACKING in annotations:
+            continue  # Argo CD's: it would recreate it from git; removing its folder is what deletes it
         if labels.get(LABEL_PREVIEW) != "true" or labels.get("app.kubernetes.io/managed-by") != "cdk8s-django":
             continue
         expiry = annotations.get(ANNOTATION_EXPIRES_AT)
