@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 import jsii
-import main
 import pytest
 from cdk8s import ApiObject, App, Chart, JsonPatch
 from cdk8s import Testing as Cdk8sTesting
-from constructs import IValidation
-
 from cdk8s_django import App as DjangoApp_
 from cdk8s_django import AppRuntime, DjangoChart, OpsShell
 from cdk8s_django.testing import find, synth
+
+import main
+from constructs import IValidation
 
 
 def _chart(app: Any = None) -> DjangoChart:
@@ -60,7 +60,7 @@ def test_to_json_testing_synth_and_the_written_files_agree() -> None:
     app = DjangoApp_(outdir="unused")
     chart = _chart(app)
     chart.shell.stateful_set.metadata.add_label("example.com/patched", "yes")
-    key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
+    key = lambda d: (d["kind"], d["metadata"]["name"])
     from_chart = sorted(chart.to_json(), key=key)
     assert from_chart == sorted(Cdk8sTesting.synth(chart), key=key) == sorted(_written(app), key=key)
     assert find(from_chart, "StatefulSet", "shop-shell")["metadata"]["labels"]["example.com/patched"] == "yes"
