@@ -55,9 +55,19 @@ def cluster_docs(rendered: dict[str, dict[str, str]]) -> dict[str, list[dict[str
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that build packages and run other repos' commands first: with two workers, each
-    then takes one of them while the other works through the short ones (`make test` wall time)."""
-    first = ("tests/project/test_scaffold.py", "tests/project/test_packaging.py", "tests/spec/test_properties.py",
-             "tests/k8s/test_imports.py", "tests/output/test_atomic.py")
-    rank = {path: index for index, path in enumerate(first)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(first)))
+    """Spread the slow test files (packages built, other repos' commands run) over the xdist workers, each at the
+    head of one worker's share: worksteal hands each worker a contiguous share of this order, and a worker that
+    finishes early takes from the others' tails (`make test` wall time)."""
+    slow = ("tests/project/test_packaging.py", "tests/spec/test_properties.py", "tests/output/test_atomic.py",
+            "tests/k8s/test_imports.py", "tests/project/test_bench_runs.py", "tests/spec/test_golden_corpus.py")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    by_file = {path: [item for item in items if item.nodeid.split("::")[0] == path] for path in slow}
+    rest = [item for item in items if item.nodeid.split("::")[0] not in slow]
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for index, path in enumerate(slow):
+        shares[index % workers].extend(by_file[path])
+    size = -(-len(items) // workers)
+    for share in shares:
+        while len(share) < size and rest:
+            share.append(rest.pop(0))
+    items[:] = [item for share in shares for item in share] + rest

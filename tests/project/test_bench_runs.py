@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 
 SCENARIO = ROOT / "bench" / "scenario.py"

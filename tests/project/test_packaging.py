@@ -7,6 +7,7 @@ cdk8s.yaml, main.py and an unrelated imports/ folder) and runs `cdk8s synth`.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,11 +16,10 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import cdk8s_django
 import kubernetes_validate
 import pytest
 import yaml
-
-import cdk8s_django
 from conftest import ROOT
 
 
@@ -79,24 +79,25 @@ def test_the_readme_names_this_versions_release_tag() -> None:
     assert f'version = "{cdk8s_django.__version__}"' in pyproject
 
 
-def test_init_pins_the_installed_commit(consumer: Path) -> None:
-    """Installed from git, init's requirements line is that URL at that commit (bare: pip 3.11 refuses 'name @ git+file')."""
-    result = run([str(consumer / ".venv" / "bin" / "python"), "-c",
-                  "from cdk8s_django.scaffold import package_requirement; print(package_requirement())"], cwd=consumer)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    assert result.stdout.strip() == f"git+file://{ROOT}@{head}"
+def test_the_readme_consumer_path(consumer: Path) -> None:
+    """One venv, installed by the README's local form: the version, the blog app under `cdk8s synth`,
+    then the README's init lines word for word and the new repo's own commands (one test, so one venv)."""
+    result = run([str(consumer / ".venv" / "bin" / "python"), "-c", "import cdk8s_django; print(cdk8s_django.__version__)"], cwd=consumer)
+    assert result.stdout.strip() == cdk8s_django.__version__
+    _blog_synthesizes_with_cdk8s(consumer / "blog", consumer / ".venv")
+    _init_and_the_new_repos_commands(consumer)
 
 
-def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
+def _blog_synthesizes_with_cdk8s(project: Path, venv: Path) -> None:
     # The consumer's own imports/ package, as `cdk8s import` leaves in every cdk8s repo.
-    (consumer / "imports" / "k8s").mkdir(parents=True)
-    (consumer / "imports" / "__init__.py").write_text("")
-    (consumer / "imports" / "k8s" / "__init__.py").write_text("raise ImportError('the consumer imports/ must never be loaded by the library')\n")
+    (project / "imports" / "k8s").mkdir(parents=True)
+    (project / "imports" / "__init__.py").write_text("")
+    (project / "imports" / "k8s" / "__init__.py").write_text("raise ImportError('the consumer imports/ must never be loaded by the library')\n")
     # As the README says: the CLI's output is a scratch folder; the app writes dist/ itself.
-    (consumer / "cdk8s.yaml").write_text("language: python\napp: .venv/bin/python main.py\noutput: .cdk8s-out\n")
-    shutil.copy(ROOT / "examples" / "blog" / "main.py", consumer / "main.py")
-    run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=consumer)
-    files = sorted((consumer / "dist" / "staging").glob("*.yaml"))
+    (project / "cdk8s.yaml").write_text(f"language: python\napp: {venv}/bin/python main.py\noutput: .cdk8s-out\n")
+    shutil.copy(ROOT / "examples" / "blog" / "main.py", project / "main.py")
+    run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=project)
+    files = sorted((project / "dist" / "staging").glob("*.yaml"))
     assert files[0].name == "00-namespace-blog-staging.yaml"
     kinds = set()
     for path in files:
@@ -106,20 +107,84 @@ def test_consumer_repo_synthesizes_with_cdk8s(consumer: Path) -> None:
             continue
         kubernetes_validate.validate(doc, "1.37", strict=True)
     assert {"Deployment", "StatefulSet", "CronJob", "Job", "ConfigMap"} <= kinds
-    web = yaml.safe_load(next((consumer / "dist" / "staging").glob("*-deployment-blog-web.yaml")).read_text())
+    web = yaml.safe_load(next((project / "dist" / "staging").glob("*-deployment-blog-web.yaml")).read_text())
     assert [c["name"] for c in web["spec"]["template"]["spec"]["containers"]] == ["web", "statsd-exporter"]
     # A failing synth keeps the previous dist/ whole.
-    before = {str(p): p.read_text() for p in sorted((consumer / "dist").rglob("*")) if p.is_file()}
-    (consumer / "main.py").write_text((consumer / "main.py").read_text().replace('name="blog"', 'name="Blog"'))
+    before = {str(p): p.read_text() for p in sorted((project / "dist").rglob("*")) if p.is_file()}
+    (project / "main.py").write_text((project / "main.py").read_text().replace('name="blog"', 'name="Blog"'))
     env = {**os.environ, "CDK8S_CHECK_UPGRADE": "false", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-    failed = subprocess.run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=consumer, env=env, capture_output=True, timeout=300)
+    failed = subprocess.run([str(ROOT / "node_modules" / ".bin" / "cdk8s"), "synth"], cwd=project, env=env, capture_output=True, timeout=300)
     assert failed.returncode != 0
-    assert {str(p): p.read_text() for p in sorted((consumer / "dist").rglob("*")) if p.is_file()} == before
+    assert {str(p): p.read_text() for p in sorted((project / "dist").rglob("*")) if p.is_file()} == before
 
 
-def test_installed_package_is_the_checked_out_version(consumer: Path) -> None:
-    result = run([str(consumer / ".venv" / "bin" / "python"), "-c", "import cdk8s_django; print(cdk8s_django.__version__)"], cwd=consumer)
-    assert result.stdout.strip() == cdk8s_django.__version__
+REAL_VALUES = {
+    '"REPLACE-ME.example.com"': '"shop.example.com"',
+    '"arn:aws:acm:REPLACE-ME"': '"arn:aws:acm:eu-west-1:123456789012:certificate/prod"',
+    '"REPLACE-ME.rds.amazonaws.com"': '"shop.abc.eu-west-1.rds.amazonaws.com"',
+    '"REPLACE-ME.cache.amazonaws.com"': '"shop.abc.euw1.cache.amazonaws.com"',
+    '("REPLACE-ME",)': '("10.20.0.0/24",)',
+}
+
+
+def _readme_init_lines() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("```sh\npython -m cdk8s_django init "):].split("```")[1].strip().splitlines()[1:]
+    assert block == ["python -m cdk8s_django init shop --image registry.example.com/shop:1.0.0   # writes shop-deploy/",
+                     "cd shop-deploy && make synth && make test"], block
+    return block
+
+
+def _init_and_the_new_repos_commands(consumer: Path) -> None:
+    """The README's init block, word for word, with the consumer venv first on PATH; then production with real
+    values, and ci.sh green on a fresh dist/ and red on a stale one."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JSII_SILENCE", "CDK8S_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    env.update({"PATH": f"{consumer / '.venv' / 'bin'}:{os.environ['PATH']}", "PIP_NO_COMPILE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.com", "MAKEFLAGS": ""})
+    work = consumer / "team"
+    work.mkdir()
+    first = run(["bash", "-euo", "pipefail", "-c", "\n".join(_readme_init_lines())], cwd=work, env=env)
+    repo = work / "shop-deploy"
+    assert "production: not synthesized until these are real values: environment.postgres.host" in first.stderr
+    assert "end-of-life" not in first.stderr + first.stdout  # the library silences jsii's Node banner
+    assert "2 passed" in first.stdout
+    ignored = {".venv", "dist", "__pycache__", ".pytest_cache", ".dist.lock"}  # what make and pytest leave (.gitignore)
+    assert sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file() and not ignored & set(p.relative_to(repo).parts)) == [
+        ".gitignore", "Makefile", "README.md", "cdk8s.yaml", "ci.sh", "main.py", "package.json", "requirements.txt",
+        "tests/__snapshots__/test_main/test_staging_manifests.yaml", "tests/conftest.py", "tests/test_main.py",
+    ]
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == ["staging"]
+    assert sorted((repo / "dist" / "staging").glob("*.yaml"))[0].name == "00-namespace-shop-staging.yaml"
+    assert yaml.safe_load((repo / "cdk8s.yaml").read_text())["output"] == ".cdk8s-out"  # a scratch folder, never dist/
+    cli = json.loads((repo / "package.json").read_text())["devDependencies"]["cdk8s-cli"]
+    assert cli == json.loads((ROOT / "package.json").read_text())["devDependencies"]["cdk8s-cli"]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    requirements = (repo / "requirements.txt").read_text().splitlines()
+    # Installed from git: that URL at that commit (bare: pip on Python 3.11 refuses "name @ git+file").
+    assert requirements[1] == f"git+file://{ROOT}@{head}" and all("==" in line for line in requirements[2:] if line)
+
+    # Real values: production is written.
+    main_py = (repo / "main.py").read_text()
+    for placeholder, value in REAL_VALUES.items():
+        assert placeholder in main_py
+        main_py = main_py.replace(placeholder, value)
+    (repo / "main.py").write_text(main_py)
+    synth = run(["make", "synth"], cwd=repo, env=env)
+    assert "not synthesized" not in synth.stderr
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == ["production", "staging"]
+
+    # ci.sh (make synth, the stale check, make test): green on a committed, fresh dist/; red when it is stale.
+    run(["git", "init", "-q"], cwd=repo, env=env)
+    run(["git", "add", "-A"], cwd=repo, env=env)
+    staged = run(["git", "diff", "--cached", "--name-only"], cwd=repo, env=env).stdout.splitlines()
+    assert "dist/production/NOTES.md" in staged and not [f for f in staged if f.startswith((".venv/", ".dist.lock", ".pytest_cache/"))]
+    run(["git", "commit", "-qm", "scaffold"], cwd=repo, env=env)
+    run(["./ci.sh"], cwd=repo, env=env)
+    (repo / "dist" / "staging" / "NOTES.md").write_text("stale\n")
+    run(["git", "commit", "-qam", "stale dist"], cwd=repo, env=env)
+    stale = subprocess.run(["./ci.sh"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert stale.returncode == 1 and "dist/ is stale: run make synth and commit it" in stale.stderr
 
 
 def test_importing_the_library_first_silences_the_node_banner() -> None:
