@@ -33,8 +33,9 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, **kwargs:
 
 
 def test_wheel_and_sdist(tmp_path: Path) -> None:
-    # No flags: the sdist first, then the wheel from the sdist, so a stale build/ folder cannot leak in.
-    run([sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)], cwd=tmp_path)
+    # The sdist first, then the wheel from the sdist, so a stale build/ folder cannot leak in. No isolated build
+    # env: the test env has the backend; pip's isolated build of the declared requirements runs in the consumer test.
+    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)], cwd=tmp_path)
     wheel = next(tmp_path.glob("cdk8s_django-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     package = sorted(str(p.relative_to(ROOT / "constructs")) for p in (ROOT / "constructs" / "cdk8s_django").rglob("*.py"))
