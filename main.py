@@ -45,7 +45,8 @@ log_level = info
 
 
 def image_for(environment: str, default: str) -> str:
-    return os.environ.get(f"SHOP_IMAGE_{environment.upper()}") or os.environ.get("SHOP_IMAGE") or default
+    variable = f"SHOP_IMAGE_{environment.upper().replace('-', '_')}"  # a shell variable: no '-'
+    return os.environ.get(variable) or os.environ.get("SHOP_IMAGE") or default
 
 
 shop = DjangoApp(

@@ -139,8 +139,12 @@ def _chance(rng: random.Random, p: float) -> bool:
 
 
 def _not_preview(name: str) -> str:
-    """``name`` kept clear of the preview prefix "pr-" (for names an app's namespace starts with), with no draw."""
-    return "q" + name[1:] if name.startswith("pr") else name
+    """An app's ``name`` kept clear of the preview prefix "pr-" and of "--" (which ends the app's name in
+    preview namespaces), with no draw."""
+    name = "q" + name[1:] if name.startswith("pr") else name
+    while "--" in name:
+        name = name.replace("--", "-a")
+    return name
 
 
 def _label(rng: random.Random, length: int, first: str = LETTERS) -> str:
@@ -1169,8 +1173,8 @@ def _edge_namespace_63(rng: random.Random, app: DjangoApp, env: Environment) -> 
     if kind_of(env) != "preview" and _chance(rng, 0.5):
         return app, replace(env, name=_label(rng, 63 - len(app.name) - 1, NOT_P), namespace=None)
     value = _label(rng, 63)
-    if kind_of(env) == "preview":  # its namespace is 'pr-<app>-<its name after pr->', never its own
-        return app, replace(env, name="pr-" + value[len(app.name) + 4:])
+    if kind_of(env) == "preview":  # its namespace is 'pr-<app>--<its name after pr->', never its own
+        return app, replace(env, name="pr-" + value[len(app.name) + 5:])
     return app, replace(env, namespace=_not_preview(value))
 
 

@@ -21,7 +21,10 @@ from .spec.preview import LABEL_DELETION_PROTECTION, LABEL_PREVIEW, PREVIEW_PREF
 
 def _kubectl_json(kubectl: str, *args: str) -> tuple[dict[str, Any] | None, str]:
     """``kubectl <args> -o json`` parsed, or None and why not."""
-    result = subprocess.run([kubectl, *args, "-o", "json"], capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run([kubectl, *args, "-o", "json"], capture_output=True, text=True, check=False)
+    except OSError as error:
+        return None, f"cannot run {kubectl!r}: {error.strerror}"
     if result.returncode != 0:
         return None, result.stderr.strip() or f"kubectl exited with {result.returncode}"
     try:
@@ -31,15 +34,22 @@ def _kubectl_json(kubectl: str, *args: str) -> tuple[dict[str, Any] | None, str]
 
 
 def _expire(args: argparse.Namespace) -> int:
-    if args.from_file:
-        listing = json.loads(Path(args.from_file).read_text())
-    else:
-        listing, error = _kubectl_json(args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true")
-        if listing is None:
-            print(f"cannot list the preview namespaces: {error}", file=sys.stderr)
-            return 2
-    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
-    expired = expired_previews(listing.get("items", []), now)
+    listing, error = (json.loads(Path(args.from_file).read_text()), "") if args.from_file else \
+        _kubectl_json(args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true")
+    if listing is None:
+        print(f"cannot list the preview namespaces: {error}", file=sys.stderr)
+        return 2
+    now = _now(args.now)
+    if now is None:
+        print(f"invalid --now={args.now!r}: expected an ISO 8601 time with a time zone. Fix: e.g. 2026-11-30T00:00:00Z",
+              file=sys.stderr)
+        return 2
+    items = listing.get("items", [])
+    for name in _old_style_previews(items):
+        print(f"namespace {name} is labelled {LABEL_PREVIEW}=true but not named {PREVIEW_PREFIX}<app>--...: never expired"
+              " (a preview named before the cluster-wide prefix, or a label added by hand); look at it by hand.",
+              file=sys.stderr)
+    expired = expired_previews(items, now)
     if args.apply and expired:
         problem = _fence_problem(args.kubectl)
         if problem:
@@ -52,11 +62,8 @@ def _expire(args: argparse.Namespace) -> int:
         verb = "deleting" if args.apply else "would delete"
         print(f"{verb} namespace {preview.namespace} (branch {preview.branch!r}, owner {preview.owner!r},"
               f" expired {preview.expired_at:%Y-%m-%dT%H:%M:%SZ})")
-        if args.apply:  # one failure (a teardown racing us, a refusal) never stops the others
-            deleted = subprocess.run([args.kubectl, "delete", "namespace", preview.namespace, "--wait=false", "--ignore-not-found"],
-                                     check=False)
-            if deleted.returncode != 0:
-                failed.append(preview.namespace)
+        if args.apply and not _delete(args.kubectl, preview.namespace):  # one failure never stops the others
+            failed.append(preview.namespace)
     if not expired:
         print("no expired previews")
     elif not args.apply:
@@ -65,6 +72,32 @@ def _expire(args: argparse.Namespace) -> int:
         print(f"could not delete: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _now(value: str | None) -> datetime | None:
+    """``--now``, or now; None when it is not an ISO 8601 time with a time zone."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _delete(kubectl: str, namespace: str) -> bool:
+    try:
+        command = [kubectl, "delete", "namespace", namespace, "--wait=false", "--ignore-not-found"]
+        return subprocess.run(command, check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def _old_style_previews(items: list[dict[str, Any]]) -> list[str]:
+    """Previews named before the cluster-wide prefix (``<app>-pr-...``): expire never selects them."""
+    return sorted(item["metadata"]["name"] for item in items
+                  if (item["metadata"].get("labels") or {}).get(LABEL_PREVIEW) == "true"
+                  and not item["metadata"]["name"].startswith(PREVIEW_PREFIX))
 
 
 # Namespaces the API server itself refuses to delete (before any admission policy): no use as a probe.
@@ -93,7 +126,11 @@ def _fence_problem(kubectl: str) -> str | None:
     if not probes:
         return None  # nothing to probe with: the binding is all there is to check
     probe_name = probes[0][1]
-    probe = subprocess.run([kubectl, "delete", "namespace", probe_name, "--dry-run=server"], capture_output=True, text=True, check=False)
+    try:
+        probe = subprocess.run([kubectl, "delete", "namespace", probe_name, "--dry-run=server"], capture_output=True, text=True,
+                               check=False)
+    except OSError as failure:
+        return f"cannot run {kubectl!r}: {failure.strerror}"
     if probe.returncode == 0:
         return (f"a server-side dry-run deletion of namespace {probe_name} was allowed (the policy {REAPER_POLICY} is missing,"
                 " edited, or admission policies are off)")

@@ -31,6 +31,7 @@ from cdk8s import ApiObject, JsonPatch, Size
 from .k8s._manifest import LABEL_PART_OF
 from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime
 from .spec import _validation as v
+from .spec.plan import RESERVED_COMPONENTS
 
 if TYPE_CHECKING:
     from .components.chart import DjangoChart
@@ -54,6 +55,10 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     if not isinstance(chart, DjangoChart):
         raise v.ConfigError(where, "chart", chart, "a DjangoChart (the app whose runtime the workload takes)", "pass the DjangoChart")
     v.check_dns_label(where, "component", component)
+    taken = {*RESERVED_COMPONENTS, *(w.name for w in chart.plan.app.workers), *chart.plan.app.cron}
+    if component in taken:  # its pods would match that component's Service and selectors
+        raise v.ConfigError(where, "component", component, f"a component the chart does not use ({', '.join(sorted(taken))})",
+                            f"name it after what it runs, e.g. '{component}-flower'")
     if workload.service_account is not None:
         raise v.ConfigError(where, "service_account", workload.service_account.name,
                             "none: the pods run as the app's ServiceAccount", "drop service_account=")

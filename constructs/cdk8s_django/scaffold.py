@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import stat
 import sys
@@ -28,6 +29,7 @@ CDK8S_CLI_VERSION = "2.207.60"
 # Test tools when the running environment has none installed (the versions this project tests with).
 FALLBACK_VERSIONS = {"pytest": "9.2.0", "syrupy": "7.0.2"}
 SNAPSHOT = Path("tests") / "__snapshots__" / "test_main" / "test_staging_manifests.yaml"
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def package_requirement() -> str:
@@ -80,6 +82,9 @@ def init(directory: Path, app: str, image: str, settings_module: str | None = No
     v.check_dns1035_label("init", "app", app, max_len=APP_NAME_MAX)
     v.check_image("init", "image", image)
     settings = settings_module or f"{app.replace('-', '_')}.settings"
+    if not _MODULE.fullmatch(settings):
+        raise v.ConfigError("init", "settings", settings, "a dotted Python module path, e.g. 'shop.settings'",
+                            "pass the app's DJANGO_SETTINGS_MODULE")
     files = _files(app, image, settings, requirement or package_requirement())
     if directory.exists() and not directory.is_dir():
         raise v.ConfigError("init", "directory", str(directory), "a folder (this is a file)", "choose a new folder")
@@ -87,14 +92,19 @@ def init(directory: Path, app: str, image: str, settings_module: str | None = No
     if clashes:
         raise v.ConfigError("init", "directory", str(directory), f"a folder without {', '.join(clashes)}",
                             "choose a new folder, or move those files away first")
-    written = []
-    for name, text in files.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        written.append(path)
-    (directory / "ci.sh").chmod((directory / "ci.sh").stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    written.append(_record_snapshot(directory))
+    written: list[Path] = []
+    try:
+        for name, text in files.items():
+            path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            written.append(path)
+        (directory / "ci.sh").chmod((directory / "ci.sh").stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        written.append(_record_snapshot(directory))
+    except BaseException:
+        for path in written:  # nothing half-written stands in the way of the next try
+            path.unlink(missing_ok=True)
+        raise
     return written
 
 
@@ -196,7 +206,8 @@ ENVIRONMENTS = [STAGING, PRODUCTION]
 
 
 def image_for(environment: str) -> str:
-    return os.environ.get(f"{env_prefix}_IMAGE_{{environment.upper()}}") or os.environ.get("{env_prefix}_IMAGE") or APP.image
+    variable = f"{env_prefix}_IMAGE_{{environment.upper().replace('-', '_')}}"
+    return os.environ.get(variable) or os.environ.get("{env_prefix}_IMAGE") or APP.image
 
 
 def build_app(outdir: str | None = None) -> App:

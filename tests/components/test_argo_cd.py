@@ -113,7 +113,7 @@ def test_the_preview_set_renders_the_preview_ci_commits(argo: list[dict[str, Any
     assert application["spec"]["project"] == "shop-previews"
     assert "FailOnSharedResource=true" in application["spec"]["syncPolicy"]["syncOptions"]
     project = find(argo, "AppProject", "shop-previews")["spec"]
-    assert project["destinations"] == [{"server": "https://kubernetes.default.svc", "namespace": "pr-shop-*"}]
+    assert project["destinations"] == [{"server": "https://kubernetes.default.svc", "namespace": "pr-shop--*"}]
     assert project["clusterResourceWhitelist"] == [{"group": "", "kind": "Namespace"}]
     assert project["namespaceResourceBlacklist"] == [{"group": "rbac.authorization.k8s.io", "kind": "*"}]
     assert project["sourceRepos"] == [main.GITOPS_REPO]

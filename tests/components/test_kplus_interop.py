@@ -170,3 +170,14 @@ def test_a_service_account_of_its_own_is_refused() -> None:
     workload = kplus.Deployment(chart, "W", service_account=account, containers=[kplus.ContainerProps(image="x:1")])
     with pytest.raises(ConfigError, match=r"^qa/W: invalid service_account='team-sa': expected none: the pods run as the app's"):
         run_with_app(workload, chart, component="w")
+
+
+@pytest.mark.parametrize("component", ["web", "worker", "clearsessions"])
+def test_a_component_the_chart_uses_is_refused(component: str) -> None:
+    """Its pods would match that component's Service and selectors (web's Service would send them traffic)."""
+    from cdk8s_django import ConfigError
+
+    chart = DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+    workload = kplus.Deployment(chart, "W", containers=[kplus.ContainerProps(image="x:1")])
+    with pytest.raises(ConfigError, match=rf"^qa/W: invalid component='{component}': expected a component the chart does not use"):
+        run_with_app(workload, chart, component=component)

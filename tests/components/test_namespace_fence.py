@@ -111,7 +111,7 @@ def test_real_namespaces_are_created_and_deleted_as_intended(policies: list[dict
     assert reaper_deletes == {"preview"}
     admin_deletes = {env for env, ns in real_namespaces.items() if admit(policies, "DELETE", groups=ADMIN, old=ns).allowed}
     assert admin_deletes == {"qa", "demo", "preview"}  # production has deletion_protection=True
-    assert real_namespaces["preview"]["metadata"]["name"] == "pr-shop-feature-jira-9-checkout"
+    assert real_namespaces["preview"]["metadata"]["name"] == "pr-shop--feature-jira-9-checkout"
 
 
 # --- tampering --------------------------------------------------------------------------------

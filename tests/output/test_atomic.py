@@ -9,7 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from cdk8s_django.output._atomic import recover, write_tree
 
@@ -84,3 +87,21 @@ def test_the_next_write_restores_an_interrupted_swap(tmp_path: Path) -> None:
     assert _read(out) == _tree("old", 2, 3)
     write_tree(out, _tree("new", 2, 3))
     assert _read(out) == _tree("new", 2, 3) and not (tmp_path / "dist.old").exists()
+
+
+def test_a_failed_write_stops_the_rendering_and_keeps_the_old_tree(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    write_tree(out, {"qa": {"a.yaml": "old\n"}})
+    rendered = []
+
+    def charts() -> Iterator[tuple[str, dict[str, str]]]:
+        for index in range(50):
+            rendered.append(index)
+            time.sleep(0.01)  # a chart's rendering: the writer thread gets to the bad folder meanwhile
+            yield ("same" if index < 2 else f"env{index}"), {"a.yaml": "new\n"}  # the second "same" folder cannot be made
+
+    with pytest.raises(FileExistsError):
+        write_tree(out, charts())
+    assert _read(out) == {"qa": {"a.yaml": "old\n"}}
+    assert len(rendered) < 50  # stopped soon after the failure, not after rendering everything
+    assert not list(tmp_path.glob(".dist.new-*"))

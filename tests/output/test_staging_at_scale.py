@@ -19,6 +19,7 @@ from cdk8s import App as Cdk8sApp
 
 import main
 from cdk8s_django import App, DjangoChart, Environment, Managed, SeedData, Worker, expired_previews, preview_name
+from cdk8s_django.spec.preview import PREVIEW_NAME_MAX
 from cdk8s_django.output.diagram import architecture_markdown
 from cdk8s_django.output.diff import diff_folders, format_diff, semantic_diff
 from cdk8s_django.output.notes import operator_notes
@@ -37,19 +38,19 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     ("production", "pr-production"),
     ("Ünïcode/straße", "pr-unicode-strasse"),
     ("___", "pr-preview"),
-    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "pr-dependabot-pip-djang-e8ac4b8e"),
+    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "pr-dependabot-pip-djan-e8ac4b8e"),
 ])
 def test_preview_name(branch: str, expected: str) -> None:
     name = preview_name(branch)
     assert name == expected
-    assert DNS_LABEL.match(name) and len(name) <= 32
+    assert DNS_LABEL.match(name) and len(name) <= PREVIEW_NAME_MAX == 31
 
 
 def test_a_branch_named_like_an_environment_never_becomes_it() -> None:
     environment = Environment.for_branch("production", owner="mallory", domain="preview.shop.example.com", created_at=CREATED,
                                          ingress=main.STAGING_INGRESS, network=main.STAGING_NETWORK)
     docs = synth(DjangoChart(Cdk8sApp(), environment.name, django_app=main.shop, environment=environment))
-    assert by_kind(docs, "Namespace")[0]["metadata"]["name"] == "pr-shop-production"
+    assert by_kind(docs, "Namespace")[0]["metadata"]["name"] == "pr-shop--production"
 
 
 def test_long_branch_names_stay_distinct_and_stable() -> None:
@@ -72,7 +73,7 @@ def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
 def test_preview_namespace_is_labelled_and_expires() -> None:
     docs = _preview()
     namespace = by_kind(docs, "Namespace")[0]
-    assert namespace["metadata"]["name"] == "pr-shop-feature-jira-123-add-thing"
+    assert namespace["metadata"]["name"] == "pr-shop--feature-jira-123-add-thing"
     assert namespace["metadata"]["labels"]["cdk8s-django/preview"] == "true"
     assert namespace["metadata"]["labels"]["cdk8s-django/owner"] == "alice-smith"
     assert namespace["metadata"]["annotations"] == {
@@ -225,6 +226,27 @@ def test_expire_cli_carries_on_past_a_failed_deletion(tmp_path: Path) -> None:
     assert log.read_text().splitlines() == ["delete namespace pr-shop-late --wait=false --ignore-not-found"]
 
 
+def test_expire_cli_refuses_a_time_without_a_zone_and_a_missing_kubectl(tmp_path: Path) -> None:
+    listing = tmp_path / "namespaces.json"
+    listing.write_text(json.dumps({"items": LISTING}))
+    naive = _cli("expire", "--from-file", str(listing), "--now", "2026-11-30T00:00:00")
+    assert naive.returncode == 2
+    assert naive.stderr.strip() == ("invalid --now='2026-11-30T00:00:00': expected an ISO 8601 time with a time zone."
+                                    " Fix: e.g. 2026-11-30T00:00:00Z")
+    missing = _cli("expire", "--kubectl", str(tmp_path / "no-kubectl"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"cannot list the preview namespaces: cannot run '{tmp_path / 'no-kubectl'}': No such file or directory"
+
+
+def test_expire_cli_names_previews_from_before_the_prefix(tmp_path: Path) -> None:
+    listing = tmp_path / "namespaces.json"
+    listing.write_text(json.dumps({"items": [*LISTING, _namespace("shop-pr-old", "2020-01-01T00:00:00Z")]}))
+    result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00+00:00")
+    assert ("namespace shop-pr-old is labelled cdk8s-django/preview=true but not named pr-<app>--...: never expired"
+            " (a preview named before the cluster-wide prefix, or a label added by hand); look at it by hand.") in result.stderr.splitlines()
+    assert "shop-pr-old" not in result.stdout
+
+
 _NOT_IN_FORCE = "the ValidatingAdmissionPolicyBinding cdk8s-django-preview-reaper does not deny through the policy" \
                 " cdk8s-django-preview-reaper for every namespace"
 
@@ -246,7 +268,7 @@ def test_expire_cli_apply_refuses_without_the_fence(tmp_path: Path, binding: dic
     kubectl, log = _fake_kubectl(tmp_path, binding, denial)
     result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
     assert result.returncode == 2
-    assert result.stderr.strip() == (
+    assert result.stderr.strip().splitlines()[-1] == (
         f"refusing to delete: {problem}. The fence confines the reaper to preview namespaces."
         " Fix: apply NamespaceFence's folder (Kubernetes 1.30+), e.g. kubectl apply -f dist/cluster-1-fence/"
     )
@@ -269,9 +291,9 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
     assert {k: v for k, v in qa.items() if k != "NOTES.md"} == {k: v for k, v in _tree(ROOT / "dist" / "qa").items() if k != "NOTES.md"}
     assert "kubectl apply -f build/qa/" in qa["NOTES.md"].decode()
     preview = ROOT / "build" / "pr-feature-jira-9-checkout"
-    namespace = yaml.safe_load((preview / "00-namespace-pr-shop-feature-jira-9-checkout.yaml").read_text())
+    namespace = yaml.safe_load((preview / "00-namespace-pr-shop--feature-jira-9-checkout.yaml").read_text())
     assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
-    assert "kubectl delete namespace pr-shop-feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
+    assert "kubectl delete namespace pr-shop--feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
     assert any(re.match(r"\d\d-job-shop-seed-[0-9a-f]{10}\.yaml$", p.name) for p in preview.iterdir())
 
 

@@ -29,3 +29,13 @@ def test_init_refuses_a_bad_name_and_an_occupied_folder(tmp_path: Path) -> None:
                   cwd=tmp_path, check=False)
     assert a_file.returncode == 2
     assert a_file.stderr.strip() == f"init: invalid directory='{tmp_path / 'c'}': expected a folder (this is a file). Fix: choose a new folder"
+
+
+def test_init_refuses_a_bad_settings_module_before_writing_anything(tmp_path: Path) -> None:
+    for settings in ('shop".settings', "shop settings", "shop."):
+        result = _run([sys.executable, "-m", "cdk8s_django", "init", "shop", "--image", "shop:1", "--settings", settings,
+                       "--dir", str(tmp_path / "repo")], cwd=tmp_path, check=False)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (f"init: invalid settings={settings!r}: expected a dotted Python module path,"
+                                         " e.g. 'shop.settings'. Fix: pass the app's DJANGO_SETTINGS_MODULE")
+        assert not (tmp_path / "repo").exists() or not [p for p in (tmp_path / "repo").rglob("*") if p.is_file()]

@@ -48,3 +48,14 @@ def test_placeholders_lists_every_prop_left_to_fill() -> None:
     ]
     assert placeholders(replace(production, hosts=(), ingress=None, postgres=Managed("db"), env={},
                                 network=NetworkAccess())) == []
+
+
+def test_a_branch_may_say_replace_me() -> None:
+    """The placeholder check reads what a scaffold leaves, not a preview's branch or owner (CI's)."""
+    from cdk8s import App
+
+    from cdk8s_django import DjangoApp, DjangoChart, Environment
+
+    environment = Environment.for_branch("chore/drop-REPLACE-ME-strings", owner="REPLACE-ME bot", domain="preview.example.com")
+    DjangoChart(App(), environment.name, django_app=DjangoApp(name="shop", image="shop:1", settings_module="shop.settings"),
+                environment=environment)

@@ -9,7 +9,7 @@ resources finalizer deletes the namespace. No Config Management Plugin: it would
 pull request's ``main.py`` inside the repo-server, so a fork could execute code there.
 
 Previews sync through an AppProject of their own: their rendering is a pull request's code, so
-they may create only ``pr-<app>-*`` namespaces, no other cluster-wide object, and no RBAC. Every
+they may create only ``pr-<app>--*`` namespaces, no other cluster-wide object, and no RBAC. Every
 Application retries a failed sync; the environments' Namespaces are never pruned.
 
 Argo CD's default label tracking would overwrite ``app.kubernetes.io/instance``, the
@@ -29,7 +29,7 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, add_folder_notes, checked_props
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY, emit
 from ..spec import _validation as v
-from ..spec.preview import PREVIEW_PREFIX
+from ..spec.preview import APP_SEPARATOR, PREVIEW_PREFIX
 from .chart import DjangoChart
 
 __all__ = ["RESOURCES_FINALIZER", "ArgoCdApplications", "ArgoCdPreviews", "mark_for_argo_cd"]
@@ -151,7 +151,7 @@ class ArgoCdApplications(DjangoConstruct):
 
     def _preview_set(self, app: str, previews: ArgoCdPreviews) -> ApiObject:
         # CI renders previews from pull requests: their own AppProject lets them create only their namespaces
-        # (pr-<app>-...) and nothing cluster-wide but a Namespace, and no RBAC; a shared resource fails the sync.
+        # (pr-<app>--...) and nothing cluster-wide but a Namespace, and no RBAC; a shared resource fails the sync.
         project = f"{app}-previews"
         self.preview_project: ApiObject = emit(self, "PreviewProject", {
             "apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
@@ -159,14 +159,14 @@ class ArgoCdApplications(DjangoConstruct):
             "spec": {
                 "description": f"{app}'s previews, rendered by CI from pull requests",
                 "sourceRepos": [self._repo_url],
-                "destinations": [{"server": IN_CLUSTER, "namespace": f"{PREVIEW_PREFIX}{app}-*"}],
+                "destinations": [{"server": IN_CLUSTER, "namespace": f"{PREVIEW_PREFIX}{app}{APP_SEPARATOR}*"}],
                 "clusterResourceWhitelist": [{"group": "", "kind": "Namespace"}],
                 "namespaceResourceBlacklist": PREVIEW_NAMESPACED_DENY,
             },
         })
         # The folder is the preview's name (pr-<branch slug>): the names match the CI-and-reaper path's by construction.
         basename = "{{.path.basename}}"
-        namespace = f'{PREVIEW_PREFIX}{app}-{{{{trimPrefix "{PREVIEW_PREFIX}" .path.basename}}}}'
+        namespace = f'{PREVIEW_PREFIX}{app}{APP_SEPARATOR}{{{{trimPrefix "{PREVIEW_PREFIX}" .path.basename}}}}'
         return emit(self, "Previews", {
             "apiVersion": "argoproj.io/v1alpha1", "kind": "ApplicationSet",
             "metadata": {"name": f"{app}-previews", "namespace": self._namespace, "labels": LABELS},

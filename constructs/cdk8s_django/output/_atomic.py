@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,11 +64,14 @@ def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]] | Iterable[tuple
         recover(out)
         new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         new.chmod(0o755)
+        disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdk8s-django-write")
         try:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdk8s-django-write") as disk:
-                written = [disk.submit(_write_folder, new / folder, files) for folder, files in items]
-            for done in written:
-                done.result()  # a write that failed fails the whole tree
+            written = []
+            for folder, files in items:
+                written.append(disk.submit(_write_folder, new / folder, files))
+                _raise_failed(written)  # a write that failed stops the rendering at once
+            disk.shutdown(wait=True)
+            _raise_failed(written)
             old = out.with_name(f"{out.name}.old")
             if out.exists():
                 os.rename(out, old)
@@ -76,8 +79,16 @@ def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]] | Iterable[tuple
             if old.exists():
                 shutil.rmtree(old)
         finally:
+            disk.shutdown(wait=True, cancel_futures=True)  # after a failure: no queued write left to run
             if new.exists():
                 shutil.rmtree(new)
+
+
+def _raise_failed(written: list[Future[None]]) -> None:
+    """Raise the first error of the writes done so far (a write that failed fails the whole tree)."""
+    for done in written:
+        if done.done():
+            done.result()
 
 
 def _write_folder(folder: Path, files: Mapping[str, str]) -> None:

@@ -23,9 +23,10 @@ class App(cdk8s.App):
 
     One folder per chart (environment), so ``kubectl apply -f dist/qa/`` can only
     ever touch that environment; files are prefixed so the Namespace applies
-    first. Everything is rendered in memory first and swapped into place at
-    the end: a failing synth leaves the previous output untouched, and a killed one
-    leaves the complete old or new output (``_atomic``).
+    first. Each chart is rendered and written beside the old output (the disk
+    writes one chart while cdk8s renders the next), then the whole tree is
+    swapped into place: a failing synth leaves the previous output as it was,
+    and a killed one leaves the complete old or new output (``_atomic``).
 
     Beside each environment's YAML: ``ARCHITECTURE.md`` (a Mermaid diagram) and
     ``NOTES.md`` (the kubectl commands to run it), both made from the manifests;
@@ -71,8 +72,9 @@ class App(cdk8s.App):
 
     def synth(self) -> None:
         """Render each chart and write it beside the old output, then swap it into ``outdir`` at once
-        (``_atomic.write_tree``): a failing app writes nothing, a kill never leaves a half-written
-        folder, two runs never mix. The disk writes one chart while cdk8s renders the next."""
+        (``_atomic.write_tree``): a failing app leaves the output as it was, a kill never leaves a half-written
+        folder, two runs never mix (the lock file, ``.<outdir>.lock``, stays). The disk writes one chart while
+        cdk8s renders the next."""
         out = Path(self._outdir)
         scratch = os.environ.get("CDK8S_OUTDIR")
         if scratch and Path(scratch).resolve() == out.resolve():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -44,7 +44,7 @@ from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
 from .options import AcmCertificate, Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
 from .placeholders import PLACEHOLDER, first_placeholder
-from .preview import PREVIEW_PREFIX, preview_namespace
+from .preview import APP_SEPARATOR, PREVIEW_PREFIX, preview_namespace
 
 __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
 
@@ -130,7 +130,8 @@ class Plan:
 def resolve(where: object, django_app: DjangoApp, environment: Environment) -> Plan:
     """Check the app and the environment together and fill in every default."""
     _check_types(where, django_app, environment)
-    for spec, prefix in ((django_app, "django_app"), (environment, "environment")):
+    # Not the preview's branch and owner: CI supplies them, and a branch may well say REPLACE-ME.
+    for spec, prefix in ((django_app, "django_app"), (replace(environment, preview=None), "environment")):
         found = first_placeholder(spec, prefix)
         if found is not None:  # a scaffold's REPLACE-ME never reaches dist/
             raise v.ConfigError(where, found[0], found[1], f"a real value, not the placeholder {PLACEHOLDER}",
@@ -197,6 +198,10 @@ def _check_types(where: object, django_app: DjangoApp, environment: Environment)
 
 def _check_app(where: object, django_app: DjangoApp) -> None:
     v.check_dns1035_label(where, "django_app.name", django_app.name, max_len=APP_NAME_MAX)
+    if APP_SEPARATOR in django_app.name:
+        raise v.ConfigError(where, "django_app.name", django_app.name,
+                            f"a name without '{APP_SEPARATOR}' (it ends the app's name in preview namespaces, pr-<app>--<branch>)",
+                            f"use {django_app.name.replace(APP_SEPARATOR, '-')!r}")
     v.check_image(where, "django_app.image", django_app.image)
     if not all(part.isidentifier() for part in django_app.settings_module.split(".")):
         raise v.ConfigError(where, "django_app.settings_module", django_app.settings_module,

@@ -21,6 +21,7 @@ __all__ = [
     "ANNOTATION_BRANCH",
     "ANNOTATION_EXPIRES_AT",
     "ANNOTATION_OWNER",
+    "APP_SEPARATOR",
     "EXPIRES_AT_PATTERN",
     "LABEL_DELETION_PROTECTION",
     "LABEL_OWNER",
@@ -47,12 +48,13 @@ ARGO_CD_TRACKING = "argocd.argoproj.io/tracking-id"
 EXPIRES_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 # A namespace labelled with it "true" cannot be deleted while NamespaceFence is in the cluster.
 LABEL_DELETION_PROTECTION = "cdk8s-django/deletion-protection"
-# The namespace is "pr-<app>-<rest of the preview name>": a 30-character app name leaves 32.
-PREVIEW_NAME_MAX = 32
+# The namespace is "pr-<app>--<rest of the preview name>": a 30-character app name leaves 31.
+PREVIEW_NAME_MAX = 31
 # Every preview name and preview namespace starts with it, and no other environment's or
 # namespace may: one prefix, cluster-wide, is what NamespaceFence lets the reaper delete, and
 # a branch called "production" must never become (and later expire) the production namespace.
 PREVIEW_PREFIX = "pr-"
+APP_SEPARATOR = "--"
 HASH_LENGTH = 8
 # NamespaceFence's policy (and binding) confining the reaper; ``expire --apply`` checks that it is in force.
 REAPER_POLICY = "cdk8s-django-preview-reaper"
@@ -69,9 +71,10 @@ def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
 
 
 def preview_namespace(app: str, name: str) -> str:
-    """A preview's namespace: the cluster-wide prefix first (``pr-shop-feature-x`` for the app
-    ``shop`` and the preview ``pr-feature-x``), so one admission policy knows every app's previews."""
-    return f"{PREVIEW_PREFIX}{app}-{name.removeprefix(PREVIEW_PREFIX)}"
+    """A preview's namespace: the cluster-wide prefix first (``pr-shop--feature-x`` for the app
+    ``shop`` and the preview ``pr-feature-x``), so one admission policy knows every app's previews.
+    ``--`` ends the app's name, which never holds one: ``shop``'s previews and ``shop-api``'s never meet."""
+    return f"{PREVIEW_PREFIX}{app}{APP_SEPARATOR}{name.removeprefix(PREVIEW_PREFIX)}"
 
 
 def format_time(moment: datetime) -> str:
