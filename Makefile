@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth preview test lint docs bench fuzz golden clean install imports
+.PHONY: synth preview test lint docs bench fuzz golden clean install imports companion
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -53,6 +53,12 @@ preview: install
 	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_OUTDIR=build/.synth-preview CDK8S_DJANGO_DIST_DIR=build $(PY) main.py
 	for folder in build/.synth-preview/*/; do name=$$(basename $$folder); rm -rf build/$$name; mv $$folder build/$$name; done
 	rm -rf build/.synth-preview
+
+# The jsii companion (companion/src/index.ts): builds it with the pinned jsii toolchain and writes the
+# Python module jsii-pacmak generates to constructs/cdk8s_django/_companion/ (committed: installing the
+# library needs no npm). tests/test_companion.py rebuilds it and compares every byte.
+companion: $(CDK8S)
+	companion/build.sh constructs/cdk8s_django/_companion
 
 # Typed bindings for the CRDs listed in cdk8s.yaml (committed; regenerates offline).
 imports: install

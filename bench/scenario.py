@@ -88,8 +88,8 @@ def run_library(staging: int, outdir: str) -> int:
     phase("first jsii call")
     app = build_library(staging, outdir)
     phase("build the charts (constructs, ApiObjects)")
-    to_json, dump, notes, diagram, write = (cdk8s.Chart.to_json, writer.dump_documents, writer.operator_notes,
-                                            writer.architecture_markdown, _atomic.write_tree)
+    documents, dump, notes, diagram, write = (writer.chart_documents, writer.dump_documents, writer.operator_notes,
+                                              writer.architecture_markdown, _atomic.write_tree)
 
     def timed(name: str, function: Any) -> Any:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -99,7 +99,7 @@ def run_library(staging: int, outdir: str) -> int:
             return result
         return run
 
-    cdk8s.Chart.to_json = timed("synth: cdk8s toJson (Node)", to_json)  # type: ignore[method-assign]
+    writer.chart_documents = timed("synth: cdk8s toJson (Node; one JSON string per chart)", documents)
     writer.dump_documents = timed("synth: YAML", dump)
     writer.operator_notes = timed("synth: NOTES.md", notes)
     writer.architecture_markdown = timed("synth: ARCHITECTURE.md", diagram)

@@ -38,7 +38,8 @@ def test_every_path_writes_the_same_documents(tmp_path: Path) -> None:
     ts_plus = _run(node, str(ROOT / "bench" / "node" / "plus.mjs"), str(docs), str(tmp_path / "ts-plus"))
     assert library["objects"] == floor["objects"] == raw["objects"] == ts_raw["objects"] == ts_plus["objects"] \
         == dumped["objects"] > 40
-    assert floor["round_trips"] == 0 and 0 < raw["round_trips"] < library["round_trips"]  # type: ignore[operator]
+    # The library builds through its companion: fewer jsii round-trips than stock cdk8s's raw path.
+    assert floor["round_trips"] == 0 and 0 < library["round_trips"] < raw["round_trips"]  # type: ignore[operator]
     assert set(library["phases"]) >= {"build the charts (constructs, ApiObjects)", "synth: write files"}  # type: ignore[arg-type]
     # The floor and the TypeScript raw path write exactly the library's documents.
     expected = _documents(tmp_path / "library")

@@ -1,0 +1,130 @@
+"""The jsii companion (companion/): committed bytes, stock-cdk8s output, and its one call per object.
+
+``cdk8s_django._companion`` is what jsii-pacmak generates from ``companion/src/index.ts``; the
+library builds every object through it (``k8s._manifest.emit``) and reads every chart back through
+it (``output.writer.chart_documents``). These tests hold it to three promises: the committed module
+is exactly what the source builds; an object it makes synthesizes exactly as the stock three-call
+path did (cdk8s's ``ApiObject`` + ``JsonPatch.add`` + ``add_json_patch``), whatever the manifest;
+and building a chart costs about one jsii round-trip per object, not three.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
+from cdk8s import Testing as Cdk8sTesting
+from cdk8s_django.k8s._manifest import emit
+from cdk8s_django.output.writer import chart_documents
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import main
+from cdk8s_django import DjangoChart
+from conftest import ROOT
+
+COMPANION = ROOT / "constructs" / "cdk8s_django" / "_companion"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_the_committed_companion_is_what_its_source_builds(tmp_path: Path) -> None:
+    """`make companion` from companion/ with the pinned toolchain gives the committed module, byte for
+    byte (the jsii tarball included): nobody edits generated code, and the source is never stale."""
+    subprocess.run([str(ROOT / "companion" / "build.sh"), str(tmp_path / "_companion")], check=True,
+                   capture_output=True, timeout=300)
+    rebuilt = _files(tmp_path / "_companion")
+    assert "_jsii/cdk8s-django-companion@0.1.0.jsii.tgz" in rebuilt
+    assert rebuilt == _files(COMPANION)
+
+
+def _stock(scope: Chart, id: str, manifest: dict[str, Any]) -> ApiObject:
+    """The library's path before the companion: three jsii calls, stock cdk8s only (the oracle)."""
+    metadata = manifest["metadata"]
+    obj = ApiObject(scope, id, api_version=manifest["apiVersion"], kind=manifest["kind"], metadata=ApiObjectMetadata(
+        name=metadata["name"], namespace=metadata.get("namespace"),
+        labels=dict(metadata.get("labels") or {}) or None, annotations=dict(metadata.get("annotations") or {}) or None))
+    body = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind", "metadata")}
+    if body:
+        obj.add_json_patch(*[JsonPatch.add(f"/{key}", value) for key, value in body.items()])
+    return obj
+
+
+_keys = st.text("abcdefghijklmnopqrstuvwxyzAB-_./", min_size=1, max_size=8)
+_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+# Empty dicts and lists matter most: a patch keeps them (`podSelector: {}`), a constructor's props would not.
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3), max_leaves=12)
+_labels = st.dictionaries(_keys, st.text("abc-_.", max_size=6), max_size=3)
+
+
+@st.composite
+def _manifests(draw: st.DrawFn) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": draw(st.text("abc-", min_size=1, max_size=8))}
+    for key, strategy in (("namespace", st.text("abc", min_size=1, max_size=4)), ("labels", _labels), ("annotations", _labels)):
+        if draw(st.booleans()):
+            metadata[key] = draw(strategy)
+    body = draw(st.dictionaries(st.sampled_from(["spec", "data", "rules", "subjects", "stringData", "roleRef"]), _values, max_size=3))
+    return {"apiVersion": draw(st.sampled_from(["v1", "apps/v1", "example.com/v1alpha1"])),
+            "kind": draw(st.sampled_from(["ConfigMap", "Deployment", "Widget"])), "metadata": metadata, **body}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(manifests=st.lists(_manifests(), min_size=1, max_size=3), chart_namespace=st.none() | st.just("chart-ns"),
+       chart_labels=st.none() | _labels)
+def test_an_object_the_companion_makes_synthesizes_as_the_stock_path_did(
+        manifests: list[dict[str, Any]], chart_namespace: str | None, chart_labels: dict[str, str] | None) -> None:
+    app = App()
+    ours = Chart(app, "ours", namespace=chart_namespace, labels=chart_labels)
+    stock = Chart(app, "stock", namespace=chart_namespace, labels=chart_labels)
+    for index, manifest in enumerate(manifests):
+        made = emit(ours, f"o{index}", manifest)
+        assert isinstance(made, ApiObject) and made.node.path == f"ours/o{index}"
+        _stock(stock, f"o{index}", manifest)
+    assert Cdk8sTesting.synth(ours) == Cdk8sTesting.synth(stock) == chart_documents(ours) == chart_documents(stock)
+
+
+def test_chart_documents_calls_a_python_to_json_override() -> None:
+    class Renamed(Chart):
+        def to_json(self) -> list[Any]:
+            return [{**d, "metadata": {**d["metadata"], "name": "renamed"}} for d in super().to_json()]
+
+    chart = Renamed(App(), "team")
+    emit(chart, "Map", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m"}, "data": {}})
+    assert chart_documents(chart) == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "renamed"}, "data": {}}]
+
+
+@contextmanager
+def _round_trips() -> Iterator[list[int]]:
+    """Count the requests the jsii kernel sends to Node (test instrumentation, as bench/scenario.py)."""
+    from jsii._kernel.providers import process
+
+    original = process._NodeProcess.send
+    count = [0]
+
+    def send(self: Any, request: Any, response_type: Any) -> Any:
+        count[0] += 1
+        return original(self, request, response_type)
+
+    process._NodeProcess.send = send  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        process._NodeProcess.send = original  # type: ignore[method-assign]
+
+
+def test_a_chart_costs_about_one_jsii_round_trip_per_object() -> None:
+    """Not a timing: a count. Three calls per object (the stock path) would be about 4 per object."""
+    app = App()
+    with _round_trips() as count:
+        chart = DjangoChart(app, "qa", django_app=main.shop, environment=main.environments[0])
+        documents = chart_documents(chart)
+    objects = len(documents)
+    assert objects > 20
+    assert count[0] / objects < 1.7, f"{count[0]} jsii round-trips for {objects} objects"
