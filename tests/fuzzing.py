@@ -25,6 +25,7 @@ from cdk8s import App  # noqa: E402
 
 from cdk8s_django import ConfigError, DjangoApp, DjangoChart, Environment  # noqa: E402
 from cdk8s_django.testing import synth  # noqa: E402
+from construct_walk import unborn_objects  # noqa: E402
 from output_checks import gate  # noqa: E402
 
 __all__ = ["Outcome", "judge", "main", "names_the_prop"]
@@ -48,7 +49,7 @@ def judge(django_app: DjangoApp, environment: Environment) -> Outcome:
     except Exception as error:  # the point: nothing but ConfigError may escape
         return Outcome("invalid", f"{type(error).__name__}: {error}")
     documents = synth(chart)
-    problems = gate(documents)
+    problems = [f"{where}: a placeholder, not an ApiObject" for where in unborn_objects(chart)] + gate(documents)
     return Outcome("invalid", "; ".join(problems[:5]), documents) if problems else Outcome("valid", "", documents)
 
 

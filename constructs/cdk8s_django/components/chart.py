@@ -13,7 +13,7 @@ from cdk8s import ApiObject, Chart
 from constructs import Construct
 
 from ..k8s._base import LazyPath, unique_id
-from ..k8s._manifest import emit, object_labels
+from ..k8s._manifest import batched, emit, object_labels
 from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..spec._budget import check_connection_budget
@@ -89,11 +89,14 @@ class DjangoChart(Chart):
         )
         self.service_account: ApiObject = emit(self, "ServiceAccount", _service_account_manifest(plan))
         self.runtime = _runtime(plan, self.config)
-        self.secrets: list[object] = self._secrets(plan)
-        self.stores: dict[str, Store] = {role.value: self._store(plan, role) for role in StoreRole}
-        self._compose_workloads(plan)
-        check_connection_budget(LazyPath(scope, id), plan)  # after the components checked the sizes it adds up
-        self._compose_guard_rails(plan)
+        # The components' objects in one jsii call. The chart's own two are made at once above:
+        # they stay before the components in the tree, so plain cdk8s writes the Namespace first.
+        with batched():
+            self.secrets: list[object] = self._secrets(plan)
+            self.stores: dict[str, Store] = {role.value: self._store(plan, role) for role in StoreRole}
+            self._compose_workloads(plan)
+            check_connection_budget(LazyPath(scope, id), plan)  # after the components checked the sizes it adds up
+            self._compose_guard_rails(plan)
 
     def _secrets(self, plan: Plan) -> list[object]:
         runtime, store = self.runtime, plan.environment.aws_secrets

@@ -11,6 +11,8 @@ from cdk8s import Chart
 
 from constructs import Construct
 
+from ._manifest import batched
+
 __all__ = ["FOLDER_NOTES", "DjangoConstruct", "LazyPath", "add_folder_notes", "checked_props", "unique_id"]
 
 # Notes a construct leaves on its chart (a plain cdk8s Chart too), for the writer's NOTES.md in its folder.
@@ -69,7 +71,8 @@ def add_folder_notes(construct: Construct, render: Callable[[str], str]) -> None
 def checked_props(init: _Init) -> _Init:
     """Check a construct's props against its ``__init__`` annotations before anything reads them:
     a wrong type is a ``ConfigError`` naming the construct path and the prop, never an
-    ``AttributeError`` from deep inside (or a wrong value written to the YAML)."""
+    ``AttributeError`` from deep inside (or a wrong value written to the YAML). Then run it
+    inside ``batched()``: all the objects it emits are created with one jsii call."""
     from ..spec._types import check_arguments
     from ..spec._validation import ConfigError
 
@@ -78,6 +81,7 @@ def checked_props(init: _Init) -> _Init:
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string", f"pass id={str(id)!r}")
         check_arguments(LazyPath(scope, id), init, props)
-        init(self, scope, id, **props)
+        with batched():  # the component's objects in one jsii call (or its chart's, inside a DjangoChart)
+            init(self, scope, id, **props)
 
     return cast(_Init, wrapper)

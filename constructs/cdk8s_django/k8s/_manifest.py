@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, cast
 
 from cdk8s import ApiObject
 
@@ -22,7 +24,7 @@ from constructs import Construct
 
 from .._companion import Manifests
 
-__all__ = ["LABEL_APP", "LABEL_COMPONENT", "LABEL_PART_OF", "MANAGED_BY", "content_hash", "emit"]
+__all__ = ["LABEL_APP", "LABEL_COMPONENT", "LABEL_PART_OF", "MANAGED_BY", "batched", "content_hash", "emit"]
 
 MANAGED_BY = "cdk8s-django"
 LABEL_APP = "app.kubernetes.io/name"
@@ -32,15 +34,85 @@ LABEL_INSTANCE = "app.kubernetes.io/instance"
 LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
 
 
+class _Unborn:
+    """An ``ApiObject`` made inside ``batched()``, until the block ends and creates it.
+
+    Only the library's own component code ever holds one: the batch puts the real object where
+    this was stored (an attribute of its scope, or inside a list, tuple or dict there) before any
+    user code runs. Anything else it is asked is a bug in the library, said at once.
+    """
+
+    __slots__ = ("id", "json", "scope")
+
+    def __init__(self, scope: Construct, id: str, json_text: str) -> None:
+        self.scope, self.id, self.json = scope, id, json_text
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"cdk8s-django: {self.id!r} is created when its construct's batch ends; "
+                           f"read .{name} after that (a bug in the library: please report it)")
+
+
+_BATCH: ContextVar[list[_Unborn] | None] = ContextVar("cdk8s_django_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Create every object emitted inside the block with one jsii call when it ends.
+
+    A component's ``__init__`` runs inside one (``checked_props``), a ``DjangoChart`` around its
+    components: a chart costs one call for all its objects instead of one per object. An inner
+    block joins the outer one. Each object keeps its scope, id and place among its siblings, so
+    the tree and the output are what one call per object gave. If the block fails, nothing is created.
+    """
+    if _BATCH.get() is not None:
+        yield
+        return
+    unborn: list[_Unborn] = []
+    token = _BATCH.set(unborn)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if not unborn:
+        return
+    made = Manifests.emit([u.scope for u in unborn], [u.id for u in unborn], f"[{','.join(u.json for u in unborn)}]")
+    born = {id(u): obj for u, obj in zip(unborn, made, strict=True)}
+    for scope in {id(u.scope): u.scope for u in unborn}.values():
+        for name, value in list(vars(scope).items()):
+            replaced = _born(value, born)
+            if replaced is not value:
+                setattr(scope, name, replaced)
+
+
+def _born(value: Any, born: dict[int, ApiObject]) -> Any:
+    """``value`` with each ``_Unborn`` in it (itself, or in a list, tuple or dict) replaced by its object."""
+    if isinstance(value, _Unborn):
+        return born[id(value)]
+    if type(value) in (list, tuple):
+        items = [_born(item, born) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)
+    if type(value) is dict:
+        values = {key: _born(item, born) for key, item in value.items()}
+        return value if all(values[key] is item for key, item in value.items()) else values
+    return value
+
+
 def emit(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiObject:
-    """Create one ``ApiObject`` from a complete manifest dict, with one jsii call.
+    """Create one ``ApiObject`` from a complete manifest dict: at once, with one jsii call, or
+    inside ``batched()`` when the block ends, with the batch's one call.
 
     ``apiVersion``, ``kind`` and ``metadata`` go into the constructor; every
     other top-level key (``spec``, ``data``...) goes in with a single JSON
     patch that replaces the document root's remaining fields at once (a patch
     keeps an empty value such as ``podSelector: {}``, which props would drop).
     """
-    (obj,) = Manifests.emit([scope], [id], json.dumps([manifest], separators=(",", ":"), allow_nan=False))
+    text = json.dumps(manifest, separators=(",", ":"), allow_nan=False)
+    batch = _BATCH.get()
+    if batch is not None:
+        unborn = _Unborn(scope, id, text)
+        batch.append(unborn)
+        return cast(ApiObject, unborn)
+    (obj,) = Manifests.emit([scope], [id], f"[{text}]")
     return obj
 
 
