@@ -41,6 +41,8 @@ def test_wheel_and_sdist(tmp_path: Path) -> None:
     package = sorted(str(p.relative_to(ROOT / "constructs")) for p in (ROOT / "constructs" / "cdk8s_django").rglob("*.py"))
     assert sorted(n for n in names if n.endswith(".py")) == package  # every module, in its layer folder, and nothing else
     assert "cdk8s_django/py.typed" in names and "cdk8s_django/components/django_web.py" in names
+    # The jsii companion's assembly travels in the wheel: installing needs no npm.
+    assert "cdk8s_django/_companion/_jsii/cdk8s-django-companion@0.1.0.jsii.tgz" in names
     assert not [n for n in names if n.startswith(("imports/", "tests/", "constructs/"))]
     sdist = next(tmp_path.glob("cdk8s_django-*.tar.gz"))
     assert any(n.endswith("constructs/cdk8s_django/__init__.py") for n in tarfile.open(sdist).getnames())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdk8s import ApiObject, Chart
+from cdk8s import ApiObject, App, Chart
 
 from constructs import Construct
 
@@ -215,7 +215,8 @@ def _runtime(plan: Plan, config: AppConfig) -> AppRuntime:
 def _check_app_wide(scope: Construct, id: str, plan: Plan) -> None:
     """Rules across the environments of one App: one namespace each, and the Ingresses of one ALB
     group (which share its HTTPS listener) agree on the SSL policy. Remembered on the App's root."""
-    seen: dict[str, dict[str, tuple[str, str]]] = scope.node.root.__dict__.setdefault("_cdk8s_django_seen", {})
+    root = scope if isinstance(scope, App) else scope.node.root  # an App is its tree's root: two jsii calls fewer
+    seen: dict[str, dict[str, tuple[str, str]]] = root.__dict__.setdefault("_cdk8s_django_seen", {})
     namespaces = seen.setdefault("namespaces", {})
     other = namespaces.get(plan.namespace)
     if other is not None and other[0] != id:
