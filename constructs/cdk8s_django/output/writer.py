@@ -91,17 +91,19 @@ class App(cdk8s.App):
         if scratch and Path(scratch).resolve() == out.resolve():
             print(f"cdk8s-django: cdk8s.yaml's output: is {self._outdir}, which the CLI empties before the app runs, so a failing"
                   " synth loses it. Set output: .cdk8s-out (a scratch folder); the app writes dist/ itself.", file=sys.stderr)
+        # The CLI's own output too (its scratch folder): `cdk8s synth --stdout` and validation plugins read it.
+        copy = Path(scratch) if scratch and Path(scratch).resolve() != out.resolve() else None
         rendered: dict[str, dict[str, str]] = {}
 
         def remembered() -> Iterator[tuple[str, dict[str, str]]]:
             for folder, files in self._render_charts():
-                rendered[folder] = files
+                if copy is not None:  # kept only for the CLI's scratch folder below; otherwise each chart's files go once written
+                    rendered[folder] = files
                 yield folder, files
 
         write_tree(out, remembered())
-        if scratch and Path(scratch).resolve() != out.resolve():
-            # The CLI's own output too (its scratch folder): `cdk8s synth --stdout` and validation plugins read it.
+        if copy is not None:
             for folder, files in rendered.items():
-                (Path(scratch) / folder).mkdir(parents=True, exist_ok=True)
+                (copy / folder).mkdir(parents=True, exist_ok=True)
                 for name, text in files.items():
-                    (Path(scratch) / folder / name).write_text(text)
+                    (copy / folder / name).write_text(text)
