@@ -23,6 +23,15 @@ export class Manifests {
     if (documents.length !== scopes.length || ids.length !== scopes.length) {
       throw new Error(`Manifests.emit: ${scopes.length} scopes, ${ids.length} ids and ${documents.length} manifests`);
     }
+    // Every id first, so a clash creates nothing (the message is the constructs library's own).
+    const taken = new Set<string>();
+    scopes.forEach((scope, index) => {
+      const key = `${scope.node.path}\u0000${ids[index]}`;
+      if (taken.has(key) || scope.node.tryFindChild(ids[index]) !== undefined) {
+        throw new Error(`There is already a Construct with name '${ids[index]}' in ${scope.node.path || 'the root'}`);
+      }
+      taken.add(key);
+    });
     return documents.map((manifest, index) => {
       const { apiVersion, kind, metadata, ...body } = manifest;
       const obj = new ApiObject(scopes[index], ids[index], { apiVersion, kind, metadata });

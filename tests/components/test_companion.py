@@ -15,14 +15,15 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from cdk8s import Testing as Cdk8sTesting
-from cdk8s_django import AppRuntime, DjangoChart, OpsShell
+from cdk8s_django import App as LibraryApp
+from cdk8s_django import AppRuntime, ConfigError, DjangoChart, OpsShell, Worker
 from cdk8s_django.k8s._manifest import batched, emit
 from cdk8s_django.output.writer import chart_documents
 from conftest import ROOT
@@ -97,14 +98,25 @@ def test_an_object_the_companion_makes_synthesizes_as_the_stock_path_did(
     assert Cdk8sTesting.synth(ours) == Cdk8sTesting.synth(stock) == chart_documents(ours) == chart_documents(stock)
 
 
-def test_chart_documents_calls_a_python_to_json_override() -> None:
+def test_a_python_to_json_override_is_asked_directly_and_its_errors_keep_their_type() -> None:
     class Renamed(Chart):
         def to_json(self) -> list[Any]:
-            return [{**d, "metadata": {**d["metadata"], "name": "renamed"}} for d in super().to_json()]
+            return [{**d, "metadata": {**d["metadata"], "name": "renamed"}, "version": 1.0} for d in super().to_json()]
 
     chart = Renamed(App(), "team")
     emit(chart, "Map", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m"}, "data": {}})
-    assert chart_documents(chart) == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "renamed"}, "data": {}}]
+    documents = chart_documents(chart)
+    assert documents == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "renamed"}, "data": {}, "version": 1.0}]
+    assert isinstance(documents[0]["version"], float)  # not through JSON in Node (which makes it 1)
+
+    class Refusing(DjangoChart):
+        def to_json(self) -> list[Any]:
+            raise ConfigError("qa", "replicas", 1, "two", "raise it")
+
+    app = LibraryApp(outdir="unused")
+    Refusing(app, "qa", django_app=main.shop, environment=main.environments[0])
+    with pytest.raises(ConfigError, match="qa: invalid replicas=1: expected two. Fix: raise it"):
+        app.render()
 
 
 @contextmanager
@@ -181,6 +193,36 @@ def test_a_failing_batch_creates_nothing() -> None:
         emit(chart, "A", _configmap("a"))
         raise ValueError("late")
     assert chart.node.try_find_child("A") is None and chart_documents(chart) == []
+
+
+def test_two_objects_with_one_id_in_a_batch_are_a_config_error_and_create_nothing() -> None:
+    chart = Chart(App(), "team")
+    with pytest.raises(ConfigError, match=r"^team/A: invalid id='A': expected an id unique within its scope\. "
+                                          r"Fix: give the second object another id$"), batched():
+        emit(chart, "B", _configmap("b"))
+        emit(chart, "A", _configmap("a"))
+        emit(chart, "A", _configmap("a2"))
+    assert chart.node.children == []
+
+
+def test_a_clash_with_an_object_made_before_creates_nothing() -> None:
+    """The companion checks every id before it creates any object."""
+    chart = Chart(App(), "team")
+    emit(chart, "A", _configmap("a"))
+    with pytest.raises(RuntimeError, match="There is already a Construct with name 'A' in team"), batched():
+        emit(chart, "B", _configmap("b"))
+        emit(chart, "A", _configmap("a2"))
+    assert [c.node.id for c in chart.node.children] == ["A"]
+
+
+def test_an_object_of_a_construction_that_failed_says_so() -> None:
+    bad = replace(main.shop, workers=(Worker(name="worker", queues=("default",), concurrency=10**30),))
+    app = App()
+    with pytest.raises(ConfigError, match="concurrency"):
+        DjangoChart(app, "qa", django_app=bad, environment=main.environments[0])
+    web = app.node.find_child("qa").node.find_child("Web")
+    with pytest.raises(RuntimeError, match="'Resource' was never created: the construction it belonged to failed"):
+        web.deployment.node  # noqa: B018
 
 
 def test_a_component_alone_in_a_plain_chart_has_its_objects_at_once() -> None:

@@ -34,6 +34,7 @@ from cdk8s_django import (
     DjangoApp,
     DjangoChart,
     DjangoWeb,
+    Monitoring,
     Environment,
     InCluster,
     IngressController,
@@ -168,6 +169,12 @@ CASES: list[Case] = [
             DjangoChart(c.node.root, "qa", django_app=APP, environment=QA),
             DjangoChart(c.node.root, "blog-qa", django_app=replace(APP, name="blog"), environment=replace(QA, name="blog-qa")),
         ])), "c/ArgoCd: invalid environments=['blog', 'shop']: expected the environments of one app when previews is set (one ApplicationSet per app). Fix: make one ArgoCdApplications per app"),
+    Case("argo-cd-one-environment-twice", in_chart(lambda c: ArgoCdApplications(
+        c, "ArgoCd", repo_url="https://git.example.com/d.git",
+        environments=[qa := DjangoChart(c.node.root, "qa", django_app=APP, environment=QA), qa])),
+        "c/ArgoCd: invalid environments=['qa', 'qa']: expected each environment's chart once. Fix: pass each DjangoChart once"),
+    Case("monitoring-worker-twice", in_chart(lambda c: Monitoring(c, "Monitoring", runtime=RUNTIME, worker_components=("worker", "worker"))),
+         "c/Monitoring: invalid worker_components=('worker', 'worker'): expected each worker component once. Fix: pass worker_components=('worker',)"),
     Case("argo-cd-cluster-one-chart", in_chart(lambda c: ArgoCdApplications(
         c, "ArgoCd", repo_url="https://git.example.com/d.git", cluster=[c],
         environments=[DjangoChart(c.node.root, "qa", django_app=APP, environment=QA)])), "c/ArgoCd: invalid cluster=['c']: expected two charts: NamespaceFence's, then PreviewReaperAccess's. Fix: pass cluster=[fence_chart, access_chart]"),

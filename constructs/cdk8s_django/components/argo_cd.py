@@ -98,6 +98,9 @@ class ArgoCdApplications(DjangoConstruct):
                                 "pass the deployment repository's URL")
         if not environments:
             raise v.ConfigError(where, "environments", environments, "at least one DjangoChart", "pass the environments' charts")
+        ids = [chart.chart_id for chart in environments]
+        if len(set(ids)) != len(ids):
+            raise v.ConfigError(where, "environments", ids, "each environment's chart once", "pass each DjangoChart once")
         v.check_dns_label(where, "namespace", namespace)
         if cluster and len(cluster) != len(CLUSTER_WAVES):
             raise v.ConfigError(where, "cluster", [c.node.id for c in cluster], "two charts: NamespaceFence's, then PreviewReaperAccess's",

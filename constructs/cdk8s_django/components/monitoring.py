@@ -39,6 +39,9 @@ class Monitoring(DjangoConstruct):
         interval: str = "30s",
     ) -> None:
         v.check_url_path(LazyPath(scope, id), "web_path", web_path)
+        if len(set(worker_components)) != len(worker_components):
+            raise v.ConfigError(LazyPath(scope, id), "worker_components", worker_components, "each worker component once",
+                                f"pass worker_components={tuple(dict.fromkeys(worker_components))!r}")
         super().__init__(scope, id)
         self.service_monitor: ApiObject = emit(self, "Web", {
             "apiVersion": PROMETHEUS_API,

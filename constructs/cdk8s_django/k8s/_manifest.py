@@ -42,12 +42,15 @@ class _Unborn:
     user code runs. Anything else it is asked is a bug in the library, said at once.
     """
 
-    __slots__ = ("id", "json", "scope")
+    __slots__ = ("failed", "id", "json", "scope")
 
     def __init__(self, scope: Construct, id: str, json_text: str) -> None:
-        self.scope, self.id, self.json = scope, id, json_text
+        self.scope, self.id, self.json, self.failed = scope, id, json_text, False
 
     def __getattr__(self, name: str) -> Any:
+        if self.failed:
+            raise RuntimeError(f"cdk8s-django: {self.id!r} was never created: the construction it belonged to "
+                               "failed with the error raised then (fix that one; this construct is unusable)")
         raise RuntimeError(f"cdk8s-django: {self.id!r} is created when its construct's batch ends; "
                            f"read .{name} after that (a bug in the library: please report it)")
 
@@ -62,7 +65,8 @@ def batched() -> Iterator[None]:
     A component's ``__init__`` runs inside one (``checked_props``), a ``DjangoChart`` around its
     components: a chart costs one call for all its objects instead of one per object. An inner
     block joins the outer one. Each object keeps its scope, id and place among its siblings, so
-    the tree and the output are what one call per object gave. If the block fails, nothing is created.
+    the tree and the output are what one call per object gave. If the block fails, or two of its
+    objects share an id in one scope, nothing is created.
     """
     if _BATCH.get() is not None:
         yield
@@ -71,10 +75,15 @@ def batched() -> Iterator[None]:
     token = _BATCH.set(unborn)
     try:
         yield
+    except BaseException:
+        for placeholder in unborn:  # left behind in a construct that failed half-way: say so if it is read
+            placeholder.failed = True
+        raise
     finally:
         _BATCH.reset(token)
     if not unborn:
         return
+    _check_unique_ids(unborn)
     made = Manifests.emit([u.scope for u in unborn], [u.id for u in unborn], f"[{','.join(u.json for u in unborn)}]")
     born = {id(u): obj for u, obj in zip(unborn, made, strict=True)}
     for scope in {id(u.scope): u.scope for u in unborn}.values():
@@ -82,6 +91,22 @@ def batched() -> Iterator[None]:
             replaced = _born(value, born)
             if replaced is not value:
                 setattr(scope, name, replaced)
+
+
+def _check_unique_ids(unborn: list[_Unborn]) -> None:
+    """Two objects with one id in one scope: the construct path and the fix, before anything is created."""
+    seen: set[tuple[int, str]] = set()
+    for placeholder in unborn:
+        key = (id(placeholder.scope), placeholder.id)
+        if key in seen:
+            from ..spec._validation import ConfigError
+            from ._base import LazyPath
+
+            for other in unborn:
+                other.failed = True
+            raise ConfigError(LazyPath(placeholder.scope, placeholder.id), "id", placeholder.id, "an id unique within its scope",
+                              "give the second object another id")
+        seen.add(key)
 
 
 def _born(value: Any, born: dict[int, ApiObject]) -> Any:

@@ -22,9 +22,11 @@ from .yaml_writer import KIND_ORDER, dump_documents, manifest_file_name
 __all__ = ["KIND_ORDER", "App", "dump_documents", "manifest_file_name"]
 
 def chart_documents(chart: cdk8s.Chart) -> list[dict[str, Any]]:
-    """``chart.to_json()`` (a Python override included: Node calls back into it) in one jsii call:
-    the companion sends the documents as one JSON string, which Python parses far faster than jsii
-    turns a large nested value into Python objects."""
+    """``chart.to_json()`` in one jsii call: the companion sends the documents as one JSON string,
+    which Python parses far faster than jsii turns a large nested value into Python objects. A chart
+    class that overrides ``to_json`` in Python is asked directly, so its errors keep their type."""
+    if type(chart).to_json is not cdk8s.Chart.to_json:
+        return list(chart.to_json())
     documents: list[dict[str, Any]] = json.loads(Manifests.chart_json(chart))
     return documents
 
