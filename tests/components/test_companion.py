@@ -231,3 +231,15 @@ def test_a_component_alone_in_a_plain_chart_has_its_objects_at_once() -> None:
     shell = OpsShell(chart, "Shell", runtime=runtime)
     assert isinstance(shell.stateful_set, ApiObject) and shell.node.default_child is not None
     assert shell.node.default_child.node.path == shell.stateful_set.node.path == "ops/Shell/Resource"
+
+
+def test_props_are_type_checked_outside_a_chart_composing_from_its_checked_plan() -> None:
+    """A DjangoChart's components skip the type checks resolve() already made; nothing else does,
+    even after a chart whose construction failed half-way."""
+    app = App()
+    DjangoChart(app, "qa", django_app=main.shop, environment=main.environments[0])
+    bad = replace(main.shop, workers=(Worker(name="worker", queues=("default",), concurrency=10**30),))
+    with pytest.raises(ConfigError):
+        DjangoChart(app, "demo", django_app=bad, environment=replace(main.environments[0], name="demo"))
+    with pytest.raises(ConfigError, match=r"^c/Shell: invalid runtime='shop': expected AppRuntime\(\.\.\.\)"):
+        OpsShell(Chart(app, "c"), "Shell", runtime="shop")  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from cdk8s import ApiObject, App, Chart
 
 from constructs import Construct
 
-from ..k8s._base import LazyPath, unique_id
+from ..k8s._base import LazyPath, from_checked_plan, unique_id
 from ..k8s._manifest import batched, emit, object_labels
 from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
@@ -83,6 +83,10 @@ class DjangoChart(Chart):
         self.environment = environment
         self.namespace_name = plan.namespace
         self.namespace_object: ApiObject = emit(self, "Namespace", _namespace_manifest(plan))
+        with from_checked_plan():  # resolve() checked the types: the components check only their values
+            self._compose(scope, id, plan, django_app, environment)
+
+    def _compose(self, scope: Construct, id: str, plan: Plan, django_app: DjangoApp, environment: Environment) -> None:
         self.config = AppConfig(
             self, "Config", app=django_app.name, namespace=plan.namespace,
             env=plan.config_env, files=plan.config_files, environment=environment.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from cdk8s import Chart
@@ -13,7 +14,7 @@ from constructs import Construct
 
 from ._manifest import batched
 
-__all__ = ["FOLDER_NOTES", "DjangoConstruct", "LazyPath", "add_folder_notes", "checked_props", "unique_id"]
+__all__ = ["FOLDER_NOTES", "DjangoConstruct", "LazyPath", "add_folder_notes", "checked_props", "from_checked_plan", "unique_id"]
 
 # Notes a construct leaves on its chart (a plain cdk8s Chart too), for the writer's NOTES.md in its folder.
 FOLDER_NOTES = "_cdk8s_django_folder_notes"
@@ -68,6 +69,21 @@ def add_folder_notes(construct: Construct, render: Callable[[str], str]) -> None
     notes.append(render)
 
 
+# Set while a DjangoChart composes its components from a Plan that resolve() has type-checked (mypy
+# --strict checks the library's own calls): the components' runtime type checks would only repeat it.
+_FROM_CHECKED_PLAN: ContextVar[bool] = ContextVar("cdk8s_django_from_checked_plan", default=False)
+
+
+@contextmanager
+def from_checked_plan() -> Iterator[None]:
+    """Components made inside skip their props' type checks (their value checks still run)."""
+    token = _FROM_CHECKED_PLAN.set(True)
+    try:
+        yield
+    finally:
+        _FROM_CHECKED_PLAN.reset(token)
+
+
 def checked_props(init: _Init) -> _Init:
     """Check a construct's props against its ``__init__`` annotations before anything reads them:
     a wrong type is a ``ConfigError`` naming the construct path and the prop, never an
@@ -80,7 +96,8 @@ def checked_props(init: _Init) -> _Init:
     def wrapper(self: Construct, scope: Construct, id: str, **props: Any) -> None:
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string", f"pass id={str(id)!r}")
-        check_arguments(LazyPath(scope, id), init, props)
+        if not _FROM_CHECKED_PLAN.get():
+            check_arguments(LazyPath(scope, id), init, props)
         with batched():  # the component's objects in one jsii call (or its chart's, inside a DjangoChart)
             init(self, scope, id, **props)
 
