@@ -56,7 +56,7 @@ preview: install
 
 # The jsii companion (companion/src/index.ts): builds it with the pinned jsii toolchain and writes the
 # Python module jsii-pacmak generates to constructs/cdk8s_django/_companion/ (committed: installing the
-# library needs no npm). tests/test_companion.py rebuilds it and compares every byte.
+# library needs no npm). tests/components/test_companion.py rebuilds it and compares every byte.
 companion: $(CDK8S)
 	companion/build.sh constructs/cdk8s_django/_companion
 

@@ -1,7 +1,8 @@
 """Walk the Python side of a construct tree: what the library left in its constructs' attributes.
 
-The library creates a chart's objects in one jsii call when the chart's construction ends
-(``k8s._manifest.batched``) and puts each real ``ApiObject`` where a placeholder stood. A
+The library creates a component's objects (inside a ``DjangoChart``, all its components'
+objects) in one jsii call when that construction ends (``k8s._manifest.batched``), and puts
+each real ``ApiObject`` where a placeholder stood. A
 placeholder left anywhere would reach users as an escape hatch that is not an ``ApiObject``.
 """
 

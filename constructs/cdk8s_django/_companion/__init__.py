@@ -2,8 +2,9 @@ r'''
 # cdk8s-django-companion
 
 The library's Node side, built with the jsii toolchain from `src/index.ts`: `Manifests.emit` makes
-each manifest the Python code computed into a cdk8s `ApiObject` with one jsii call (stock cdk8s
-takes three), and `Manifests.chartJson` returns a chart's documents as one JSON string.
+a batch of manifests the Python code computed into cdk8s `ApiObject`s with one jsii call (stock
+cdk8s takes three per object), and `Manifests.chartJson` returns a chart's documents as one JSON
+string.
 
 `make companion` rebuilds it and writes the Python bindings jsii-pacmak generates to
 `constructs/cdk8s_django/_companion/` (committed, so installing the library needs no npm). A test
@@ -52,9 +53,9 @@ else:
 class Manifests(metaclass=jsii.JSIIMeta, jsii_type="cdk8s-django-companion.Manifests"):
     '''Manifests the Python library computed, made into ordinary cdk8s objects with one jsii call.
 
-    Every jsii call costs about 0.3 ms whatever it carries; building an object from Python with
-    stock cdk8s takes three (the ApiObject, a JsonPatch, its application). Here it takes one, and
-    a chart's documents come back as one JSON string.
+    Every jsii call has a fixed cost of about 0.25 ms; building an object from Python with stock
+    cdk8s takes three (the ApiObject, a JsonPatch, its application). Here a batch of objects takes
+    one, and a chart's documents come back as one JSON string.
     '''
 
     @jsii.member(jsii_name="chartJson")

@@ -98,7 +98,7 @@ def checked_props(init: _Init) -> _Init:
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string", f"pass id={str(id)!r}")
         if not _FROM_CHECKED_PLAN.get():
             check_arguments(LazyPath(scope, id), init, props)
-        with batched():  # the component's objects in one jsii call (or its chart's, inside a DjangoChart)
+        with batched():  # the component's objects in one jsii call (inside a DjangoChart, with the chart's batch)
             init(self, scope, id, **props)
 
     return cast(_Init, wrapper)

@@ -1,11 +1,11 @@
 """Turn a manifest computed in Python into one cdk8s ``ApiObject``.
 
-Measured (see the README's benchmark): every call across the jsii bridge costs
-about 0.3 ms whatever it carries, so constructs compute each whole manifest as
-plain dicts and cross the bridge once per object, through the library's jsii
-companion (``companion/``, built with the jsii toolchain): it builds the
-``ApiObject`` and its JSON patch on the Node side exactly as stock cdk8s would
-from three calls. The objects stay ordinary cdk8s objects, so
+Measured (see the README's benchmark): every call across the jsii bridge has a
+fixed cost of about 0.25 ms, so constructs compute each whole manifest as plain
+dicts and cross the bridge once per batch of objects (``batched``), through the
+library's jsii companion (``companion/``, built with the jsii toolchain): it
+builds each ``ApiObject`` and its JSON patch on the Node side exactly as stock
+cdk8s would from three calls. The objects stay ordinary cdk8s objects, so
 ``add_json_patch`` and every other cdk8s tool keep working on them.
 """
 
