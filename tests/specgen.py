@@ -612,7 +612,8 @@ def _with_ingress_source(env: Environment) -> Environment:
     """An Ingress needs a load-balancer source, or web would admit no traffic: an nginx Ingress
     without one gets the controller's namespace (no draw: the corpus stays put)."""
     ingress, network = getattr(env, "ingress", None), getattr(env, "network", None)
-    if ingress is None or not hasattr(network, "ingress_namespace") or network.ingress_namespace or network.load_balancer_cidrs:
+    # `is not None`: an empty name is a mutation's invalid value, never a missing source to fill in
+    if ingress is None or not hasattr(network, "ingress_namespace") or network.ingress_namespace is not None or network.load_balancer_cidrs:
         return env
     return replace(env, network=replace(network, ingress_namespace="ingress-nginx"))
 

@@ -214,6 +214,8 @@ CASES: list[Case] = [
     # Found by the review of the resolve stage: lower-level props, chart ids, factories, cross-field rules.
     Case("nginx-without-source", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX), network=NetworkAccess())),
          "qa: invalid environment.network.ingress_namespace=None: expected the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic. Fix: pass network=NetworkAccess(ingress_namespace='ingress-nginx')"),
+    Case("nginx-with-an-empty-source", chart(environment=replace(QA, ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX), network=NetworkAccess(ingress_namespace=""))),
+         "qa: invalid environment.network.ingress_namespace='': expected the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic. Fix: pass network=NetworkAccess(ingress_namespace='ingress-nginx')"),
     Case("generated-password-other-key", chart(environment=replace(QA, database_password=SecretKeyRef("shop-db", "pw"))),
          "qa: invalid environment.database_password.key='pw': expected 'password' when the password is generated (ESO's generator writes that key). Fix: use SecretKeyRef(<name>, 'password'), or generate_database_password=False with your own Secret"),
     Case("secrets-twice", chart(replace(APP, secrets=("shop-django", "shop-django"))),

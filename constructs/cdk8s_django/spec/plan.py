@@ -362,7 +362,7 @@ def _check_network(where: object, plan: Plan) -> None:
         )
     if plan.environment.ingress is not None and not plan.uses_alb and not (network.ingress_namespace or network.load_balancer_cidrs):
         raise v.ConfigError(
-            where, "environment.network.ingress_namespace", None,
+            where, "environment.network.ingress_namespace", network.ingress_namespace,
             "the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic",
             "pass network=NetworkAccess(ingress_namespace='ingress-nginx')",
         )
