@@ -215,14 +215,34 @@ def test_a_clash_with_an_object_made_before_creates_nothing() -> None:
     assert [c.node.id for c in chart.node.children] == ["A"]
 
 
-def test_an_object_of_a_construction_that_failed_says_so() -> None:
+def test_a_chart_that_failed_half_way_leaves_nothing_and_its_placeholders_say_so() -> None:
+    """Its chart leaves the App's tree and the app-wide rules: an `app.synth()` after a caught error
+    writes only the charts that were built, and the same namespace can be used again."""
     bad = replace(main.shop, workers=(Worker(name="worker", queues=("default",), concurrency=10**30),))
-    app = App()
-    with pytest.raises(ConfigError, match="concurrency"):
-        DjangoChart(app, "qa", django_app=bad, environment=main.environments[0])
-    web = app.node.find_child("qa").node.find_child("Web")
+    app = LibraryApp(outdir="unused")
+    DjangoChart(app, "qa", django_app=main.shop, environment=main.environments[0])
+    unborn: list[Any] = []
+    original = DjangoChart._compose
+
+    def compose_and_keep(self: DjangoChart, *args: Any) -> None:
+        try:
+            original(self, *args)
+        finally:
+            unborn.append(vars(self).get("web"))
+
+    DjangoChart._compose = compose_and_keep  # type: ignore[method-assign]
+    try:
+        with pytest.raises(ConfigError, match="concurrency"):
+            DjangoChart(app, "demo", django_app=bad, environment=replace(main.environments[0], name="demo"))
+    finally:
+        DjangoChart._compose = original  # type: ignore[method-assign]
+    assert app.node.try_find_child("demo") is None
+    assert list(app.render()) == ["qa"]
     with pytest.raises(RuntimeError, match="'Resource' was never created: the construction it belonged to failed"):
-        web.deployment.node  # noqa: B018
+        unborn[0].deployment.node  # noqa: B018
+    again = replace(main.environments[0], name="demo-again", namespace="shop-demo")  # the failed chart's namespace
+    DjangoChart(app, "demo-again", django_app=main.shop, environment=again)
+    assert sorted(app.render()) == ["demo-again", "qa"]
 
 
 def test_a_component_alone_in_a_plain_chart_has_its_objects_at_once() -> None:

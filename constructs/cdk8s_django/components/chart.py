@@ -74,17 +74,28 @@ class DjangoChart(Chart):
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
-        _check_app_wide(scope, id, plan)
-        with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
-            super().__init__(scope, id, disable_resource_name_hashes=True)
-        self.chart_id = id
-        self.plan = plan
-        self.django_app = django_app
-        self.environment = environment
-        self.namespace_name = plan.namespace
-        self.namespace_object: ApiObject = emit(self, "Namespace", _namespace_manifest(plan))
-        with from_checked_plan():  # resolve() checked the types: the components check only their values
-            self._compose(scope, id, plan, django_app, environment)
+        remembered = _check_app_wide(scope, id, plan)
+        try:
+            with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
+                super().__init__(scope, id, disable_resource_name_hashes=True)
+        except BaseException:
+            _forget(remembered)
+            raise
+        try:
+            self.chart_id = id
+            self.plan = plan
+            self.django_app = django_app
+            self.environment = environment
+            self.namespace_name = plan.namespace
+            self.namespace_object: ApiObject = emit(self, "Namespace", _namespace_manifest(plan))
+            with from_checked_plan():  # resolve() checked the types: the components check only their values
+                self._compose(scope, id, plan, django_app, environment)
+        except BaseException:
+            # A chart that failed half-way leaves nothing behind: not in the App's tree (an `app.synth()`
+            # after a caught error writes only the charts that were built), nor in the app-wide rules.
+            scope.node.try_remove_child(id)
+            _forget(remembered)
+            raise
 
     def _compose(self, scope: Construct, id: str, plan: Plan, django_app: DjangoApp, environment: Environment) -> None:
         self.config = AppConfig(
@@ -216,9 +227,15 @@ def _runtime(plan: Plan, config: AppConfig) -> AppRuntime:
     )
 
 
-def _check_app_wide(scope: Construct, id: str, plan: Plan) -> None:
+def _forget(remembered: list[tuple[dict[str, tuple[str, str]], str]]) -> None:
+    for entries, key in remembered:
+        entries.pop(key, None)
+
+
+def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[str, tuple[str, str]], str]]:
     """Rules across the environments of one App: one namespace each, and the Ingresses of one ALB
-    group (which share its HTTPS listener) agree on the SSL policy. Remembered on the App's root."""
+    group (which share its HTTPS listener) agree on the SSL policy. Remembered on the App's root;
+    returns what it added, for ``_forget`` when the chart fails."""
     root = scope if isinstance(scope, App) else scope.node.root  # an App is its tree's root: two jsii calls fewer
     seen: dict[str, dict[str, tuple[str, str]]] = root.__dict__.setdefault("_cdk8s_django_seen", {})
     namespaces = seen.setdefault("namespaces", {})
@@ -229,16 +246,21 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> None:
             f"a namespace of this environment's own (environment {other[0]!r} already deploys into it)",
             "give each environment its own namespace (leave namespace unset for '<app>-<environment>')",
         )
+    added = [] if plan.namespace in namespaces else [(namespaces, plan.namespace)]
     namespaces[plan.namespace] = (id, "")
     ingress = plan.environment.ingress
     if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
-        return
+        return added
     groups = seen.setdefault("alb_groups", {})
+    if ingress.group_name not in groups:
+        added.append((groups, ingress.group_name))
     first = groups.setdefault(ingress.group_name, (id, ingress.ssl_policy))
     if first[1] != ingress.ssl_policy:
+        _forget(added)
         raise ConfigError(
             LazyPath(scope, id), "environment.ingress.ssl_policy", ingress.ssl_policy,
             f"the SSL policy of the other Ingresses of ALB group {ingress.group_name!r} ({first[1]!r}, set by {first[0]!r}):"
             " they share one listener",
             "give every environment of the group the same ssl_policy, or another group_name",
         )
+    return added
