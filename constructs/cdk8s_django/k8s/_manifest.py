@@ -63,8 +63,8 @@ def batched() -> Iterator[None]:
     """Create every object emitted inside the block with one jsii call when it ends.
 
     A component's ``__init__`` runs inside one (``checked_props``), a ``DjangoChart`` around its
-    components: a chart costs one call for all its objects instead of one per object. An inner
-    block joins the outer one. Each object keeps its scope, id and place among its siblings, so
+    components: their objects cost one call in all instead of one per object. An inner block
+    joins the outer one. Each object keeps its scope, id and place among its siblings, so
     the tree and the output are what one call per object gave. If the block fails, or two of its
     objects share an id in one scope, nothing is created.
     """

@@ -19,7 +19,8 @@ from .diagram import architecture_markdown
 from .notes import operator_notes
 from .yaml_writer import KIND_ORDER, dump_documents, manifest_file_name
 
-__all__ = ["KIND_ORDER", "App", "dump_documents", "manifest_file_name"]
+__all__ = ["KIND_ORDER", "App", "chart_documents", "dump_documents", "manifest_file_name"]
+
 
 def chart_documents(chart: cdk8s.Chart) -> list[dict[str, Any]]:
     """``chart.to_json()`` in one jsii call: the companion sends the documents as one JSON string,
