@@ -93,6 +93,14 @@ def two_environments_one_name() -> None:
     DjangoChart(app, "qa", django_app=APP, environment=QA)
 
 
+def two_environments_one_name_under_two_parents() -> None:
+    from constructs import Construct
+
+    app = App()
+    DjangoChart(Construct(app, "eu"), "qa", django_app=APP, environment=QA)
+    DjangoChart(Construct(app, "us"), "qa", django_app=APP, environment=replace(QA, namespace="shop-us-qa"))
+
+
 def duplicate_id() -> None:
     scope = Chart(App(), "c")
     OpsShellLike = CeleryWorker
@@ -267,6 +275,12 @@ CASES: list[Case] = [
          "qa: invalid environment.ingress='alb': expected IngressOptions(...) or None. Fix: pass IngressOptions(...) or None"),
     Case("resources-a-list", chart(environment=replace(QA, resources={"web": ["100m", "256Mi"]})),  # type: ignore[dict-item]
          "qa: invalid environment.resources['web']=['100m', '256Mi']: expected Resources(...). Fix: pass Resources(...)"),
+    Case("chart-id-with-a-slash", lambda: DjangoChart(App(), "eu/qa", django_app=APP, environment=QA),
+         "eu/qa: invalid id='eu/qa': expected the environment's name, which names its folder dist/<id>/ (not empty, no '/'). Fix: pass 'eu-qa'"),
+    Case("chart-id-empty", lambda: DjangoChart(App(), "", django_app=APP, environment=QA),
+         "DjangoChart: invalid id='': expected the environment's name, which names its folder dist/<id>/ (not empty, no '/'). Fix: pass 'qa'"),
+    Case("two-environments-one-name-under-two-parents", two_environments_one_name_under_two_parents,
+         "us/qa: invalid id='qa': expected an environment name of its own in the App (it names the folder dist/<id>/). Fix: give each environment its own name"),
     Case("two-environments-one-name", two_environments_one_name,
          "qa: invalid id='qa': expected an id unique within its scope. Fix: give each environment its own name (the chart id and dist/ folder)"),
     Case("cron-python-manage-py", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("python", "manage.py", "send_report"))})),

@@ -6,6 +6,7 @@ composes the components from it, handing each the objects it refers to.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from cdk8s import ApiObject, App, Chart
@@ -73,6 +74,10 @@ class DjangoChart(Chart):
     def __init__(self, scope: Construct, id: str, *, django_app: DjangoApp, environment: Environment) -> None:
         if not isinstance(id, str):
             raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
+        if id in ("", ".", "..") or "/" in id:
+            raise ConfigError(LazyPath(scope, id) if id else "DjangoChart", "id", id,
+                              "the environment's name, which names its folder dist/<id>/ (not empty, no '/')",
+                              f"pass {(id.replace('/', '-').strip('.-') or 'qa')!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
         remembered = _check_app_wide(scope, id, plan)
         try:
@@ -93,7 +98,7 @@ class DjangoChart(Chart):
         except BaseException:
             # A chart that failed half-way leaves nothing behind: not in the App's tree (an `app.synth()`
             # after a caught error writes only the charts that were built), nor in the app-wide rules.
-            scope.node.try_remove_child(id)
+            scope.node.try_remove_child(self.node.id)
             _forget(remembered)
             raise
 
@@ -246,7 +251,16 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[st
             f"a namespace of this environment's own (environment {other[0]!r} already deploys into it)",
             "give each environment its own namespace (leave namespace unset for '<app>-<environment>')",
         )
+    folders = seen.setdefault("folders", {})  # the chart id names its dist/ folder: one per App, whatever the parent
+    if id in folders and folders[id][1] != str(builtins.id(scope)):
+        raise ConfigError(
+            LazyPath(scope, id), "id", id, "an environment name of its own in the App (it names the folder dist/<id>/)",
+            "give each environment its own name",
+        )
     added = [] if plan.namespace in namespaces else [(namespaces, plan.namespace)]
+    if id not in folders:
+        added.append((folders, id))
+        folders[id] = (id, str(builtins.id(scope)))
     namespaces[plan.namespace] = (id, "")
     ingress = plan.environment.ingress
     if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
