@@ -61,6 +61,11 @@ PROD = Environment.production(
     postgres=Managed("db.example.com"), cache=Managed("cache.example.com"), broker=Managed("broker.example.com")
 )
 RUNTIME = AppRuntime(app="shop", namespace="shop-qa", image="shop:1", settings_module="shop.settings")
+SECRET_NAME = ("qa: invalid {prop}='{name}': expected no secret in a ConfigMap (dist/ is committed): the name looks secret. Fix: put it in a"
+               " Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets); if it is not secret,"
+               " list it in DjangoApp.not_secret")
+ARGUMENT_FIX = ("put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets), and pass it"
+                " as $(NAME) of the env var that holds it (Kubernetes expands it in the command), e.g. '--password=$(SMTP_PASSWORD)'")
 
 
 def chart(django_app: DjangoApp = APP, environment: Environment = QA) -> Callable[[], object]:
@@ -155,7 +160,30 @@ CASES: list[Case] = [
     Case("env-redis-url-password-without-user", chart(replace(APP, env={"SESSION_REDIS": "redis://:s3cretpw@cache.example.com:6379/0"})),
          "qa: invalid django_app.env['SESSION_REDIS']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Password in a URL'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
     Case("cron-argument-secret", chart(replace(APP, cron={"sync": CronTask("0 6 * * 1", command=("sync", "--key=sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"))})),
-         "qa: invalid django_app.cron['sync'].command='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Stripe Access Key'. Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+         "qa: invalid django_app.cron['sync'].command=('sync', '--key=<redacted>'): expected no secret in dist/ (it is committed), found a value for '--key'. Fix: " + ARGUMENT_FIX),
+    # Issue 18: secrets that still got through.
+    Case("cron-argument-stripe-key", chart(replace(APP, cron={"charge": CronTask("0 6 * * 1", command=("charge", "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"))})),
+         "qa: invalid django_app.cron['charge'].command=('charge', '<redacted>'): expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Stripe Access Key'. Fix: " + ARGUMENT_FIX),
+    Case("cron-argument-password-flag", chart(replace(APP, cron={"mailbox": CronTask("0 * * * *", command=("sync_mailbox", "--password=hunter2hunter2"))})),
+         "qa: invalid django_app.cron['mailbox'].command=('sync_mailbox', '--password=<redacted>'): expected no secret in dist/ (it is committed), found a value for '--password'. Fix: " + ARGUMENT_FIX),
+    Case("cron-argument-token-value", chart(replace(APP, cron={"feeds": CronTask("0 * * * *", command=("import_feeds", "--token", "hunter2hunter2", "--all"))})),
+         "qa: invalid django_app.cron['feeds'].command=('import_feeds', '--token', '<redacted>', '--all'): expected no secret in dist/ (it is committed), found a value for '--token'. Fix: " + ARGUMENT_FIX),
+    Case("cron-argument-api-key", chart(replace(APP, cron={"geo": CronTask("0 4 * * *", command=("geocode", "--api-key=abc123"))})),
+         "qa: invalid django_app.cron['geo'].command=('geocode', '--api-key=<redacted>'): expected no secret in dist/ (it is committed), found a value for '--api-key'. Fix: " + ARGUMENT_FIX),
+    Case("cron-job-password-argument", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="mailbox", schedule="@hourly", command=("sync_mailbox", "--password", "hunter2hunter2"))),
+         "c/Cron: invalid command=('sync_mailbox', '--password', '<redacted>'): expected no secret in dist/ (it is committed), found a value for '--password'. Fix: " + ARGUMENT_FIX),
+    Case("env-site-admin-password-name", chart(replace(APP, env={"SITE_ADMIN_PASSWORD": "hunter2hunter2"})), SECRET_NAME.format(prop="django_app.env", name="SITE_ADMIN_PASSWORD")),
+    Case("env-pub-sub-credentials-name", chart(environment=replace(QA, env={"PUB_SUB_CREDENTIALS": "{}"})), SECRET_NAME.format(prop="environment.env", name="PUB_SUB_CREDENTIALS")),
+    Case("env-site-api-token-name", chart(replace(APP, env={"SITE_API_TOKEN": "t0k3n"})), SECRET_NAME.format(prop="django_app.env", name="SITE_API_TOKEN")),
+    Case("env-secret-key-id-name", chart(replace(APP, env={"SECRET_KEY_ID": "k-1"})), SECRET_NAME.format(prop="django_app.env", name="SECRET_KEY_ID")),
+    Case("env-camel-case-key-name", chart(replace(APP, env={"stripeKey": "rk_test_x"})), SECRET_NAME.format(prop="django_app.env", name="stripeKey")),
+    Case("env-db-pw-name", chart(replace(APP, env={"DB_PW": "hunter2"})), SECRET_NAME.format(prop="django_app.env", name="DB_PW")),
+    Case("not-secret-waives-no-password", chart(replace(APP, env={"DB_PASSWORD": "hunter2hunter2"}, not_secret=("DB_PASSWORD",))),
+         "qa: invalid django_app.env['DB_PASSWORD']='<redacted>': expected no secret in dist/ (it is committed), found what detect-secrets reads as 'Secret Keyword' (DjangoApp.not_secret waives how the name looks, not a secret value). Fix: put it in a Secret listed in DjangoApp.secrets, or read it from AWS Secrets Manager (Environment.aws_secrets)"),
+    Case("aws-secret-url-encode-key-too-long", in_chart(lambda c: AwsSecret(c, "S", runtime=RUNTIME, name="db", store=AwsSecretsManager(), remote_key="k", url_encode="p" * 245)),
+         "c/S: invalid url_encode (with its suffix)='" + "p" * 245 + "-urlencoded': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+    Case("aws-secret-url-encode-key", in_chart(lambda c: AwsSecret(c, "S", runtime=RUNTIME, name="db", store=AwsSecretsManager(), remote_key="k", url_encode="pass word")),
+         "c/S: invalid url_encode='pass word': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
     Case("two-environments-one-namespace", two_environments_one_namespace,
          "demo: invalid environment.namespace='shop-qa': expected a namespace of this environment's own (environment 'qa' already deploys into it). Fix: give each environment its own namespace (leave namespace unset for '<app>-<environment>')"),
     Case("acm-arn-malformed-region-needed", chart(environment=replace(QA, media_bucket="shop-media", ingress=IngressOptions(

@@ -12,6 +12,7 @@ from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
+from ..spec._secrets import check_values
 from ..spec.defaults import DEFAULT_CRON_RESOURCES, DEFAULT_TIME_ZONE
 from ..spec.options import Resources
 
@@ -34,7 +35,8 @@ class ManagementCronJob(DjangoConstruct):
         runtime: the shared app runtime.
         name: the component name; ``<app>-<name>`` must fit 52 characters.
         schedule: five-field cron schedule, e.g. ``0 3 * * *``.
-        command: the management command and its arguments. Default: ``(name,)``.
+        command: the management command and its arguments, no secret among them (they are written to
+            ``dist/``: pass ``--password=$(SMTP_PASSWORD)``, which Kubernetes expands from the env). Default: ``(name,)``.
         time_zone: IANA zone the schedule is read in. Default ``Etc/UTC``.
         active_deadline_seconds: longest a run may take. Default 3600.
         resources: requests and memory limit. Default 100m CPU, 512Mi.
@@ -75,6 +77,7 @@ class ManagementCronJob(DjangoConstruct):
                 "pass command=['clearsessions']",
             )
         _check_management_command(where, args)
+        check_values(where, "command", args)
         super().__init__(scope, id)
 
         self.runtime = runtime

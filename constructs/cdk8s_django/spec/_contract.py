@@ -2,6 +2,13 @@
 
 Same names everywhere; only values differ (TLS mode, URL scheme, hosts).
 The README's "App contract" table documents each one.
+
+``DATABASE_URL`` is assembled by the kubelet (``$(VAR)`` expansion), which copies values as
+they are: a password with ``/``, ``?``, ``#`` or ``%`` would break the URL. When External
+Secrets makes the database Secret (``AwsSecret``, ``GeneratedPassword``), it also writes the
+password percent-encoded under ``url_encoded_key(key)``, and the URL reads that one
+(``DATABASE_PASSWORD_URLENCODED``). A Secret of the user's own has no such key: its
+password goes into the URL raw and must be URL-safe (the README's contract table says so).
 """
 
 from __future__ import annotations
@@ -10,22 +17,35 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_CONFIG_MOUNT_PATH
-from .options import StoreRole
+from .options import SecretKeyRef, StoreRole
 
 if TYPE_CHECKING:
     from .django_app import DjangoApp
     from .environment import Environment
     from .plan import StorePlan
 
-__all__ = ["NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV", "WEB_COMPONENT", "config_env", "pod_env"]
+__all__ = [
+    "DATABASE_PASSWORD", "DATABASE_PASSWORD_URLENCODED", "NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV",
+    "URL_ENCODED_KEY_SUFFIX", "WEB_COMPONENT", "config_env", "pod_env", "secret_env", "url_encoded_key",
+]
 
 WEB_COMPONENT = "web"
 NEW_RELIC_COMMAND_PREFIX = ("newrelic-admin", "run-program")
 NEW_RELIC_INI_FILE = "newrelic.ini"
+DATABASE_PASSWORD = "DATABASE_PASSWORD"
+DATABASE_PASSWORD_URLENCODED = "DATABASE_PASSWORD_URLENCODED"
+# The Secret key ESO writes the password to, percent-encoded: `password` -> `password-urlencoded`.
+URL_ENCODED_KEY_SUFFIX = "-urlencoded"
 # Set by the library on every app container; overriding them through env would be silently ignored.
 RESERVED_ENV = frozenset({
-    "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_PASSWORD", "POD_IP", "DJANGO_SETTINGS_MODULE", "NEW_RELIC_LICENSE_KEY",
+    "ALLOWED_HOSTS", "DATABASE_URL", DATABASE_PASSWORD, DATABASE_PASSWORD_URLENCODED, "POD_IP", "DJANGO_SETTINGS_MODULE",
+    "NEW_RELIC_LICENSE_KEY",
 })
+
+
+def url_encoded_key(key: str) -> str:
+    """The Secret key that holds ``key``'s value percent-encoded for a URL (written by ESO's template)."""
+    return f"{key}{URL_ENCODED_KEY_SUFFIX}"
 
 
 def _redis_url(app: str, store: StorePlan) -> str:
@@ -72,12 +92,29 @@ def config_env(
     return env
 
 
-def pod_env(django_app: DjangoApp, environment: Environment, namespace: str, postgres: StorePlan) -> dict[str, str]:
-    """Values set on each container: they refer to other variables, which a ConfigMap cannot."""
+def secret_env(django_app: DjangoApp, password: SecretKeyRef, *, url_encoded: bool) -> dict[str, SecretKeyRef]:
+    """Env vars read from one Secret key each. ``url_encoded``: ESO makes the database Secret, so it
+    also holds the password percent-encoded (``DATABASE_PASSWORD_URLENCODED``, for ``DATABASE_URL``)."""
+    env = {DATABASE_PASSWORD: password}
+    if url_encoded:
+        env[DATABASE_PASSWORD_URLENCODED] = SecretKeyRef(password.name, url_encoded_key(password.key))
+    if django_app.newrelic:
+        env["NEW_RELIC_LICENSE_KEY"] = django_app.newrelic.license_key
+    return env
+
+
+def pod_env(
+    django_app: DjangoApp, environment: Environment, namespace: str, postgres: StorePlan, *, url_encoded: bool = False,
+) -> dict[str, str]:
+    """Values set on each container: they refer to other variables, which a ConfigMap cannot.
+
+    ``url_encoded``: as for ``secret_env``; without it the raw password goes into ``DATABASE_URL``.
+    Default False (a Secret of the user's own)."""
     web = f"{django_app.name}-{WEB_COMPONENT}"
     allowed = [*environment.hosts, web, f"{web}.{namespace}.svc", "localhost", "$(POD_IP)"]
+    password = DATABASE_PASSWORD_URLENCODED if url_encoded else DATABASE_PASSWORD
     url = (
-        "postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@$(DATABASE_HOST):$(DATABASE_PORT)"
+        f"postgres://$(DATABASE_USER):$({password})@$(DATABASE_HOST):$(DATABASE_PORT)"
         "/$(DATABASE_NAME)?sslmode=$(DATABASE_SSLMODE)"
     )
     if postgres.tls:

@@ -58,7 +58,8 @@ class CronTask:
     Attributes:
         schedule: five-field cron schedule.
         command: the management command and its arguments, without ``python manage.py`` (the job runs
-            ``python -m django``). Default None: the task's name in ``DjangoApp.cron``.
+            ``python -m django``); no secret among them (``--password=$(SMTP_PASSWORD)`` reads one from the
+            env at run time). Default None: the task's name in ``DjangoApp.cron``.
         time_zone: IANA time zone of the schedule. Default ``Etc/UTC``.
     """
 
@@ -99,9 +100,12 @@ class DjangoApp:
             (exported as ``METRICS_PORT``; e.g. django-prometheus's export port), never the
             Ingress's port. Default 9100.
         not_secret: env var names (and config-file keys) that look secret but are not, such as
-            ``STRIPE_PUBLISHABLE_KEY``; their values are still scanned. Default none. No secret value may
-            appear in ``env`` or ``config_files`` (``dist/`` is committed): names matching
-            ``SECRET_NAME_TOKENS`` and values detect-secrets recognises are refused.
+            ``MAILCHIMP_LIST_KEY``. It waives the name rule only, for exactly the names listed: the
+            value is still scanned, by detect-secrets' format detectors and its keyword detector (as
+            ``NAME = "value"``), so ``not_secret=("DB_PASSWORD",)`` lets no password through
+            (``DB_PASSWORD="hunter2"`` is still refused). It waives nothing in command arguments. Default
+            none. No secret value may appear in ``env``, ``config_files`` or cron commands (``dist/`` is
+            committed): the rules are in ``cdk8s_django.spec._secrets``.
     """
 
     name: str
