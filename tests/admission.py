@@ -9,6 +9,13 @@ blocks the request, whatever it was.
 
 The object on the side that does not exist for the operation (``oldObject`` on
 CREATE, ``object`` on DELETE) is null, as in the API server.
+
+Kubernetes' IP and CIDR library (``isCIDR``, ``cidr``, ``ip``, ``containsIP``) is
+modelled on Go's ``netip``: a prefix may have host bits set (the API server keeps
+such ``ipBlock`` CIDRs), a family mismatch contains nothing, an IPv4-mapped IPv6
+address is refused, and ``cidr()`` of a malformed string is an error.
+A policy with a ``paramKind`` is evaluated once per param its binding's selector
+matches in the request's namespace; none matched is a denial (``parameterNotFoundAction: Deny``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+import ipaddress
 
 import celpy
 import lark
@@ -51,10 +60,51 @@ class _StrictRunner(celpy.InterpretedRunner):
         return _StrictEvaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
 
 
+@dataclass(frozen=True)
+class _Cidr:
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _parse_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped is not None:
+        return None
+    return network
+
+
+def _is_cidr(text: Any) -> Any:
+    return celtypes.BoolType(isinstance(text, str) and _parse_cidr(text) is not None)
+
+
+def _cidr(text: Any) -> Any:
+    network = _parse_cidr(str(text))
+    return _Cidr(network) if network is not None else CELEvalError(f"cidr({text!r}): not a CIDR", ValueError, None)
+
+
+def _ip(text: Any) -> Any:
+    try:
+        return celtypes.StringType(str(ipaddress.ip_address(str(text))))
+    except ValueError:
+        return CELEvalError(f"ip({text!r}): not an IP address", ValueError, None)
+
+
+def _contains_ip(block: Any, address: Any) -> Any:
+    if not isinstance(block, _Cidr):
+        return CELEvalError(f"containsIP on {block!r}", TypeError, None)
+    parsed = ipaddress.ip_address(str(address))
+    return celtypes.BoolType(parsed.version == block.network.version and parsed in block.network)
+
+
+FUNCTIONS = {"isCIDR": _is_cidr, "cidr": _cidr, "ip": _ip, "containsIP": _contains_ip}
+
+
 @cache
 def _program(expression: str) -> Any:
     environment = celpy.Environment(runner_class=_StrictRunner)
-    return environment.program(environment.compile(expression))
+    return environment.program(environment.compile(expression), functions=FUNCTIONS)
 
 
 def evaluate(expression: str, activation: Mapping[str, Any]) -> bool:
@@ -76,27 +126,63 @@ class Decision:
 
 
 def admit(policies: Iterable[Mapping[str, Any]], operation: str, *, groups: Sequence[str] | None = (),
-          obj: Mapping[str, Any] | None = None, old: Mapping[str, Any] | None = None, resource: str = "namespaces") -> Decision:
+          obj: Mapping[str, Any] | None = None, old: Mapping[str, Any] | None = None, resource: str = "namespaces",
+          group: str = "", namespace: str = "", namespace_object: Mapping[str, Any] | None = None,
+          bindings: Iterable[Mapping[str, Any]] = (), params: Iterable[Mapping[str, Any]] = ()) -> Decision:
     """What the bound ``policies`` (ValidatingAdmissionPolicy documents, all bound with Deny) decide on a
-    namespace request (``resource``: ``namespaces`` or a subresource such as ``namespaces/status``).
-    ``obj`` is absent on DELETE, ``old`` on CREATE."""
+    request for ``resource`` (``namespaces``, a subresource such as ``namespaces/status``, ``pods``...) of API
+    ``group`` in ``namespace`` ('' for cluster-wide objects). ``obj`` is absent on DELETE, ``old`` on CREATE.
+    A policy with a ``paramKind`` needs its ``bindings``; ``params`` are the objects in the request's namespace."""
     user: dict[str, Any] = {"username": "someone"}
     if groups is not None:  # None: a user without groups (the API server omits the empty field)
         user["groups"] = list(groups)
     activation = {
-        "request": {"operation": operation, "userInfo": user},
+        "request": {"operation": operation, "userInfo": user, "namespace": namespace,
+                    "resource": {"group": group, "version": "v1", "resource": resource.split("/")[0]}},
         "object": None if operation == "DELETE" else obj,
         "oldObject": None if operation == "CREATE" else old,
+        "namespaceObject": namespace_object,
     }
+    bindings, params = list(bindings), list(params)
     messages = []
     for policy in policies:
         spec = policy["spec"]
-        rules = spec["matchConstraints"]["resourceRules"]
-        if not any(operation in rule["operations"] and resource in rule["resources"] for rule in rules):
+        if not any(_matches(rule, operation, group, resource) for rule in spec["matchConstraints"]["resourceRules"]):
             continue
         # Every expression is evaluated (no short cut), so that any that errors is found.
         if not all([evaluate(condition["expression"], activation) for condition in spec.get("matchConditions", [])]):
             continue
-        results = [(v["message"], evaluate(v["expression"], activation)) for v in spec["validations"]]
-        messages += [message for message, allowed in results if not allowed]
+        for param in _params(policy, bindings, params):
+            if param is _NOT_FOUND:
+                messages.append(f"{policy['metadata']['name']}: no param matches a binding's selector")
+                continue
+            context = {**activation, "params": param}
+            results = [(v["message"], evaluate(v["expression"], context)) for v in spec["validations"]]
+            messages += [message for message, allowed in results if not allowed]
     return Decision(allowed=not messages, messages=tuple(messages))
+
+
+_NOT_FOUND: Any = object()
+
+
+def _matches(rule: Mapping[str, Any], operation: str, group: str, resource: str) -> bool:
+    resources = rule["resources"]
+    named = resource in resources or ("*" in resources and "/" not in resource)
+    return operation in rule["operations"] and (group in rule["apiGroups"] or "*" in rule["apiGroups"]) and named
+
+
+def _params(policy: Mapping[str, Any], bindings: list[Mapping[str, Any]], params: list[Mapping[str, Any]]) -> list[Any]:
+    """One entry per evaluation: ``None`` for a policy without params, else each matched param of each binding."""
+    if "paramKind" not in policy["spec"]:
+        return [None]
+    own = [b for b in bindings if b["spec"]["policyName"] == policy["metadata"]["name"]]
+    if not own:
+        raise ValueError(f"{policy['metadata']['name']} has a paramKind: pass its bindings")
+    kind = policy["spec"]["paramKind"]
+    evaluations: list[Any] = []
+    for binding in own:
+        selector = binding["spec"]["paramRef"]["selector"]["matchLabels"]
+        matched = [p for p in params if p.get("kind") == kind["kind"] and p.get("apiVersion") == kind["apiVersion"]
+                   and selector.items() <= (p.get("metadata", {}).get("labels") or {}).items()]
+        evaluations += matched or [_NOT_FOUND]
+    return evaluations

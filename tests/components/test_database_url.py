@@ -288,10 +288,6 @@ def _chart_env(environment: Environment, password: str) -> dict[str, str]:
     return container_env(web, {config["metadata"]["name"]: config["data"]}, {"shop-database": secret})
 
 
-WIRING = pytest.mark.xfail(strict=True, reason="DjangoChart wires the encoded key once plan.py and chart.py pass url_encoded")
-
-
-@WIRING
 @pytest.mark.parametrize("environment", [STAGING, PRODUCTION], ids=["staging", "production"])
 def test_a_chart_database_url_carries_any_password(environment: Environment) -> None:
     for password in HARD:

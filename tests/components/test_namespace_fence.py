@@ -45,7 +45,13 @@ PREVIEW = _ns("pr-shop-feature-x", {**MARKER, **MANAGED}, EXPIRY)
 
 
 @pytest.fixture(scope="module")
-def policies(cluster_docs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def policies(all_policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fence's own policies (the preview guard's have tests of their own: test_preview_guard.py)."""
+    return [p for p in all_policies if p["metadata"]["labels"]["app.kubernetes.io/component"] == "namespace-fence"]
+
+
+@pytest.fixture(scope="module")
+def all_policies(cluster_docs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return by_kind(cluster_docs[FENCE], "ValidatingAdmissionPolicy")
 
 
@@ -78,17 +84,23 @@ def test_fence_and_access_are_separate_folders_the_fence_first(cluster_docs: dic
         {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "cdk8s-django:preview-reaper"}]
     policies = by_kind(fence, "ValidatingAdmissionPolicy")
     assert sorted(p["metadata"]["name"] for p in policies) == [
-        "cdk8s-django-deletion-protection", "cdk8s-django-preview-marker", "cdk8s-django-preview-reaper"]
+        "cdk8s-django-deletion-protection", "cdk8s-django-preview-baseline", "cdk8s-django-preview-marker",
+        "cdk8s-django-preview-network", "cdk8s-django-preview-pod-security", "cdk8s-django-preview-reaper",
+        "cdk8s-django-preview-reaper-binding", "cdk8s-django-preview-tracking"]
     assert all(p["spec"]["failurePolicy"] == "Fail" for p in policies)
-    bindings = {b["spec"]["policyName"]: b for b in by_kind(fence, "ValidatingAdmissionPolicyBinding")}
-    assert set(bindings) == {p["metadata"]["name"] for p in policies}
-    assert all(b["spec"] == {"policyName": name, "validationActions": ["Deny"]} and b["metadata"]["name"] == name
-               for name, b in bindings.items())
-    for doc in fence + access:  # ValidatingAdmissionPolicy v1 exists from Kubernetes 1.30
-        for version in ("1.30", "1.37"):
+    bindings = by_kind(fence, "ValidatingAdmissionPolicyBinding")
+    assert {b["spec"]["policyName"] for b in bindings} == {p["metadata"]["name"] for p in policies}
+    plain = [b for b in bindings if "paramRef" not in b["spec"]]
+    assert all(b["spec"] == {"policyName": b["metadata"]["name"], "validationActions": ["Deny"]} for b in plain)
+    # The baseline policy: one binding per baseline NetworkPolicy, each denying when none is in the pod's namespace.
+    assert sorted((b["metadata"]["name"], b["spec"]["paramRef"]["selector"]["matchLabels"]["cdk8s-django/baseline"],
+                   b["spec"]["paramRef"]["parameterNotFoundAction"]) for b in bindings if "paramRef" in b["spec"]) == [
+        ("cdk8s-django-preview-baseline-1", "ingress", "Deny"), ("cdk8s-django-preview-baseline-2", "egress", "Deny")]
+    for doc in fence + access:  # ValidatingAdmissionPolicy v1 exists from Kubernetes 1.30; CEL's CIDR library from 1.31
+        for version in ("1.31", "1.37"):
             kubernetes_validate.validate(doc, version, strict=True)
     fence_notes, access_notes = rendered[FENCE]["NOTES.md"], rendered[ACCESS]["NOTES.md"]
-    assert "Needs Kubernetes 1.30+" in fence_notes and "CEL has no clock" in fence_notes
+    assert "Needs Kubernetes 1.31+" in fence_notes and "CEL has no clock" in fence_notes
     assert f"kubectl apply -f dist/{FENCE}/ && kubectl apply -f dist/{ACCESS}/" in access_notes
 
 
@@ -96,8 +108,8 @@ def test_only_the_reapers_deletions_are_fenced_by_group(policies: list[dict[str,
     reaper = next(p for p in policies if p["metadata"]["name"] == "cdk8s-django-preview-reaper")["spec"]
     assert reaper["matchConditions"] == [{"name": "is-preview-reaper",
                                           "expression": "has(request.userInfo.groups) && 'cdk8s-django:preview-reaper' in request.userInfo.groups"}]
-    others = [p["spec"] for p in policies if p["metadata"]["name"] != "cdk8s-django-preview-reaper"]
-    assert all("matchConditions" not in spec for spec in others)  # marker and protection hold for everyone, admins too
+    others = [p["spec"] for p in policies if p["metadata"]["name"] in ("cdk8s-django-preview-marker", "cdk8s-django-deletion-protection")]
+    assert len(others) == 2 and all("matchConditions" not in spec for spec in others)  # they hold for everyone, admins too
 
 
 # --- the real namespaces ----------------------------------------------------------------------
@@ -111,7 +123,7 @@ def test_real_namespaces_are_created_and_deleted_as_intended(policies: list[dict
     assert reaper_deletes == {"preview"}
     admin_deletes = {env for env, ns in real_namespaces.items() if admit(policies, "DELETE", groups=ADMIN, old=ns).allowed}
     assert admin_deletes == {"qa", "demo", "preview"}  # production has deletion_protection=True
-    assert real_namespaces["preview"]["metadata"]["name"] == "pr-shop--feature-jira-9-checkout"
+    assert real_namespaces["preview"]["metadata"]["name"] == "pr-shop--feature-jira-9-che--72981903"
 
 
 # --- tampering --------------------------------------------------------------------------------
@@ -134,11 +146,34 @@ def test_the_marker_cannot_be_added_to_an_existing_namespace(policies: list[dict
                                                              env: str, groups: tuple[str, ...], resource: str) -> None:
     """Through the namespace or its status and finalize subresources (both keep label changes)."""
     namespace = real_namespaces[env]
-    for marker in ("true", "false", ""):
-        tampered = _with(namespace, {"cdk8s-django/preview": marker}, EXPIRY)
-        decision = admit(policies, "UPDATE", groups=groups, obj=tampered, old=namespace, resource=resource)
-        assert decision.messages == ("the label cdk8s-django/preview cannot be added to an existing namespace:"
-                                     " it would let the preview reaper delete it",), (env, marker)
+    refused = ("the label cdk8s-django/preview=true cannot be given to an existing namespace: it would let the preview reaper delete it",)
+    tampered = _with(namespace, {"cdk8s-django/preview": "true"}, EXPIRY)
+    assert admit(policies, "UPDATE", groups=groups, obj=tampered, old=namespace, resource=resource).messages == refused
+    # A label that was there before the fence, with another value, cannot be flipped to true either.
+    before = _with(namespace, {"cdk8s-django/preview": "false"}, EXPIRY)
+    assert admit(policies, "UPDATE", groups=groups, obj=tampered, old=before, resource=resource).messages == refused
+    for harmless in ("false", ""):  # the reaper deletes only "true"
+        assert admit(policies, "UPDATE", groups=groups, obj=_with(namespace, {"cdk8s-django/preview": harmless}), old=namespace,
+                     resource=resource).allowed
+
+
+@pytest.mark.parametrize(("expiry", "allowed"), [
+    ("2026-11-29T09:00:00Z", True),  # unchanged
+    ("2026-12-24T09:00:00Z", True),  # extended
+    ("2026-11-29T08:59:59Z", False),  # a second earlier
+    ("2020-01-01T00:00:00Z", False),  # into the past, so the reaper would take it now
+    ("9999-99-99T99:99:99Z", False),  # impossible
+    ("2026-13-01T00:00:00Z", False),
+    ("2026-11-29T24:00:00Z", False),
+])
+def test_a_previews_expiry_never_moves_earlier_nor_becomes_impossible(policies: list[dict[str, Any]], expiry: str, allowed: bool) -> None:
+    decision = admit(policies, "UPDATE", groups=CI, obj=_with(PREVIEW, annotations={"cdk8s-django/expires-at": expiry}), old=PREVIEW)
+    assert decision.allowed is allowed
+    if not allowed:
+        assert decision.messages == ("a preview's cdk8s-django/expires-at stays well-formed and never moves earlier (extend it,"
+                                     " or delete the preview)",)
+    assert admit(policies, "CREATE", groups=CI, obj=_ns("pr-shop-x", {**MARKER, **MANAGED}, {"cdk8s-django/expires-at": expiry})
+                 ).allowed is (expiry[5:7] != "13" and "99" not in expiry and "T24" not in expiry)
 
 
 @pytest.mark.parametrize(("namespace", "allowed"), [
@@ -235,11 +270,11 @@ def namespaces(draw: st.DrawFn) -> dict[str, Any]:
 @given(operation=st.sampled_from(["CREATE", "UPDATE", "DELETE"]), new=namespaces(), old=namespaces(),
        groups=st.one_of(st.none(), st.lists(st.sampled_from([*REAPER, *CI, *ADMIN, "system:serviceaccounts"]), max_size=3)),
        resource=st.sampled_from(["namespaces", "namespaces/status", "namespaces/finalize"]))
-def test_no_expression_ever_errors_and_the_reaper_agrees_with_expire(policies: list[dict[str, Any]], operation: str, new: dict[str, Any],
+def test_no_expression_ever_errors_and_the_reaper_agrees_with_expire(all_policies: list[dict[str, Any]], operation: str, new: dict[str, Any],
                                                                       old: dict[str, Any], groups: list[str] | None, resource: str) -> None:
     """Evaluated on CREATE, UPDATE and DELETE, with labels, annotations, both or neither: admit() raises CelError on
     any error. And the fence lets the reaper delete exactly what ``expired_previews`` may select (never later than now)."""
-    decision = admit(policies, operation, groups=groups, obj=new, old=old, resource=resource)
+    decision = admit(all_policies, operation, groups=groups, obj=new, old=old, resource=resource)
     if operation == "DELETE" and resource == "namespaces" and groups and "cdk8s-django:preview-reaper" in groups:
         labels = old["metadata"].get("labels") or {}
         terminating = "deletionTimestamp" in old["metadata"]
@@ -249,8 +284,8 @@ def test_no_expression_ever_errors_and_the_reaper_agrees_with_expire(policies: l
             assert decision.allowed
         if decision.allowed and not terminating and not protected:  # and picks every expired preview it allows
             assert selectable
-    if operation == "UPDATE" and "cdk8s-django/preview" in (new["metadata"].get("labels") or {}):  # any subresource
-        assert decision.allowed is False or "cdk8s-django/preview" in (old["metadata"].get("labels") or {})
+    if operation == "UPDATE" and (new["metadata"].get("labels") or {}).get("cdk8s-django/preview") == "true":  # any subresource
+        assert decision.allowed is False or (old["metadata"].get("labels") or {}).get("cdk8s-django/preview") == "true"
 
 
 # --- the reaper's group -----------------------------------------------------------------------
@@ -275,5 +310,6 @@ def test_the_access_binds_the_fences_group() -> None:
     PreviewReaperAccess(chart, "Access", fence=fence)
     (binding,) = by_kind(synth(chart), "ClusterRoleBinding")
     assert binding["subjects"][0]["name"] == "ci:reaper"
-    policy = next(p for p in by_kind(synth(Chart.of(fence)), "ValidatingAdmissionPolicy") if "matchConditions" in p["spec"])
+    policy = next(p for p in by_kind(synth(Chart.of(fence)), "ValidatingAdmissionPolicy")
+                  if p["metadata"]["name"] == "cdk8s-django-preview-reaper")
     assert policy["spec"]["matchConditions"][0]["expression"] == "has(request.userInfo.groups) && 'ci:reaper' in request.userInfo.groups"

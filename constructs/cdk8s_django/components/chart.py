@@ -21,7 +21,7 @@ from ..spec._budget import check_connection_budget
 from ..spec._validation import ConfigError
 from ..spec.defaults import DEFAULT_POSTGRES_IMAGE, DEFAULT_REDIS_IMAGE
 from ..spec.django_app import DjangoApp
-from ..spec.environment import Environment, InCluster, Managed
+from ..spec.environment import Environment, InCluster
 from ..spec.options import AcmCertificate, StoreRole
 from ..spec.plan import Plan, resolve
 from ..spec.preview import LABEL_DELETION_PROTECTION
@@ -123,11 +123,11 @@ class DjangoChart(Chart):
         if store is not None:
             prefix = plan.aws_secrets_prefix
             secrets: list[object] = [AwsSecret(self, "DatabaseSecret", runtime=runtime, name=plan.database_password.name,
-                                               store=store, remote_key=f"{prefix}/database")]
+                                               store=store, remote_key=f"{prefix}/database", url_encode=plan.database_password.key)]
             secrets += [AwsSecret(self, f"Secret-{name}", runtime=runtime, name=name, store=store, remote_key=f"{prefix}/{name}")
                         for name in plan.app.secrets]
             return secrets
-        if plan.generate_database_password and not isinstance(plan.environment.postgres, Managed):
+        if plan.database_secret_by_eso:
             return [GeneratedPassword(self, "DatabaseSecret", runtime=runtime, name=plan.database_password.name)]
         return []
 

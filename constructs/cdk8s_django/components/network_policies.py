@@ -16,6 +16,7 @@ from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_NETWORK_ACCESS
 from ..spec.options import METADATA_ENDPOINTS, NetworkAccess, StoreRole
+from ..spec.preview import BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE
 from .celery_worker import CeleryWorker
 from .django_web import DjangoWeb
 from .managed_data_store import ManagedDataStore
@@ -70,7 +71,8 @@ def default_egress_rules() -> list[dict[str, Any]]:
 class NetworkPolicies(DjangoConstruct):
     """NetworkPolicies for one app's namespace (needs a CNI that enforces them).
 
-    - ``<app>-default-deny``: no ingress to any pod unless a policy below allows it;
+    - ``<app>-default-deny``: no ingress to any pod unless a policy below allows it (labelled
+      ``cdk8s-django/baseline=ingress``);
     - ``<app>-web``: the web port from the load balancer (CIDRs or the ingress
       controller's namespace; with neither, from nowhere) and, when it has a metrics port, from the
       monitoring namespace;
@@ -80,7 +82,7 @@ class NetworkPolicies(DjangoConstruct):
 
     - ``<app>-egress``: every pod may reach any pod in the cluster, DNS and any address but the
       instance metadata endpoint (IRSA needs none of it); ``NetworkAccess.egress`` replaces it
-      with an allow-list.
+      with an allow-list (labelled ``cdk8s-django/baseline=egress``).
 
     Args:
         runtime: the app runtime (names, labels, namespace).
@@ -112,14 +114,15 @@ class NetworkPolicies(DjangoConstruct):
         super().__init__(scope, id)
         self._runtime = runtime
         self._access = access
-        self.policies: list[ApiObject] = [self._policy("DefaultDeny", "default-deny", {}, [])]
+        self.policies: list[ApiObject] = [self._policy("DefaultDeny", "default-deny", {}, [], baseline=BASELINE_INGRESS)]
         self.policies.append(self._policy("Web", "web", runtime.selector(web.component), self._web_rules(web)))
         for worker in sorted((w for w in workers if monitoring and w.metrics_port), key=lambda w: w.component):
             self.policies.append(self._policy(
                 f"Metrics-{worker.component}", f"{worker.component}-metrics", runtime.selector(worker.component),
                 [self._from_monitoring(worker.metrics_port)],
             ))
-        self.egress_policy = self._policy("Egress", "egress", {}, self._egress_rules(stores, managed_stores), direction="Egress")
+        self.egress_policy = self._policy("Egress", "egress", {}, self._egress_rules(stores, managed_stores), direction="Egress",
+                                          baseline=BASELINE_EGRESS)
         self.policies.append(self.egress_policy)
         keda = {store.component for store in keda_stores}
         for store in sorted(stores, key=lambda s: s.component):
@@ -169,11 +172,16 @@ class NetworkPolicies(DjangoConstruct):
         }
 
     def _policy(self, id: str, suffix: str, selector: Mapping[str, str], rules: list[dict[str, Any]], *,
-                direction: str = "Ingress") -> ApiObject:
+                direction: str = "Ingress", baseline: str | None = None) -> ApiObject:
+        """``baseline``: one of the two policies the namespace starts from, labelled so that ``NamespaceFence``
+        admits a preview's pods only while both are in place."""
         runtime = self._runtime
+        metadata = runtime.metadata("network-policy", name=runtime.name(suffix))
+        if baseline is not None:
+            metadata["labels"] = {**metadata["labels"], LABEL_BASELINE: baseline}
         return emit(self, id, {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
-            "metadata": runtime.metadata("network-policy", name=runtime.name(suffix)),
+            "metadata": metadata,
             "spec": {"podSelector": {"matchLabels": dict(selector)}, "policyTypes": [direction], direction.lower(): rules},
         })

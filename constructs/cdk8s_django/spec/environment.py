@@ -187,6 +187,12 @@ class Environment:
 
         check_arguments("Environment.for_branch", Environment.for_branch.__func__,  # type: ignore[attr-defined]
                         {"branch": branch, "owner": owner, "domain": domain, "created_at": created_at, "ttl": ttl})
+        if not branch.strip():
+            raise ConfigError("Environment.for_branch", "branch", branch, "the pull request's branch name, not empty",
+                              "pass the branch CI builds, e.g. os.environ['PREVIEW_BRANCH']")
+        if ttl <= timedelta(0):
+            raise ConfigError("Environment.for_branch", "ttl", ttl, "a positive duration (a preview that expires later)",
+                              "pass e.g. ttl=timedelta(days=3)")
         name = preview_name(branch)
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from . import _validation as v
-from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env
+from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env, secret_env
 from ._secrets import check_file, check_no_secrets, check_values
 from ._types import check_spec_types
 from .defaults import (
@@ -121,6 +121,7 @@ class Plan:
     command_prefix: tuple[str, ...]
     generate_database_password: bool
     aws_secrets_prefix: str
+    database_secret_by_eso: bool
 
     @property
     def uses_keda(self) -> bool:
@@ -152,6 +153,9 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
     region = _aws_region(where, environment)
     password = environment.database_password or SecretKeyRef(f"{django_app.name}-database", "password")
     v.check_secret_ref(where, "environment.database_password", password)
+    generate = _pick(environment.generate_database_password, not production)
+    # ESO makes the database Secret (AwsSecret, or GeneratedPassword for an in-cluster Postgres): it holds the password URL-encoded too.
+    by_eso = environment.aws_secrets is not None or (generate and stores[StoreRole.POSTGRES].managed is None)
     plan = Plan(
         app=django_app, environment=environment, namespace=namespace, image=image, production=production,
         uses_alb=environment.ingress is not None and environment.ingress.controller is IngressController.AWS_LOAD_BALANCER,
@@ -163,13 +167,14 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
                    for name, task in sorted(django_app.cron.items())),
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
         database_password=password,
-        secret_env=_secret_env(password, django_app),
+        secret_env=MappingProxyType(secret_env(django_app, password, url_encoded=by_eso)),
         config_env=MappingProxyType(config_env(django_app, environment, stores, region)),
-        pod_env=MappingProxyType(pod_env(django_app, environment, namespace, stores[StoreRole.POSTGRES])),
+        pod_env=MappingProxyType(pod_env(django_app, environment, namespace, stores[StoreRole.POSTGRES], url_encoded=by_eso)),
         config_files=_config_files(where, django_app),
         command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
-        generate_database_password=_pick(environment.generate_database_password, not production),
+        generate_database_password=generate,
         aws_secrets_prefix=_aws_secrets_prefix(django_app, environment),
+        database_secret_by_eso=by_eso,
     )
     _check_network(where, plan)
     _check_secrets(where, plan)
@@ -253,9 +258,8 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
                             f"a namespace not starting with '{PREVIEW_PREFIX}' (cluster-wide, the prefix of preview namespaces,"
                             " which the preview reaper may delete)",
                             "set environment.namespace to a name without the prefix, or rename the app")
-    if environment.deletion_protection and environment.preview is not None:
-        raise v.ConfigError(where, "environment.deletion_protection", True,
-                            "False for a preview (previews expire and are deleted)", "drop deletion_protection=")
+    if environment.preview is not None:
+        _check_preview(where, environment)
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
     if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
@@ -268,6 +272,22 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
     if environment.media_bucket is not None:
         v.check_dns_subdomain(where, "environment.media_bucket", environment.media_bucket, max_len=63)
     return namespace
+
+
+def _check_preview(where: object, environment: Environment) -> None:
+    """What a preview may not have: its rendering is a pull request's code, confined by its AppProject (no RBAC)
+    and by the secret store's conditions (no store but ESO's generators)."""
+    if environment.deletion_protection:
+        raise v.ConfigError(where, "environment.deletion_protection", True,
+                            "False for a preview (previews expire and are deleted)", "drop deletion_protection=")
+    if environment.aws_secrets is not None:
+        raise v.ConfigError(where, "environment.aws_secrets", environment.aws_secrets,
+                            "None for a preview: previews get generated passwords only, never a secret store's secrets",
+                            "drop aws_secrets= (ESO generates the preview's database password)")
+    if environment.shell_operators is not None:
+        raise v.ConfigError(where, "environment.shell_operators", environment.shell_operators,
+                            "None for a preview: a preview may create no RBAC (its AppProject refuses Roles and RoleBindings)",
+                            "drop shell_operators=; exec into a preview with the CI deployer's own access")
 
 
 def _namespace(django_app: DjangoApp, environment: Environment) -> str:
@@ -332,13 +352,6 @@ def _stores(environment: Environment, resources: Mapping[str, Resources]) -> Map
         size = resources["postgres" if role is StoreRole.POSTGRES else "redis"]
         plans[role] = StorePlan(role, spec, port, size)
     return MappingProxyType(plans)
-
-
-def _secret_env(password: SecretKeyRef, django_app: DjangoApp) -> Mapping[str, SecretKeyRef]:
-    secret_env = {"DATABASE_PASSWORD": password}
-    if django_app.newrelic:
-        secret_env["NEW_RELIC_LICENSE_KEY"] = django_app.newrelic.license_key
-    return MappingProxyType(secret_env)
 
 
 def _config_files(where: object, django_app: DjangoApp) -> Mapping[str, str]:
@@ -414,8 +427,7 @@ def _aws_secrets_prefix(django_app: DjangoApp, environment: Environment) -> str:
 
 def _check_secrets(where: object, plan: Plan) -> None:
     """A generated database password is written under the key ``password``: the reference must read that key."""
-    generated = plan.generate_database_password and plan.environment.aws_secrets is None and plan.stores[StoreRole.POSTGRES].managed is None
-    if generated and plan.database_password.key != "password":
+    if plan.database_secret_by_eso and plan.environment.aws_secrets is None and plan.database_password.key != "password":
         raise v.ConfigError(
             where, "environment.database_password.key", plan.database_password.key,
             "'password' when the password is generated (ESO's generator writes that key)",

@@ -22,7 +22,10 @@ __all__ = [
     "ANNOTATION_EXPIRES_AT",
     "ANNOTATION_OWNER",
     "APP_SEPARATOR",
+    "BASELINE_EGRESS",
+    "BASELINE_INGRESS",
     "EXPIRES_AT_PATTERN",
+    "LABEL_BASELINE",
     "LABEL_DELETION_PROTECTION",
     "LABEL_OWNER",
     "LABEL_PREVIEW",
@@ -44,8 +47,12 @@ ANNOTATION_OWNER = "cdk8s-django/owner"
 ANNOTATION_EXPIRES_AT = "cdk8s-django/expires-at"
 # Argo CD's annotation tracking marks what an Application manages (ArgoCdApplications).
 ARGO_CD_TRACKING = "argocd.argoproj.io/tracking-id"
-# The one format of the expiry annotation, as a regular expression (RE2 and Python alike).
-EXPIRES_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+# The one format of the expiry annotation, as a regular expression (RE2 and Python alike): no month 13, no hour 25.
+EXPIRES_AT_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
+# On the two NetworkPolicies every namespace starts from: "ingress" (deny by default) and "egress" (the
+# only egress, never the metadata endpoint). NamespaceFence admits a preview's pods only while both are there.
+LABEL_BASELINE = "cdk8s-django/baseline"
+BASELINE_INGRESS, BASELINE_EGRESS = "ingress", "egress"
 # A namespace labelled with it "true" cannot be deleted while NamespaceFence is in the cluster.
 LABEL_DELETION_PROTECTION = "cdk8s-django/deletion-protection"
 # The namespace is "pr-<app>--<rest of the preview name>": a 30-character app name leaves 31.
@@ -56,18 +63,28 @@ PREVIEW_NAME_MAX = 31
 PREVIEW_PREFIX = "pr-"
 APP_SEPARATOR = "--"
 HASH_LENGTH = 8
+# Between a sanitised branch and its hash: slugify never makes "--", so only hashed names hold one.
+HASH_SEPARATOR = "--"
+# The stem of a branch with nothing slugify keeps (emoji only, "___").
+EMPTY_SLUG = "branch"
 # NamespaceFence's policy (and binding) confining the reaper; ``expire --apply`` checks that it is in force.
 REAPER_POLICY = "cdk8s-django-preview-reaper"
 
 
 def preview_name(branch: str, max_length: int = PREVIEW_NAME_MAX) -> str:
-    """A DNS-1123 label for a branch: ``pr-`` and the slugified branch; when too long,
-    cut and given a stable hash of the whole branch name, so two long branches never collide."""
-    slug = PREVIEW_PREFIX + (slugify(branch, separator="-", lowercase=True) or "preview")
-    if len(slug) <= max_length:
-        return slug
+    """A DNS-1123 label for a branch: ``pr-`` and the branch, when the branch already is such a
+    name (``feature-x`` gives ``pr-feature-x``); otherwise ``pr-``, the slugified branch (cut to fit),
+    ``--`` and a hash of the branch as given. Two branches never share a preview: sanitising would merge
+    ``feature/a_b``, ``feature/a-b`` and ``Feature/A.B``, and the hash keeps them apart; a slug never holds
+    ``--``, so a hashed name never equals an unhashed one. An empty branch is a ``ValueError``."""
+    if not branch.strip():
+        raise ValueError(f"invalid branch={branch!r}: expected the pull request's branch name. Fix: pass the branch CI builds")
+    slug = slugify(branch, separator="-", lowercase=True)
+    if slug == branch and len(PREVIEW_PREFIX + slug) <= max_length:
+        return PREVIEW_PREFIX + slug
     digest = hashlib.sha256(branch.encode()).hexdigest()[:HASH_LENGTH]
-    return f"{slug[: max_length - HASH_LENGTH - 1].rstrip('-')}-{digest}"
+    stem = slug[: max_length - len(PREVIEW_PREFIX) - len(HASH_SEPARATOR) - HASH_LENGTH].rstrip("-") or EMPTY_SLUG
+    return f"{PREVIEW_PREFIX}{stem}{HASH_SEPARATOR}{digest}"
 
 
 def preview_namespace(app: str, name: str) -> str:
@@ -121,6 +138,8 @@ class Preview:
 
     @classmethod
     def starting(cls, branch: str, owner: str, created_at: datetime | None = None, ttl: timedelta = DEFAULT_PREVIEW_TTL) -> Preview:
+        if ttl <= timedelta(0):
+            raise ValueError(f"invalid ttl={ttl!r}: expected a positive duration. Fix: pass e.g. ttl=timedelta(days=3)")
         start = created_at or datetime.now(UTC)
         if start.tzinfo is None:
             raise ValueError(f"invalid created_at={start!r}: expected a time zone aware datetime. Fix: pass datetime.now(UTC)")
