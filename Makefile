@@ -44,14 +44,15 @@ else
 	rm -rf build/$(ENV) && mv build/.synth-$(ENV)/$(ENV) build/$(ENV) && rm -rf build/.synth-$(ENV)
 endif
 
-# `make preview BRANCH=feature/x OWNER=alice` writes that branch's preview to build/<preview name>/.
+# `make preview BRANCH=feature/x OWNER=alice` writes that branch's preview to build/<preview name>/: that folder
+# alone, checked to be the branch's preview (collect-preview refuses anything else main.py wrote, by name).
 BRANCH ?=
 OWNER ?= $(USER)
 preview: install
 	test -n "$(BRANCH)" || { echo "usage: make preview BRANCH=<branch> OWNER=<owner>"; exit 2; }
 	rm -rf build/.synth-preview
 	PREVIEW_BRANCH="$(BRANCH)" PREVIEW_OWNER="$(OWNER)" CDK8S_DJANGO_OUTDIR=build/.synth-preview CDK8S_DJANGO_DIST_DIR=build $(PY) main.py
-	for folder in build/.synth-preview/*/; do name=$$(basename $$folder); rm -rf build/$$name; mv $$folder build/$$name; done
+	$(PY) -m cdk8s_django collect-preview --branch "$(BRANCH)" --from build/.synth-preview --to build
 	rm -rf build/.synth-preview
 
 # The jsii companion (companion/src/index.ts): builds it with the pinned jsii toolchain and writes the

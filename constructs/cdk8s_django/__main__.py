@@ -139,8 +139,27 @@ def _fence_problem(kubectl: str) -> str | None:
     return None
 
 
+def _collect_preview(argv: list[str]) -> int:
+    from .output.preview_folder import PreviewRefused, collect_preview
+
+    parser = argparse.ArgumentParser(prog="python -m cdk8s_django collect-preview",
+                                     description="move the branch's preview folder from --from to --to, refusing anything else")
+    parser.add_argument("--branch", required=True)
+    parser.add_argument("--from", dest="source", required=True, help="the folder main.py wrote (CDK8S_DJANGO_OUTDIR)")
+    parser.add_argument("--to", dest="target", required=True, help="where the preview folder goes (build)")
+    args = parser.parse_args(argv)
+    try:
+        print(collect_preview(args.branch, Path(args.source), Path(args.target)))
+    except (PreviewRefused, ValueError) as error:
+        print(f"collect-preview: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["collect-preview"]:  # make preview: publish the branch's preview folder, and nothing else
+        return _collect_preview(argv[1:])
     if argv[:1] == ["init"]:  # a new deployment repo (scaffold.py has its own arguments)
         from .scaffold import main as init
 
