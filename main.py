@@ -19,6 +19,7 @@ from cdk8s_django import (
     ArgoCdApplications,
     ArgoCdPreviews,
     AwsSecretsManager,
+    AwsSecretStore,
     CronTask,
     DjangoApp,
     DjangoChart,
@@ -148,6 +149,8 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
         fence_chart, access_chart = Chart(app, "cluster-1-fence"), Chart(app, "cluster-2-access")
         fence = NamespaceFence(fence_chart, "Fence")
         PreviewReaperAccess(access_chart, "PreviewReaper", fence=fence)
+        # The Secrets Manager store, readable from production's namespace alone (previews get generated passwords).
+        AwsSecretStore(access_chart, "SecretStore", environments=[c for c in charts if c.plan.environment.aws_secrets])
         # GitOps, opt-in: dist/argocd/, applied once into Argo CD's namespace.
         ArgoCdApplications(Chart(app, "argocd"), "ArgoCd", repo_url=GITOPS_REPO, environments=charts,
                            cluster=[fence_chart, access_chart], previews=ArgoCdPreviews())

@@ -20,7 +20,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "14,16,18
 
 if TYPE_CHECKING:
     from .components.app_config import AppConfig
-    from .components.argo_cd import ArgoCdApplications, ArgoCdPreviews, mark_for_argo_cd
+    from .components.argo_cd import ArgoCdApplications, ArgoCdPreviews, ArgoCdSync, mark_for_argo_cd
+    from .components.aws_secret_store import AwsSecretStore
     from .components.celery_beat import CeleryBeat
     from .components.celery_worker import CeleryWorker
     from .components.chart import DjangoChart
@@ -74,6 +75,8 @@ _EXPORTS = {
     "AppConfig": "components.app_config",
     "ArgoCdApplications": "components.argo_cd",
     "ArgoCdPreviews": "components.argo_cd",
+    "ArgoCdSync": "components.argo_cd",
+    "AwsSecretStore": "components.aws_secret_store",
     "mark_for_argo_cd": "components.argo_cd",
     "CeleryBeat": "components.celery_beat",
     "CeleryWorker": "components.celery_worker",
@@ -142,8 +145,10 @@ __all__ = [
     "AppRuntime",
     "ArgoCdApplications",
     "ArgoCdPreviews",
+    "ArgoCdSync",
     "Autoscaling",
     "AwsSecret",
+    "AwsSecretStore",
     "AwsSecretsManager",
     "BeatScheduler",
     "CeleryBeat",
