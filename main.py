@@ -145,7 +145,7 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
         mark_for_argo_cd(chart)  # Argo CD deploys every environment, previews included
         charts.append(chart)
     if not os.environ.get("PREVIEW_BRANCH") and not os.environ.get("ONLY_ENVIRONMENT"):
-        # Applied once per cluster by the platform team (Kubernetes 1.30+): the fence, then the access.
+        # Applied once per cluster by the platform team (Kubernetes 1.31+): the fence, then the access.
         fence_chart, access_chart = Chart(app, "cluster-1-fence"), Chart(app, "cluster-2-access")
         fence = NamespaceFence(fence_chart, "Fence")
         PreviewReaperAccess(access_chart, "PreviewReaper", fence=fence)

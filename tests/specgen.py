@@ -524,6 +524,9 @@ def _production_env(rng: random.Random, app: DjangoApp) -> Environment:
 def _preview_env(rng: random.Random, app: DjangoApp) -> Environment:
     ingress = _ingress(rng)
     kwargs = _env_common(rng, app, "preview")
+    # A preview creates no RBAC and reads no secret store (drawn, then dropped: the other draws stay as they were).
+    kwargs.pop("shell_operators", None)
+    kwargs.pop("aws_secrets", None)
     kwargs.update(owner=rng.choice(OWNERS), domain=rng.choice(DOMAINS), created_at=CREATED_AT, ingress=ingress)
     if _chance(rng, 0.3):
         kwargs["ttl"] = timedelta(days=rng.choice((1, 7)), hours=rng.choice((0, 12)))

@@ -33,17 +33,42 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 # --- names -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("branch", "expected"), [
-    ("feature/JIRA-123_Add thing", "pr-feature-jira-123-add-thing"),
+    ("feature/JIRA-123_Add thing", "pr-feature-jira-123-a--ea535c0b"),  # sanitised: a hash of the branch as given
     ("main", "pr-main"),
     ("production", "pr-production"),
-    ("Ünïcode/straße", "pr-unicode-strasse"),
-    ("___", "pr-preview"),
-    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "pr-dependabot-pip-djan-e8ac4b8e"),
+    ("feature-x", "pr-feature-x"),  # already a name: no hash
+    ("Ünïcode/straße", "pr-unicode-strasse--c13c063f"),
+    ("___", "pr-branch--bda25155"),
+    ("🎉", "pr-branch--6146299c"),
+    ("dependabot/pip/django-5.1.4-and-a-very-long-tail", "pr-dependabot-pip-dja--e8ac4b8e"),
 ])
 def test_preview_name(branch: str, expected: str) -> None:
     name = preview_name(branch)
     assert name == expected
     assert DNS_LABEL.match(name) and len(name) <= PREVIEW_NAME_MAX == 31
+
+
+def test_two_branches_never_share_a_preview() -> None:
+    """Sanitising merges these; the hash of the branch as given keeps them apart, and no unhashed name holds '--'."""
+    names = [preview_name(b) for b in ("feature/a_b", "feature/a-b", "Feature/A.B", "feature-a-b", "feature--a-b")]
+    assert len(set(names)) == len(names)
+    assert names[3] == "pr-feature-a-b" and all("--" in n for n in names if n != names[3])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"branch": ""}, "Environment.for_branch: invalid branch='': expected the pull request's branch name, not empty."
+                     " Fix: pass the branch CI builds, e.g. os.environ['PREVIEW_BRANCH']"),
+    ({"branch": "  "}, "Environment.for_branch: invalid branch='  ': expected the pull request's branch name, not empty."
+                       " Fix: pass the branch CI builds, e.g. os.environ['PREVIEW_BRANCH']"),
+    ({"ttl": timedelta(0)}, "Environment.for_branch: invalid ttl=datetime.timedelta(0): expected a positive duration (a preview"
+                            " that expires later). Fix: pass e.g. ttl=timedelta(days=3)"),
+    ({"ttl": timedelta(hours=-1)}, "Environment.for_branch: invalid ttl=datetime.timedelta(days=-1, seconds=82800): expected a"
+                                   " positive duration (a preview that expires later). Fix: pass e.g. ttl=timedelta(days=3)"),
+])
+def test_an_empty_branch_or_a_ttl_not_positive_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        Environment.for_branch(**{"branch": "feature/x", **kwargs}, owner="a", domain="preview.shop.example.com")
+    assert str(raised.value) == message
 
 
 def test_a_branch_named_like_an_environment_never_becomes_it() -> None:
@@ -73,7 +98,7 @@ def _preview(seed: SeedData | None = None) -> list[dict[str, Any]]:
 def test_preview_namespace_is_labelled_and_expires() -> None:
     docs = _preview()
     namespace = by_kind(docs, "Namespace")[0]
-    assert namespace["metadata"]["name"] == "pr-shop--feature-jira-123-add-thing"
+    assert namespace["metadata"]["name"] == "pr-shop--feature-jira-123-a--ea535c0b"
     assert namespace["metadata"]["labels"]["cdk8s-django/preview"] == "true"
     assert namespace["metadata"]["labels"]["cdk8s-django/owner"] == "alice-smith"
     assert namespace["metadata"]["annotations"] == {
@@ -82,7 +107,7 @@ def test_preview_namespace_is_labelled_and_expires() -> None:
         "cdk8s-django/expires-at": "2026-11-29T09:00:00Z",
     }
     ingress = find(docs, "Ingress", "shop-web")
-    assert [rule["host"] for rule in ingress["spec"]["rules"]] == ["pr-feature-jira-123-add-thing.preview.shop.example.com"]
+    assert [rule["host"] for rule in ingress["spec"]["rules"]] == ["pr-feature-jira-123-a--ea535c0b.preview.shop.example.com"]
     assert find(docs, "ScaledObject", "shop-worker")["spec"]["minReplicaCount"] == 0
 
 
@@ -90,7 +115,7 @@ def test_every_object_carries_the_prune_labels() -> None:
     for doc in _preview():
         labels = doc["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "shop"
-        assert labels["app.kubernetes.io/instance"] == "pr-feature-jira-123-add-thing"
+        assert labels["app.kubernetes.io/instance"] == "pr-feature-jira-123-a--ea535c0b"
         assert labels["app.kubernetes.io/managed-by"] == "cdk8s-django"
 
 
