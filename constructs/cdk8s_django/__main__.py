@@ -1,7 +1,7 @@
 """``python -m cdk8s_django``: start a deployment repo, compare environments, expire previews.
 
     python -m cdk8s_django init shop --image registry.example.com/shop:1.0.0 [--dir shop-deploy]
-    python -m cdk8s_django diff qa production [--dist dist]
+    python -m cdk8s_django diff qa production [--dist dist] [--exit-code]
     python -m cdk8s_django expire [--from-file namespaces.json] [--now 2026-11-30T00:00:00Z] [--apply]
 """
 
@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .output.diff import diff_folders
-from .spec.preview import LABEL_DELETION_PROTECTION, LABEL_PREVIEW, PREVIEW_PREFIX, REAPER_POLICY, expired_previews
+from .output.diff import differs, format_diff, load_environment, semantic_diff
+from .spec.preview import (
+    ANNOTATION_EXPIRES_AT,
+    LABEL_DELETION_PROTECTION,
+    LABEL_PREVIEW,
+    PREVIEW_PREFIX,
+    REAPER_POLICY,
+    ExpiredPreview,
+    expired_previews,
+)
+
+# kubectl's own log lines (klog: "E1202 21:03:13.489777   13913 memcache.go:265] ..."): it retries and logs each
+# attempt, then says once, on a plain line, what went wrong.
+_KLOG = re.compile(r"^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [^\]]+\] ")
+_SAVE_A_LISTING = "Fix: save a listing first, e.g. kubectl get namespaces -o json > namespaces.json"
+
+
+def _kubectl_error(stderr: str, returncode: int) -> str:
+    """What kubectl said went wrong, once, on one line: its plain lines, else its log lines deduplicated."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    said = [line for line in lines if not _KLOG.match(line)] or [_KLOG.sub("", line) for line in lines]
+    return "; ".join(dict.fromkeys(said)) or f"kubectl exited with {returncode}"
 
 
 def _kubectl_json(kubectl: str, *args: str) -> tuple[dict[str, Any] | None, str]:
@@ -26,29 +47,66 @@ def _kubectl_json(kubectl: str, *args: str) -> tuple[dict[str, Any] | None, str]
     except OSError as error:
         return None, f"cannot run {kubectl!r}: {error.strerror}"
     if result.returncode != 0:
-        return None, result.stderr.strip() or f"kubectl exited with {result.returncode}"
+        return None, _kubectl_error(result.stderr, result.returncode)
     try:
         return json.loads(result.stdout), ""
     except json.JSONDecodeError:
         return None, "kubectl printed no JSON"
 
 
-def _expire(args: argparse.Namespace) -> int:
-    listing, error = (json.loads(Path(args.from_file).read_text()), "") if args.from_file else \
-        _kubectl_json(args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true")
+def _read_listing(path: str) -> tuple[Any, str]:
+    """``--from-file`` parsed, or None and why not (one line)."""
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        return None, f"invalid --from-file={path!r}: cannot read it ({error.strerror}). {_SAVE_A_LISTING}"
+    except ValueError as error:  # not UTF-8
+        return None, f"invalid --from-file={path!r}: not text ({error}). {_SAVE_A_LISTING}"
+    try:
+        return json.loads(text), ""
+    except json.JSONDecodeError as error:
+        return None, f"invalid --from-file={path!r}: not JSON ({error}). {_SAVE_A_LISTING}"
+
+
+def _namespaces(args: argparse.Namespace) -> tuple[list[dict[str, Any]] | None, str]:
+    """The Namespaces to select from (``--from-file``, else kubectl's preview-labelled ones), or None and a one-line error."""
+    if args.from_file:
+        listing, error = _read_listing(args.from_file)
+        wrong = (f"invalid --from-file={args.from_file!r}: expected a Namespace listing (an object whose items each have a"
+                 f" metadata.name). {_SAVE_A_LISTING}")
+    else:
+        listing, error = _kubectl_json(args.kubectl, "get", "namespaces", "-l", f"{LABEL_PREVIEW}=true")
+        error, wrong = f"cannot list the preview namespaces: {error}", "cannot list the preview namespaces: kubectl printed no list"
     if listing is None:
-        print(f"cannot list the preview namespaces: {error}", file=sys.stderr)
+        return None, error
+    items = listing.get("items") if isinstance(listing, dict) else None
+    return (items, "") if _is_namespace_list(items) else (None, wrong)
+
+
+def _is_namespace_list(items: Any) -> bool:
+    """A list of objects each with a ``metadata.name``: the shape every check below reads, checked once here."""
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and isinstance(item.get("metadata"), dict) and isinstance(item["metadata"].get("name"), str)
+        for item in items)
+
+
+def _expire(args: argparse.Namespace) -> int:
+    items, error = _namespaces(args)
+    if items is None:
+        print(error, file=sys.stderr)
         return 2
     now = _now(args.now)
     if now is None:
         print(f"invalid --now={args.now!r}: expected an ISO 8601 time with a time zone. Fix: e.g. 2026-11-30T00:00:00Z",
               file=sys.stderr)
         return 2
-    items = listing.get("items", [])
     for name in _old_style_previews(items):
         print(f"namespace {name} is labelled {LABEL_PREVIEW}=true but not named {PREVIEW_PREFIX}<app>--...: never expired"
               " (a preview named before the cluster-wide prefix, or a label added by hand); look at it by hand.",
               file=sys.stderr)
+    unreadable = _unreadable_expiry(items)
+    for name, expiry in unreadable:
+        print(_unreadable_warning(name, expiry), file=sys.stderr)
     expired = expired_previews(items, now)
     if args.apply and expired:
         problem = _fence_problem(args.kubectl)
@@ -57,6 +115,14 @@ def _expire(args: argparse.Namespace) -> int:
                   " Fix: apply NamespaceFence's folder (Kubernetes 1.30+), e.g. kubectl apply -f dist/cluster-1-fence/",
                   file=sys.stderr)
             return 2
+    failed = _list_and_delete(args, expired)
+    if failed:
+        print(f"could not delete: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed or unreadable else 0
+
+
+def _list_and_delete(args: argparse.Namespace, expired: list[ExpiredPreview]) -> list[str]:
+    """Name each expired preview (and with --apply delete it); the namespaces whose deletion failed."""
     failed = []
     for preview in expired:
         verb = "deleting" if args.apply else "would delete"
@@ -68,10 +134,33 @@ def _expire(args: argparse.Namespace) -> int:
         print("no expired previews")
     elif not args.apply:
         print("dry run: pass --apply to delete")
-    if failed:
-        print(f"could not delete: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
+    return failed
+
+
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+_READABLE_EXPIRY = "1970-01-01T00:00:00Z"
+
+
+def _unreadable_expiry(items: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """The namespaces ``expired_previews`` would select once expired but for their expiry, missing or unreadable
+    (e.g. ``+00:00`` for ``Z``), with that expiry: kept for ever unless someone is told. ``expired_previews``
+    itself decides both (a readable expiry in the past), so its rules stay in one place."""
+    readable = {preview.namespace for preview in expired_previews(items, _END_OF_TIME)}
+    found = []
+    for item in items:
+        metadata = item["metadata"]
+        annotations = metadata.get("annotations") or {}
+        probe = {**item, "metadata": {**metadata, "annotations": {**annotations, ANNOTATION_EXPIRES_AT: _READABLE_EXPIRY}}}
+        if metadata["name"] not in readable and expired_previews([probe], _END_OF_TIME):
+            found.append((metadata["name"], annotations.get(ANNOTATION_EXPIRES_AT)))
+    return found
+
+
+def _unreadable_warning(name: str, expiry: Any) -> str:
+    what = (f"no {ANNOTATION_EXPIRES_AT} annotation" if expiry is None else
+            f"an unreadable {ANNOTATION_EXPIRES_AT}={expiry!r} (expected UTC as YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-11-29T09:00:00Z)")
+    return (f"namespace {name} has {what}, so it is never expired."
+            f" Fix: delete it by hand once it is no longer used: kubectl delete namespace {name}")
 
 
 def _now(value: str | None) -> datetime | None:
@@ -135,7 +224,8 @@ def _fence_problem(kubectl: str) -> str | None:
         return (f"a server-side dry-run deletion of namespace {probe_name} was allowed (the policy {REAPER_POLICY} is missing,"
                 " edited, or admission policies are off)")
     if f"ValidatingAdmissionPolicy '{REAPER_POLICY}'" not in probe.stderr:
-        return f"a server-side dry-run deletion of namespace {probe_name} failed, but not by the fence: {probe.stderr.strip()}"
+        return (f"a server-side dry-run deletion of namespace {probe_name} failed, but not by the fence:"
+                f" {_kubectl_error(probe.stderr, probe.returncode)}")
     return None
 
 
@@ -156,6 +246,18 @@ def _collect_preview(argv: list[str]) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """Print what differs; 2 for a folder that is no environment, 1 with --exit-code when they differ."""
+    dist = Path(args.dist)
+    try:
+        diff = semantic_diff(load_environment(dist / args.left), load_environment(dist / args.right))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    sys.stdout.write(format_diff(diff, args.left, args.right))
+    return 1 if args.exit_code and differs(diff) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["collect-preview"]:  # make preview: publish the branch's preview folder, and nothing else
@@ -170,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("left")
     diff.add_argument("right")
     diff.add_argument("--dist", default="dist", help="the synthesized output folder (default: dist)")
+    diff.add_argument("--exit-code", action="store_true",
+                      help="exit 1 when the environments differ, 0 when not, as git diff --exit-code (default: 0 either way)")
     expire = commands.add_parser("expire", help="select (and with --apply delete) expired preview namespaces")
     expire.add_argument("--from-file", help="a `kubectl get namespaces -o json` listing instead of asking kubectl")
     expire.add_argument("--now", help="the current time, ISO 8601 (default: now)")
@@ -178,12 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("init", help="write a new deployment repo for an app: python -m cdk8s_django init <app> --image <image>")
     args = parser.parse_args(argv)
     if args.command == "diff":
-        try:
-            sys.stdout.write(diff_folders(Path(args.dist), args.left, args.right))
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return 2
-        return 0
+        return _diff(args)
     return _expire(args)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -105,3 +106,72 @@ def test_a_failed_write_stops_the_rendering_and_keeps_the_old_tree(tmp_path: Pat
     assert _read(out) == {"qa": {"a.yaml": "old\n"}}
     assert len(rendered) < 50  # stopped soon after the failure, not after rendering everything
     assert not list(tmp_path.glob(".dist.new-*"))
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+def test_every_file_and_folder_is_on_disk_before_the_swap_and_the_swap_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A power loss after the rename never finds an empty file: each file, each folder and the new tree are
+    fsynced before it, and the parent (the renames themselves) after it."""
+    out = tmp_path / "dist"
+    write_tree(out, _tree("old", 2, 3))
+    events: list[tuple[str, object]] = []
+    fsync, rename = os.fsync, os.rename
+
+    def logged_fsync(fd: int) -> None:
+        status = os.fstat(fd)
+        events.append(("fsync", (status.st_dev, status.st_ino)))
+        fsync(fd)
+
+    def logged_rename(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        rename(source, target)
+        events.append(("rename", Path(target).name))
+
+    monkeypatch.setattr(os, "fsync", logged_fsync)
+    monkeypatch.setattr(os, "rename", logged_rename)
+    write_tree(out, _tree("new", 2, 3))
+    assert _read(out) == _tree("new", 2, 3)
+    swapped = events.index(("rename", "dist"))
+    before = {inode for event, inode in events[:swapped] if event == "fsync"}
+    on_disk = [out, *out.rglob("*")]
+    assert len(on_disk) == 1 + 2 + 2 * 3
+    assert [str(p.relative_to(tmp_path)) for p in on_disk if _inode(p) not in before] == []
+    assert ("fsync", _inode(tmp_path)) in events[swapped:]
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o077, 0o027])
+def test_folders_are_0755_and_files_0644_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    out = tmp_path / "dist"
+    previous = os.umask(umask)
+    try:
+        write_tree(out, _tree("new", 2, 3))
+    finally:
+        os.umask(previous)
+    modes = {str(p.relative_to(tmp_path)): oct(stat.S_IMODE(p.stat().st_mode)) for p in [out, *out.rglob("*")]}
+    assert modes == {"dist": "0o755", "dist/env0": "0o755", "dist/env1": "0o755",
+                     **{f"dist/env{f}/{n:03d}-new.yaml": "0o644" for f in range(2) for n in range(3)}}
+
+
+@pytest.mark.parametrize("target_exists", [True, False])
+def test_a_symbolic_link_as_the_lock_file_is_refused_and_its_target_untouched(tmp_path: Path, target_exists: bool) -> None:
+    target = tmp_path / "precious.txt"
+    if target_exists:
+        target.write_text("someone's data\n")
+    lock = tmp_path / ".dist.lock"
+    lock.symlink_to(target)
+    with pytest.raises(ValueError) as refused:
+        write_tree(tmp_path / "dist", _tree("new", 1, 1))
+    assert str(refused.value) == (f"invalid lock file {str(lock)!r}: expected a regular file, not a symbolic link (the lock is never"
+                                  f" opened through a link). Fix: remove the link, e.g. rm {lock}; the next write creates the lock file")
+    assert (target.read_text() if target_exists else target.exists()) == ("someone's data\n" if target_exists else False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".dist.lock", *(["precious.txt"] if target_exists else [])])
+
+
+def test_the_lock_file_is_never_emptied(tmp_path: Path) -> None:
+    lock = tmp_path / ".dist.lock"
+    lock.write_text("left by someone\n")
+    write_tree(tmp_path / "dist", _tree("new", 1, 1))
+    assert lock.read_text() == "left by someone\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import main
 from cdk8s_django import App, DjangoChart, Environment, Managed, SeedData, Worker, expired_previews, preview_name
 from cdk8s_django.spec.preview import PREVIEW_NAME_MAX
 from cdk8s_django.output.diagram import architecture_markdown
-from cdk8s_django.output.diff import diff_folders, format_diff, semantic_diff
+from cdk8s_django.output.diff import diff_folders, environment_folders, format_diff, semantic_diff
 from cdk8s_django.output.notes import operator_notes
 from cdk8s_django.testing import by_kind, find, pod_spec, synth
 from conftest import ROOT
@@ -191,12 +192,14 @@ def test_expire_cli_is_a_dry_run_by_default(tmp_path: Path) -> None:
     listing = tmp_path / "namespaces.json"
     listing.write_text(json.dumps({"items": LISTING}))
     result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00+00:00")
-    assert result.returncode == 0
+    assert result.returncode == 1  # LISTING holds previews whose expiry cannot be read: named, and a non-zero exit
     assert result.stdout.splitlines() == [
         "would delete namespace pr-shop-early (branch 'b/pr-shop-early', owner 'alice', expired 2026-11-20T00:00:00Z)",
         "would delete namespace pr-shop-late (branch 'b/pr-shop-late', owner 'alice', expired 2026-11-25T00:00:00Z)",
         "dry run: pass --apply to delete",
     ]
+    assert [line.split(" has ")[0] for line in result.stderr.splitlines() if " has " in line] == [
+        "namespace pr-shop-unreadable", "namespace pr-shop-no-expiry", "namespace pr-shop-expiry-with-newline"]
     assert "Node" not in result.stderr  # the CLI never starts the jsii process
 
 
@@ -235,7 +238,7 @@ def _fake_kubectl(tmp_path: Path, binding: dict[str, Any] | None, probe_denial: 
 def test_expire_cli_apply_deletes_only_expired(tmp_path: Path) -> None:
     kubectl, log = _fake_kubectl(tmp_path, FENCE_BINDING)
     result = _cli("expire", "--apply", "--kubectl", str(kubectl), "--now", "2026-11-26T00:00:00+00:00")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the previews whose expiry cannot be read (below)
     assert log.read_text().splitlines() == ["delete namespace pr-shop-early --wait=false --ignore-not-found",
                                             "delete namespace pr-shop-late --wait=false --ignore-not-found"]
 
@@ -389,7 +392,7 @@ def test_diff_cli(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout == (ROOT / "tests" / "golden" / "diff-qa-production.txt").read_text()
     missing = _cli("diff", "qa", "nowhere")
     assert missing.returncode == 2
-    assert missing.stderr.strip() == "invalid environment folder 'dist/nowhere': it does not exist. Fix: run `make synth` or name an environment in dist/"
+    assert missing.stderr.startswith("invalid environment folder 'dist/nowhere': it does not exist. Fix: name an environment in dist/: ")
 
 
 def test_app_writes_diagram_and_notes(tmp_path: Path) -> None:
@@ -404,3 +407,121 @@ def test_created_at_must_be_time_zone_aware() -> None:
     with pytest.raises(ValueError, match="time zone aware"):
         Environment.for_branch("x", owner="a", domain="d.example.com", created_at=datetime(2026, 1, 1))
     assert Environment.for_branch("x", owner="a", domain="d.example.com", created_at=CREATED, ttl=timedelta(hours=1)).preview.expires_at == CREATED + timedelta(hours=1)  # type: ignore[union-attr]
+
+
+# --- the CLI's errors: one line each, and an exit code a script can trust --------------------
+
+def test_expire_cli_names_a_preview_whose_expiry_it_cannot_read(tmp_path: Path) -> None:
+    """An expiry written +00:00 instead of Z was skipped without a word: kept for ever. Now named, and exit 1."""
+    listing = tmp_path / "namespaces.json"
+    listing.write_text(json.dumps({"items": [_namespace("pr-shop-offset", "2026-11-20T00:00:00+00:00"),
+                                             _namespace("pr-shop-early", "2026-11-20T00:00:00Z")]}))
+    result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00Z")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "namespace pr-shop-offset has an unreadable cdk8s-django/expires-at='2026-11-20T00:00:00+00:00' (expected UTC as"
+        " YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-11-29T09:00:00Z), so it is never expired. Fix: delete it by hand once it is no"
+        " longer used: kubectl delete namespace pr-shop-offset",
+    ]
+    assert result.stdout.splitlines() == [  # what it could read, still listed
+        "would delete namespace pr-shop-early (branch 'b/pr-shop-early', owner 'alice', expired 2026-11-20T00:00:00Z)",
+        "dry run: pass --apply to delete",
+    ]
+
+
+def test_expire_cli_names_a_preview_without_an_expiry_and_passes_the_others(tmp_path: Path) -> None:
+    listing = tmp_path / "namespaces.json"
+    listing.write_text(json.dumps({"items": [_namespace("pr-shop-none", None), _namespace("pr-someone-elses", None, managed=False),
+                                             _namespace("pr-shop-fresh", "2026-12-01T00:00:00Z")]}))
+    result = _cli("expire", "--from-file", str(listing), "--now", "2026-11-26T00:00:00Z")
+    assert (result.returncode, result.stdout) == (1, "no expired previews\n")
+    assert result.stderr.splitlines() == [
+        "namespace pr-shop-none has no cdk8s-django/expires-at annotation, so it is never expired. Fix: delete it by hand"
+        " once it is no longer used: kubectl delete namespace pr-shop-none",
+    ]
+    fine = tmp_path / "fine.json"
+    fine.write_text(json.dumps({"items": [_namespace("pr-shop-fresh", "2026-12-01T00:00:00Z")]}))
+    assert _cli("expire", "--from-file", str(fine), "--now", "2026-11-26T00:00:00Z").returncode == 0
+
+
+_SAVE = "Fix: save a listing first, e.g. kubectl get namespaces -o json > namespaces.json"
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (None, "cannot read it (No such file or directory)"),
+    ('{"items": [', "not JSON (Expecting value: line 1 column 12 (char 11))"),
+    ("", "not JSON (Expecting value: line 1 column 1 (char 0))"),
+    ("[]", "expected a Namespace listing (an object whose items each have a metadata.name)"),
+    ('{"items": [{"metadata": {}}]}', "expected a Namespace listing (an object whose items each have a metadata.name)"),
+    ('{"items": {}}', "expected a Namespace listing (an object whose items each have a metadata.name)"),
+])
+def test_expire_cli_refuses_a_listing_it_cannot_read_in_one_line(tmp_path: Path, content: str | None, problem: str) -> None:
+    listing = tmp_path / "namespaces.json"
+    if content is not None:
+        listing.write_text(content)
+    result = _cli("expire", "--from-file", str(listing))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"invalid --from-file={str(listing)!r}: {problem}. {_SAVE}\n"
+
+
+_NO_CLUSTER = [f'E1202 21:03:13.48977{n}   13913 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list:'
+               ' Get \\"http://localhost:8080/api?timeout=32s\\": dial tcp 127.0.0.1:8080: connect: connection refused"' for n in range(5)]
+
+
+@pytest.mark.parametrize(("stderr", "said"), [
+    ([*_NO_CLUSTER, "The connection to the server localhost:8080 was refused - did you specify the right host or port?"],
+     "The connection to the server localhost:8080 was refused - did you specify the right host or port?"),
+    ([line.replace("13.48977", "13.4897") for line in _NO_CLUSTER],  # log lines alone: said once, without their header
+     '"Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://localhost:8080/api?timeout=32s\\": dial tcp'
+     ' 127.0.0.1:8080: connect: connection refused"'),
+    ([], "kubectl exited with 1"),
+])
+def test_expire_cli_says_what_kubectl_said_once(tmp_path: Path, stderr: list[str], said: str) -> None:
+    """kubectl without a cluster logs each of its five attempts, then says what went wrong: expire says it once."""
+    (tmp_path / "stderr.txt").write_text("".join(line + "\n" for line in stderr))
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(f"#!/bin/sh\ncat {tmp_path}/stderr.txt >&2\nexit 1\n")
+    kubectl.chmod(0o755)
+    result = _cli("expire", "--kubectl", str(kubectl))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"cannot list the preview namespaces: {said}\n"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    """Two environments and two folders that are none (Argo CD's, the cluster's fence), as main.py writes them."""
+    for folder in ("qa", "production", "argocd", "cluster-1-fence"):
+        shutil.copytree(ROOT / "dist" / folder, tmp_path / "dist" / folder)
+    return tmp_path / "dist"
+
+
+def test_diff_cli_exit_code_says_whether_they_differ(dist: Path) -> None:
+    golden = (ROOT / "tests" / "golden" / "diff-qa-production.txt").read_text()
+    differ = _cli("diff", "qa", "production", "--dist", str(dist), "--exit-code")
+    assert (differ.returncode, differ.stdout, differ.stderr) == (1, golden, "")
+    same = _cli("diff", "qa", "qa", "--dist", str(dist), "--exit-code")
+    assert (same.returncode, same.stdout.splitlines()[-1]) == (0, "0 only in qa, 0 only in qa, 0 changed")
+    assert _cli("diff", "qa", "production", "--dist", str(dist)).returncode == 0  # without it: 0 either way, as git diff
+
+
+@pytest.mark.parametrize("folder", ["argocd", "cluster-1-fence"])
+def test_diff_cli_refuses_a_folder_that_is_no_environment(dist: Path, folder: str) -> None:
+    for left, right in (("qa", folder), (folder, "qa")):
+        result = _cli("diff", left, right, "--dist", str(dist))
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (f"invalid environment folder {str(dist / folder)!r}: it holds no Namespace manifest"
+                                 f" (00-namespace-*.yaml), so it is no environment. Fix: name an environment in {dist}/: production, qa\n")
+
+
+def test_diff_refuses_a_missing_folder_and_an_empty_dist(tmp_path: Path, dist: Path) -> None:
+    with pytest.raises(ValueError) as missing:
+        diff_folders(dist, "qa", "staging")
+    assert str(missing.value) == (f"invalid environment folder {str(dist / 'staging')!r}: it does not exist."
+                                  f" Fix: name an environment in {dist}/: production, qa")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError) as nothing:
+        diff_folders(tmp_path / "empty", "qa", "production")
+    assert str(nothing.value) == (f"invalid environment folder {str(tmp_path / 'empty' / 'qa')!r}: it does not exist."
+                                  f" Fix: run `make synth` ({tmp_path / 'empty'}/ holds no environment folder)")
+    names = environment_folders(ROOT / "dist")
+    assert {"qa", "production"} <= set(names) and not [n for n in names if n == "argocd" or n.startswith("cluster-")]

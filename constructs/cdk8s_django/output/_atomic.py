@@ -1,24 +1,34 @@
-"""Write an output folder so that it is never half-written, and two writers never mix.
+"""Write an output folder so that it is never half-written, even after a power loss, and two writers never mix.
 
-The new tree is written beside the folder (``.<name>.new-*``), then swapped in with two
-renames under an exclusive lock (``.<name>.lock``, ``fcntl.flock``: Linux and macOS):
-``<name>`` -> ``<name>.old``, new -> ``<name>``, then ``<name>.old`` is removed. A kill leaves
-the complete old folder, the complete new one, or no folder beside a complete
-``<name>.old``, which the next write restores first. Concurrent writers serialize: each
-swap is whole, and the last one to take the lock wins.
+The new tree is written beside the folder (``.<name>.new-*``), every file and folder of it flushed to disk
+(``fsync``), then swapped in with two renames under an exclusive lock (``.<name>.lock``, ``fcntl.flock``: Linux
+and macOS): ``<name>`` -> ``<name>.old``, new -> ``<name>``, the parent folder flushed, then ``<name>.old``
+removed. A kill or a power loss leaves the complete old folder, the complete new one, or no folder beside a
+complete ``<name>.old``, which the next write restores first. Concurrent writers serialize: each swap is whole,
+and the last one to take the lock wins. Folders are written with mode 0755 and files with 0644, whatever the
+umask; the lock file is never followed through a symbolic link, nor emptied.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["recover", "write_tree"]
+__all__ = ["FILE_MODE", "FOLDER_MODE", "recover", "write_tree"]
+
+FOLDER_MODE = 0o755
+FILE_MODE = 0o644
+# Not on Windows (nor a link to follow the same way): 0 leaves the flag out.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 @contextmanager
@@ -29,12 +39,33 @@ def _locked(parent: Path, name: str) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    with open(parent / f".{name}.lock", "w") as lock:
+    lock = _open_lock(parent / f".{name}.lock")
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, made if missing: never truncated (nothing is written to it) and never opened through a
+    symbolic link, which would lock (or create, or empty) the link's target instead."""
+    try:
+        lock = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, FILE_MODE)
+    except OSError:
+        if path.is_symlink():
+            raise ValueError(f"invalid lock file {str(path)!r}: expected a regular file, not a symbolic link (the lock is never"
+                             f" opened through a link). Fix: remove the link, e.g. rm {shlex.quote(str(path))}; the next write"
+                             " creates the lock file") from None
+        raise
+    if not stat.S_ISREG(os.fstat(lock).st_mode):
+        os.close(lock)
+        raise ValueError(f"invalid lock file {str(path)!r}: expected a regular file. Fix: remove it, e.g. rm {shlex.quote(str(path))};"
+                         " the next write creates the lock file")
+    return lock
 
 
 def recover(out: Path) -> None:
@@ -46,6 +77,7 @@ def recover(out: Path) -> None:
             shutil.rmtree(old)
         else:
             os.rename(old, out)
+            _fsync_folder(out.parent)
     for abandoned in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(abandoned, ignore_errors=True)
 
@@ -63,7 +95,7 @@ def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]] | Iterable[tuple
     with _locked(out.parent, out.name):
         recover(out)
         new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        new.chmod(0o755)
+        os.chmod(new, FOLDER_MODE)
         disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdk8s-django-write")
         try:
             written = []
@@ -72,16 +104,23 @@ def write_tree(out: Path, tree: Mapping[str, Mapping[str, str]] | Iterable[tuple
                 _raise_failed(written)  # a write that failed stops the rendering at once
             disk.shutdown(wait=True)
             _raise_failed(written)
-            old = out.with_name(f"{out.name}.old")
-            if out.exists():
-                os.rename(out, old)
-            os.rename(new, out)
-            if old.exists():
-                shutil.rmtree(old)
+            _fsync_folder(new)
+            _swap(new, out)
         finally:
             disk.shutdown(wait=True, cancel_futures=True)  # after a failure: no queued write left to run
             if new.exists():
                 shutil.rmtree(new)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """``out`` -> ``out.old``, ``new`` -> ``out``, both renames on disk, then ``out.old`` removed."""
+    old = out.with_name(f"{out.name}.old")
+    if out.exists():
+        os.rename(out, old)
+    os.rename(new, out)
+    _fsync_folder(out.parent)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def _raise_failed(written: list[Future[None]]) -> None:
@@ -92,6 +131,29 @@ def _raise_failed(written: list[Future[None]]) -> None:
 
 
 def _write_folder(folder: Path, files: Mapping[str, str]) -> None:
-    folder.mkdir()
+    """A new folder (0755) of new files (0644), whatever the umask, all on disk before it returns."""
+    folder.mkdir(FOLDER_MODE)
+    os.chmod(folder, FOLDER_MODE)  # mkdir's mode goes through the umask; chmod's does not
     for name, text in files.items():
-        (folder / name).write_text(text)
+        _write_file(folder / name, text)
+    _fsync_folder(folder)
+
+
+def _write_file(path: Path, text: str) -> None:
+    """A new file (never one that exists, never through a link) with mode 0644, flushed to disk."""
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, FILE_MODE), "wb") as file:
+        os.chmod(path, FILE_MODE)
+        file.write(text.encode())
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the names of what was made or renamed in it) to disk."""
+    if sys.platform == "win32":  # pragma: no cover - a folder cannot be opened (nor fsynced) there
+        return
+    handle = os.open(folder, os.O_RDONLY | _CLOEXEC)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -15,9 +15,13 @@ from typing import Any
 import dictdiffer  # type: ignore[import-untyped]
 import yaml
 
-__all__ = ["diff_folders", "format_diff", "load_environment", "semantic_diff"]
+from .yaml_writer import manifest_file_name
+
+__all__ = ["diff_folders", "differs", "environment_folders", "format_diff", "load_environment", "semantic_diff"]
 
 MAX_VALUE = 90
+# What makes a folder an environment: its Namespace's manifest (``00-namespace-<name>.yaml``), written first.
+NAMESPACE_MANIFESTS = manifest_file_name({"kind": "Namespace", "metadata": {"name": "*"}})
 
 
 _HASHED_NAME = re.compile(r"^(?P<base>.+)-[0-9a-f]{10}$")
@@ -33,18 +37,34 @@ def _match_key(doc: dict[str, Any]) -> tuple[str, str]:
     return (kind, f"{hashed.group('base')}-<hash>") if hashed else (kind, name)
 
 
+def environment_folders(dist: Path) -> list[str]:
+    """The folders of ``dist`` that are environments (each holds its Namespace's manifest), by name."""
+    if not dist.is_dir():
+        return []
+    return sorted(folder.name for folder in dist.iterdir() if folder.is_dir() and any(folder.glob(NAMESPACE_MANIFESTS)))
+
+
 def load_environment(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """The documents of ``dist/<env>/``, keyed by kind and name."""
+    """The documents of ``dist/<env>/``, keyed by kind and name; a folder that is no environment (missing, or
+    without a Namespace manifest: ``argocd``, ``cluster-1-fence``) is a ``ValueError``."""
     if not folder.is_dir():
-        raise ValueError(
-            f"invalid environment folder {str(folder)!r}: it does not exist. Fix: run `make synth` or name an environment in dist/"
-        )
+        raise ValueError(f"invalid environment folder {str(folder)!r}: it does not exist. Fix: {_name_one(folder.parent)}")
+    if not any(folder.glob(NAMESPACE_MANIFESTS)):
+        raise ValueError(f"invalid environment folder {str(folder)!r}: it holds no Namespace manifest ({NAMESPACE_MANIFESTS}),"
+                         f" so it is no environment. Fix: {_name_one(folder.parent)}")
     documents: dict[tuple[str, str], dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
             if doc:
                 documents[_match_key(doc)] = _normalise(doc)
     return documents
+
+
+def _name_one(dist: Path) -> str:
+    names = environment_folders(dist)
+    if not names:
+        return f"run `make synth` ({dist}/ holds no environment folder)"
+    return f"name an environment in {dist}/: {', '.join(names)}"
 
 
 def _normalise(doc: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +147,11 @@ def format_diff(diff: dict[str, Any], left_name: str, right_name: str) -> str:
                f"{len(diff['changed'])} changed")
     out.append(summary)
     return "\n".join(out) + "\n"
+
+
+def differs(diff: dict[str, Any]) -> bool:
+    """Whether a ``semantic_diff`` found anything (``diff --exit-code``)."""
+    return bool(diff["only_left"] or diff["only_right"] or diff["changed"])
 
 
 def diff_folders(dist: Path, left: str, right: str) -> str:

@@ -40,7 +40,9 @@ class App(cdk8s.App):
     first. Each chart is rendered and written beside the old output (the disk
     writes one chart while cdk8s renders the next), then the whole tree is
     swapped into place: a failing synth leaves the previous output as it was,
-    and a killed one leaves the complete old or new output (``_atomic``).
+    and a killed one (or a power loss: every file is on disk before the swap)
+    leaves the complete old or new output (``_atomic``). Folders are 0755 and
+    files 0644, whatever the umask.
 
     Beside each environment's YAML: ``ARCHITECTURE.md`` (a Mermaid diagram) and
     ``NOTES.md`` (the kubectl commands to run it), both made from the manifests;
@@ -86,9 +88,10 @@ class App(cdk8s.App):
 
     def synth(self) -> None:
         """Render each chart and write it beside the old output, then swap it into ``outdir`` at once
-        (``_atomic.write_tree``): a failing app leaves the output as it was, a kill never leaves a half-written
-        folder, two runs never mix (the lock file, ``.<outdir>.lock``, stays). The disk writes one chart while
-        cdk8s renders the next."""
+        (``_atomic.write_tree``): a failing app leaves the output as it was, a kill or a power loss never leaves a
+        half-written folder or an empty file (each is fsynced before the swap), two runs never mix (the lock file,
+        ``.<outdir>.lock``, stays; a symbolic link there is refused). The disk writes one chart while cdk8s renders
+        the next."""
         out = Path(self._outdir)
         scratch = os.environ.get("CDK8S_OUTDIR")
         if scratch and Path(scratch).resolve() == out.resolve():
