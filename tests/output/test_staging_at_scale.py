@@ -318,10 +318,10 @@ def test_make_synth_one_environment_and_a_preview_leave_dist_alone() -> None:
     qa = _tree(ROOT / "build" / "qa")
     assert {k: v for k, v in qa.items() if k != "NOTES.md"} == {k: v for k, v in _tree(ROOT / "dist" / "qa").items() if k != "NOTES.md"}
     assert "kubectl apply -f build/qa/" in qa["NOTES.md"].decode()
-    preview = ROOT / "build" / "pr-feature-jira-9-checkout"
-    namespace = yaml.safe_load((preview / "00-namespace-pr-shop--feature-jira-9-checkout.yaml").read_text())
+    preview = ROOT / "build" / "pr-feature-jira-9-che--72981903"
+    namespace = yaml.safe_load((preview / "00-namespace-pr-shop--feature-jira-9-che--72981903.yaml").read_text())
     assert namespace["metadata"]["annotations"]["cdk8s-django/expires-at"] == "2026-11-29T09:00:00Z"
-    assert "kubectl delete namespace pr-shop--feature-jira-9-checkout" in (preview / "NOTES.md").read_text()
+    assert "kubectl delete namespace pr-shop--feature-jira-9-che--72981903" in (preview / "NOTES.md").read_text()
     assert any(re.match(r"\d\d-job-shop-seed-[0-9a-f]{10}\.yaml$", p.name) for p in preview.iterdir())
 
 
