@@ -2,22 +2,30 @@
 
 It writes the files a repo keeps (``cdk8s.yaml``, ``main.py``, ``Makefile``, pinned
 ``requirements.txt`` and ``package.json``, a snapshot test, ``ci.sh``, ``.gitignore``,
-``README.md``), then renders staging once to record the test's first snapshot. The
-repo's two commands are ``make synth`` and ``make test``. Production stays out of
-``dist/`` until its ``REPLACE-ME`` values are real ones.
+``README.md``) and the test's first snapshot (staging, rendered once). The repo's two
+commands are ``make synth`` and ``make test``. Production stays out of ``dist/`` until
+its ``REPLACE-ME`` values are real ones.
+
+Every input is checked before anything is written: a bad one is one line naming the
+option as typed, the value and the fix (exit 2), and nothing is written. Nothing is
+written through a symbolic link, and a failure half-way removes what was made.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import runpy
 import stat
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from .output._atomic import FILE_MODE, FOLDER_MODE
 from .spec import _validation as v
 from .spec.defaults import APP_NAME_MAX
 from .spec.placeholders import PLACEHOLDER
@@ -28,8 +36,22 @@ __all__ = ["CDK8S_CLI_VERSION", "init", "package_requirement"]
 CDK8S_CLI_VERSION = "2.207.60"
 # Test tools when the running environment has none installed (the versions this project tests with).
 FALLBACK_VERSIONS = {"pytest": "9.2.0", "syrupy": "7.0.2"}
-SNAPSHOT = Path("tests") / "__snapshots__" / "test_main" / "test_staging_manifests.yaml"
+SNAPSHOT = "tests/__snapshots__/test_main/test_staging_manifests.yaml"
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_MODES = {"ci.sh": 0o755}
+# Not on Windows: 0 leaves the flag out (O_EXCL alone never follows a link there either).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# --requirement: one requirements.txt line that installs cdk8s-django, in a form the README documents. No pip
+# option (a leading '-'), no space before a '#' comment or a marker, no ${VARIABLE}, no '\' continuing the line.
+_PROJECT = r"(?i:cdk8s[-_.]django)"
+_EXTRAS = r"(?:\[[A-Za-z0-9][A-Za-z0-9._-]*(?:,[A-Za-z0-9][A-Za-z0-9._-]*)*\])?"
+_SPECIFIER = r"(?:~=|===|==|!=|<=|>=|<|>) *[A-Za-z0-9.*+!_-]+"
+_URL = r"(?:https?|ssh|git|file)://[A-Za-z0-9._~:/?#\[\]@!&'()*+,;=%-]+"
+_REQUIREMENT = re.compile(
+    rf"{_PROJECT}{_EXTRAS}(?: *{_SPECIFIER}(?: *, *{_SPECIFIER})*)?"  # cdk8s-django==0.1.0 (from an index)
+    rf"|{_PROJECT}{_EXTRAS} *@ *{_URL}"  # cdk8s-django @ https://.../cdk8s_django-0.1.0-py3-none-any.whl
+    rf"|(?:git|hg|svn|bzr)\+{_URL}"  # git+https://<git-url>/cdk8s-django@v0.1.0 (bare: pip on Python 3.11)
+)
 
 
 def package_requirement() -> str:
@@ -78,49 +100,174 @@ def _files(app: str, image: str, settings_module: str, requirement: str) -> dict
 
 
 def init(directory: Path, app: str, image: str, settings_module: str | None = None, requirement: str | None = None) -> list[Path]:
-    """Write the repo into ``directory`` (new, or without any of its files); return the files written."""
+    """Write the repo into ``directory`` (new, or without any of its files); return the files written.
+
+    Every input is checked first (a ``ConfigError`` naming the command-line option, and nothing written);
+    ``settings_module`` defaults to ``<app>.settings``, ``requirement`` to :func:`package_requirement`."""
+    files = _checked_files(app, image, settings_module, requirement)
+    _check_directory(directory, [*files, SNAPSHOT])
+    files[SNAPSHOT] = _staging_yaml(files["main.py"])
+    return _write(directory, files)
+
+
+def _checked_files(app: str, image: str, settings_module: str | None, requirement: str | None) -> dict[str, str]:
+    _check_line("app", app)
     v.check_dns1035_label("init", "app", app, max_len=APP_NAME_MAX)
-    v.check_image("init", "image", image)
-    settings = settings_module or f"{app.replace('-', '_')}.settings"
+    _check_image(image)
+    settings = settings_module if settings_module is not None else f"{app.replace('-', '_')}.settings"
+    _check_line("--settings", settings)
     if not _MODULE.fullmatch(settings):
-        raise v.ConfigError("init", "settings", settings, "a dotted Python module path, e.g. 'shop.settings'",
+        raise v.ConfigError("init", "--settings", settings, "a dotted Python module path, e.g. 'shop.settings'",
                             "pass the app's DJANGO_SETTINGS_MODULE")
-    files = _files(app, image, settings, requirement or package_requirement())
-    if directory.exists() and not directory.is_dir():
-        raise v.ConfigError("init", "directory", str(directory), "a folder (this is a file)", "choose a new folder")
-    clashes = sorted(name for name in [*files, str(SNAPSHOT)] if (directory / name).exists())
+    if requirement is None:
+        return _files(app, image, settings, package_requirement())
+    _check_line("--requirement", requirement)
+    if not _REQUIREMENT.fullmatch(requirement):
+        raise v.ConfigError(
+            "init", "--requirement", requirement,
+            "one requirement for cdk8s-django: 'cdk8s-django==<version>', 'cdk8s-django @ <https or file URL>'"
+            " or a VCS URL such as 'git+https://<git-url>/cdk8s-django@v<version>' (no pip option, no space in a URL)",
+            "pass one of those forms, e.g. your remote at a release tag",
+        )
+    return _files(app, image, settings, requirement)
+
+
+def _check_line(option: str, value: str) -> None:
+    """Each input goes into a file of the new repo (main.py, requirements.txt): one line of printable ASCII."""
+    bad = [(index, char) for index, char in enumerate(value) if not (char.isascii() and char.isprintable())]
+    if bad:
+        index, char = bad[0]
+        raise v.ConfigError("init", option, value, "one line of printable ASCII characters (init writes it into the new repo's files)",
+                            f"remove the {char!r} at character {index + 1}")
+
+
+def _check_image(image: str) -> None:
+    """The library's image grammar, and the pin production asks for (its image comes from the same APP)."""
+    _check_line("--image", image)
+    v.check_image("init", "--image", image)
+    if not v.image_is_pinned(image):
+        raise v.ConfigError("init", "--image", image, "a pinned image, as production requires: a tag other than 'latest', or a digest",
+                            "use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'")
+
+
+def _check_directory(directory: Path, names: list[str]) -> None:
+    """A folder init can make or fill: itself no link, no file in its way, nothing of init's there yet (not even a link)."""
+    where = str(directory)
+    if directory.is_symlink():
+        raise v.ConfigError("init", "--dir", where, "a folder, not a symbolic link",
+                            f"pass the folder it points to, {os.path.realpath(directory)}")
+    base = _nearest_existing(directory)
+    if not base.is_dir():
+        raise v.ConfigError("init", "--dir", where, f"a folder ({'this' if base == directory else base} is a file)", "choose a new folder")
+    links = sorted(name for name in _paths_inside(names) if (directory / name).is_symlink())
+    if links:
+        raise v.ConfigError("init", "--dir", where, f"a folder without symbolic links where init writes (found {', '.join(links)})",
+                            "remove those links, or choose a new folder")
+    clashes = sorted(name for name in names if os.path.lexists(directory / name))
     if clashes:
-        raise v.ConfigError("init", "directory", str(directory), f"a folder without {', '.join(clashes)}",
+        raise v.ConfigError("init", "--dir", where, f"a folder without {', '.join(clashes)}",
                             "choose a new folder, or move those files away first")
-    written: list[Path] = []
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise v.ConfigError("init", "--dir", where, f"a folder you can write in ({base} is not writable)", "choose another folder")
+
+
+def _nearest_existing(path: Path) -> Path:
+    """The path itself, or the nearest folder above it that exists: where the first new folder goes."""
+    candidates = [path, *path.parents]
+    return next((candidate for candidate in candidates if _exists(candidate)), candidates[-1])
+
+
+def _exists(path: Path) -> bool:
     try:
-        for name, text in files.items():
-            path = directory / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-            written.append(path)
-        (directory / "ci.sh").chmod((directory / "ci.sh").stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        written.append(_record_snapshot(directory))
-    except BaseException:
-        for path in written:  # nothing half-written stands in the way of the next try
-            path.unlink(missing_ok=True)
-        raise
-    return written
+        os.stat(path)
+    except (OSError, ValueError):  # ValueError: a NUL in the path
+        return False
+    return True
 
 
-def _record_snapshot(directory: Path) -> Path:
-    """The staging chart's YAML as the test will render it: the first snapshot, to review like any later one."""
+def _paths_inside(names: list[str]) -> set[str]:
+    """What init makes inside the folder: its files and their folders (tests, tests/__snapshots__, ...)."""
+    return {*names, *(parent.as_posix() for name in names for parent in Path(name).parents if parent != Path("."))}
+
+
+def _staging_yaml(main_py: str) -> str:
+    """The staging chart's YAML as the test will render it, from main.py's text before it is written: the first
+    snapshot, to review like any later one."""
     from cdk8s import App
 
     from .components.chart import DjangoChart
     from .testing import synth, to_yaml
 
-    spec = runpy.run_path(str(directory / "main.py"), run_name="cdk8s_django_init")
+    with tempfile.TemporaryDirectory() as scratch:  # not yet in the new repo: nothing is written there before the checks
+        path = Path(scratch) / "main.py"
+        path.write_text(main_py)
+        spec = runpy.run_path(str(path), run_name="cdk8s_django_init")
     chart = DjangoChart(App(), "staging", django_app=spec["APP"], environment=spec["STAGING"])
-    path = directory / SNAPSHOT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_yaml(synth(chart)))
-    return path
+    return to_yaml(synth(chart))
+
+
+def _write(directory: Path, files: dict[str, str]) -> list[Path]:
+    """Each file new (O_EXCL) and never through a link; on any failure, what was made is removed again."""
+    made: list[Path] = []
+    try:
+        _make_folder(directory, made)
+        for name, text in files.items():
+            _make_folders_inside(directory, Path(name).parent, made)
+            _create(directory / name, text, _MODES.get(name, FILE_MODE), made)
+    except OSError as error:
+        _remove(made)
+        raise v.ConfigError("init", "--dir", str(directory), f"a folder init can write in ({error.strerror}: {error.filename})",
+                            "choose another folder") from error
+    except BaseException:
+        _remove(made)
+        raise
+    return [directory / name for name in files]
+
+
+def _make_folder(directory: Path, made: list[Path]) -> None:
+    """The folder and any missing folders above it (those above may be links: the user's own path)."""
+    missing = []
+    for path in [directory, *directory.parents]:
+        if os.path.lexists(path):
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        os.mkdir(path, FOLDER_MODE)
+        made.append(path)
+
+
+def _make_folders_inside(directory: Path, folder: Path, made: list[Path]) -> None:
+    """``folder`` inside ``directory``, one component at a time: each a real folder, never a link to follow."""
+    for part in [*reversed(folder.parents), folder][1:]:  # without the leading "."
+        path = directory / part
+        try:
+            os.mkdir(path, FOLDER_MODE)
+            made.append(path)
+        except FileExistsError:
+            pass
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise NotADirectoryError(errno.ENOTDIR, "Not a folder (a symbolic link?)", str(path))
+
+
+def _create(path: Path, text: str, mode: int, made: list[Path]) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
+    made.append(path)
+    with open(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def _remove(made: list[Path]) -> None:
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+
+
+def _in_git(directory: Path) -> bool:
+    folder = directory.resolve()
+    return any((candidate / ".git").exists() for candidate in [folder, *folder.parents])
 
 
 def main(args: list[str]) -> int:
@@ -128,23 +275,27 @@ def main(args: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m cdk8s_django init")
     parser.add_argument("app", help="the app's name (a DNS-1035 label, at most 30 characters)")
-    parser.add_argument("--image", required=True, help="the app's image, e.g. registry.example.com/shop:1.0.0")
+    parser.add_argument("--image", required=True, help="the app's image, pinned: e.g. registry.example.com/shop:1.0.0")
     parser.add_argument("--settings", help="DJANGO_SETTINGS_MODULE (default: <app>.settings)")
     parser.add_argument("--dir", default=None, help="where to write the repo (default: ./<app>-deploy)")
     parser.add_argument("--requirement", help="how the repo installs cdk8s-django (default: what this one was installed from)")
     parsed = parser.parse_args(args)
-    directory = Path(parsed.dir or f"{parsed.app}-deploy")
+    directory = Path(parsed.dir if parsed.dir is not None else f"{parsed.app}-deploy")
     try:
+        if parsed.dir == "":
+            raise v.ConfigError("init", "--dir", parsed.dir, "a folder path", f"leave --dir out for ./{parsed.app}-deploy")
         written = init(directory, parsed.app, parsed.image, parsed.settings, parsed.requirement)
     except v.ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    requirement = (directory / "requirements.txt").read_text().splitlines()[1]
     print(f"wrote {len(written)} files to {directory}{os.sep}. Next:\n  cd {directory} && make synth && make test\n"
           f"Production is written once main.py's {PLACEHOLDER} values are real.")
+    requirement = parsed.requirement if parsed.requirement is not None else package_requirement()
     if "file://" in requirement:
         print(f"requirements.txt installs cdk8s-django from this machine ({requirement}): before CI or a teammate"
               " installs it, point it at your git remote and a release tag (or rerun init with --requirement).")
+    if not _in_git(directory):
+        print(f"{directory} is in no git repository: ci.sh compares dist/ with the committed one, so git init there and commit.")
     return 0
 
 
@@ -168,6 +319,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from dataclasses import replace
 
 # cdk8s_django before anything that imports cdk8s: it silences jsii's Node end-of-life banner.
@@ -253,6 +405,7 @@ snapshots: $(VENV)/.installed
 
 CONFTEST = '''\
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # main.py
@@ -298,9 +451,14 @@ CI_SH = """\
 # CI: dist/ must be exactly what main.py writes (run `make synth` and commit it), then the tests.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ "$(git rev-parse --is-inside-work-tree 2>/dev/null)" != true ]; then
+  echo "ci.sh: $(pwd) is in no git repository, so dist/ cannot be compared with the committed one. Fix: git init, commit, then ./ci.sh" >&2
+  exit 2
+fi
 make synth
-if [ -n "$(git status --porcelain -- dist)" ]; then
-  git status --short -- dist
+stale="$(git status --porcelain -- dist)"
+if [ -n "$stale" ]; then
+  echo "$stale"
   echo "dist/ is stale: run make synth and commit it" >&2
   exit 1
 fi
@@ -336,7 +494,7 @@ make test    # the tests: a YAML snapshot of staging; production waits for real 
   (or `{env_prefix}_IMAGE` for all), then commits `dist/`. Production refuses `:latest`.
 - **Snapshots**: when `make test` shows a changed snapshot, read the YAML diff, then `make snapshots`.
 - **Deploy**: `kubectl apply -f dist/staging/`; `dist/<environment>/NOTES.md` has the rest.
-- **CI**: `./ci.sh` runs the tests and fails when `dist/` is stale.
+- **CI**: `./ci.sh` runs the tests and fails when `dist/` is stale (it compares with git: outside a repository it fails).
 - **The cdk8s CLI** (optional: `make synth` runs `main.py` directly): `npm install` once (commit the
   `package-lock.json` it writes; CI then runs `npm ci`), then `npx cdk8s synth`, with the version pinned
   in `package.json`. Node 22 or later is recommended (20 is past its end of life).
