@@ -78,6 +78,9 @@ def test_staging_runs_stores_in_cluster_with_sized_claims(example_docs: dict[str
         assert "noeviction" in broker["spec"]["template"]["spec"]["containers"][0]["command"]
         cache = find(docs, "StatefulSet", "shop-redis-cache")
         assert "allkeys-lru" in cache["spec"]["template"]["spec"]["containers"][0]["command"]
+        for redis in (broker, cache):  # make e2e: without it, a Redis built with protected mode on refuses other pods
+            command = redis["spec"]["template"]["spec"]["containers"][0]["command"]
+            assert command[command.index("--protected-mode") + 1] == "no"
         assert "volumeClaimTemplates" not in cache["spec"]
 
 

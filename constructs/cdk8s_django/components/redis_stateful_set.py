@@ -90,7 +90,10 @@ class RedisStatefulSet(DjangoConstruct):
         self.port = REDIS_PORT
         self.namespace = runtime.namespace
         self.tls = False
-        args = ["redis-server", "--port", str(REDIS_PORT), "--maxmemory", str(max_memory_bytes)]
+        # --protected-mode no: without a password, Redis's own default answers loopback alone and refuses the app's
+        # pods (the official image builds it off; Debian's and others' keep it on). Who may connect is the
+        # NetworkPolicy's job (network_policies.py). make e2e found it, on Debian's redis-server.
+        args = ["redis-server", "--port", str(REDIS_PORT), "--protected-mode", "no", "--maxmemory", str(max_memory_bytes)]
         if role is RedisRole.CACHE:
             args += ["--maxmemory-policy", "allkeys-lru", "--save", "", "--appendonly", "no"]
             claim = None
