@@ -12,7 +12,7 @@ export CDK8S_CHECK_UPGRADE := false
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
-.PHONY: synth preview test lint docs bench fuzz golden clean install imports companion
+.PHONY: synth preview test e2e e2e-packages lint docs bench fuzz golden clean install imports companion
 
 install: $(VENV)/.installed $(CDK8S)
 
@@ -80,6 +80,36 @@ docs: install
 # Two workers on this machine kind (pytest-xdist; -n auto: one per core; worksteal evens out the long tests).
 test: install $(CHECKOV_VENV)/.installed lint
 	$(PY) -m pytest -n auto --dist worksteal
+
+# `make e2e`: every container of dist/qa/ and dist/production/ run as its manifest says (command, env, volumes,
+# user, probes, preStop), against Debian's PostgreSQL and Redis and the reference app in examples/shop-app/
+# (README: "What make e2e proves"). Root: each pod gets namespaces of its own; the run gets its own network.
+E2E_IMAGE := build/e2e/image
+E2E_DEBIAN := postgresql redis-server iproute2 util-linux
+e2e: install e2e-packages $(E2E_IMAGE)/.built
+	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v e2e
+
+# The servers e2e runs, from Debian's packages: installed when missing (CI runs as root; a laptop: sudo apt-get).
+e2e-packages:
+	@missing="$$(for p in $(E2E_DEBIAN); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done | tr '\n' ' ')"; \
+	if [ -z "$${missing% }" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then echo "make e2e needs Debian packages: $$missing(sudo apt-get install $$missing)" >&2; exit 2; fi; \
+	echo "installing $$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; }
+
+# The reference app's image, built as its Dockerfile builds it: a venv with its pinned requirements, the app,
+# and collectstatic at build time.
+$(E2E_IMAGE)/.built: $(shell find examples/shop-app -type f -not -path '*/__pycache__/*' -not -path '*/staticfiles/*')
+	rm -rf $(E2E_IMAGE) && mkdir -p $(E2E_IMAGE)
+	$(PYTHON) -m venv $(E2E_IMAGE)/venv
+	$(E2E_IMAGE)/venv/bin/python -m pip install --quiet --no-cache-dir -r examples/shop-app/requirements.txt
+	cp -r examples/shop-app $(E2E_IMAGE)/app
+	cd $(E2E_IMAGE)/app && env -i PATH="$$PATH" PYTHONDONTWRITEBYTECODE=1 DJANGO_SETTINGS_MODULE=shop.settings \
+	  SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_HOST=build DATABASE_NAME=build DATABASE_USER=build \
+	  DATABASE_PASSWORD=build DATABASE_SSLMODE=disable CACHE_URL=redis://build CELERY_BROKER_URL=redis://build \
+	  ../venv/bin/python -m django collectstatic --noinput >/dev/null
+	touch $@
 
 # A long random run of the property tests: counts of valid, rejected and invalid specs, and how
 # often each option was present. `make fuzz FUZZ_EXAMPLES=500 FUZZ_SEED=1` replays a run.

@@ -1,0 +1,335 @@
+"""Each step of a rollout, for staging (qa: in-cluster stores from their own StatefulSets) and production (managed
+stores: local TLS servers behind the ExternalName aliases). The tests of one environment run in file order and
+build on each other, as a rollout does: stores, migrations, web, workers and beat, cron, shell, then stopping.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from . import manifests, secrets, standins, tls
+from .conftest import BUILT, load
+from .network import Network
+from .pod import Pod
+from .rollout import Rollout
+
+APP = "shop"
+# The migration and wait loops' Django start-up, plus its sleep of 5 s: generous, never a timing assertion.
+SETTLE = 60
+# Production's managed hosts (main.py): the names the stand-ins' certificates carry.
+PRODUCTION_HOSTS = {"shop-postgres": "shop.abc123.eu-west-1.rds.amazonaws.com",
+                    "shop-redis-cache": "shop-cache.abc123.euw1.cache.amazonaws.com",
+                    "shop-redis-broker": "shop-broker.abc123.euw1.cache.amazonaws.com"}
+
+
+@dataclass
+class Stage:
+    """One environment's rollout so far: the pods running, what the steps learnt."""
+
+    name: str
+    rollout: Rollout
+    running: dict[str, Pod] = field(default_factory=dict)
+    standins: dict[str, standins.StandIn] = field(default_factory=dict)
+    rogue_files: dict[str, str] = field(default_factory=dict)  # the image's trust files, with another CA
+
+    @property
+    def env(self) -> manifests.Environment:
+        return self.rollout.env
+
+    def start(self, kind: str, workload: str) -> Pod:
+        """The pod of ``workload``: each init container to completion (exit 0), then its first container."""
+        template = self.env.pod_template(kind, workload)
+        for init in template["spec"].get("initContainers", []):
+            pod = self.rollout.start(kind, workload, init["name"], init=True)
+            code = pod.wait(SETTLE)
+            assert code == 0, f"{pod.where}: init container exited {code}\n{pod.tail()}"
+        pod = self.rollout.start(kind, workload, template["spec"]["containers"][0]["name"])
+        self.running[workload] = pod
+        return pod
+
+    def job(self, kind: str, workload: str, timeout: float = SETTLE) -> tuple[int, str]:
+        """Run a Job's (or a CronJob's) pod to completion: its exit code and log."""
+        pod = self.start(kind, workload)
+        code = pod.wait(timeout)
+        return code, pod.log.read_text(errors="replace")
+
+    def django(self, code: str) -> str:
+        """``kubectl exec shop-shell-0 -- python -m django shell -c <code>``: its output (exit 0 asserted)."""
+        shell = self.running[f"{APP}-shell"]
+        result = shell.exec(["python", "-m", "django", "shell", "-c", code])
+        assert result.returncode == 0, f"{shell.where}: django shell -c {code!r} exited {result.returncode}\n{result.stderr[-2000:]}"
+        return result.stdout.strip()
+
+    def public_host(self) -> str:
+        return self.env.get("Ingress", f"{APP}-web")["spec"]["rules"][0]["host"]
+
+
+def _production_stores(env: manifests.Environment, network: Network, state: Path) -> tuple[dict[str, standins.StandIn], dict[str, str], dict[str, str]]:
+    """The stand-ins for RDS and ElastiCache; the image's files that trust Amazon's CA (the RDS bundle at
+    DATABASE_SSLROOTCERT, and the system trust store redis-py's default context reads), and the same files
+    trusting another CA."""
+    certificates = state / "tls"
+    amazon, rogue = tls.authority(certificates, "amazon"), tls.authority(certificates, "rogue")
+    config = env.get("ConfigMap", f"{APP}-env")["data"]
+    stores: dict[str, standins.StandIn] = {}
+    for service, host in PRODUCTION_HOSTS.items():
+        spec = env.get("Service", service)["spec"]
+        assert (spec["type"], spec["externalName"]) == ("ExternalName", host), f"production: Service {service}: {spec}"
+        network.alias(host, f"standin-{service}")
+        certificate, key = tls.server_certificate(amazon, host, standins.UID)
+        if service == f"{APP}-postgres":
+            stores[service] = standins.postgres(network, state, f"standin-{service}", certificate, key, config["DATABASE_USER"],
+                                                config["DATABASE_NAME"], secrets.AWS_DATABASE_PASSWORD)
+        else:
+            stores[service] = standins.redis(network, state, f"standin-{service}", certificate, key, amazon)
+    trust = (config["DATABASE_SSLROOTCERT"], "/etc/ssl/certs/ca-certificates.crt")
+    return stores, {path: str(amazon) for path in trust}, {path: str(rogue) for path in trust}
+
+
+@pytest.fixture(scope="module", params=["qa", "production"])
+def stage(request: pytest.FixtureRequest, network: Network, state: Path) -> Iterator[Stage]:
+    env = load(request.param)
+    stores: dict[str, standins.StandIn] = {}
+    files: dict[str, str] = {}
+    rogue: dict[str, str] = {}
+    if request.param == "production":
+        stores, files, rogue = _production_stores(env, network, state / env.name)
+    rollout = Rollout(env, network, state, BUILT, files)
+    stage = Stage(request.param, rollout, standins=stores, rogue_files=rogue)
+    yield stage
+    rollout.stop_all()
+    for store in stores.values():
+        store.stop()
+
+
+def _wait(condition, timeout: float, what: str, interval: float = 1.0):  # type: ignore[no-untyped-def]
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"{what}: not within {timeout}s (last: {last!r})")
+
+
+# -- stores ---------------------------------------------------------------------------------------------------
+
+def test_stores_start_and_answer_their_probes(stage: Stage) -> None:
+    if stage.name == "production":
+        time.sleep(1)
+        for name, store in stage.standins.items():
+            assert store.process.poll() is None, f"production: the stand-in for {name} exited\n{store.log.read_text()}"
+        return
+    for workload in (f"{APP}-postgres", f"{APP}-redis-broker", f"{APP}-redis-cache"):
+        pod = stage.start("StatefulSet", workload)
+        pod.wait_for("readinessProbe")
+        ok, output = pod.probe("livenessProbe")
+        assert ok, f"{pod.where}: livenessProbe failed: {output}"
+
+
+# -- migrations -----------------------------------------------------------------------------------------------
+
+def test_wait_for_migrations_blocks_until_the_job_ran(stage: Stage) -> None:
+    waiting = stage.rollout.start("Deployment", f"{APP}-web", "wait-for-migrations", init=True)
+    _wait(lambda: "waiting for migrations" in waiting.log.read_text(errors="replace"), SETTLE, f"{waiting.where}: the wait loop's first line")
+    waiting.check_running("the database is not migrated yet")
+    code, log = stage.job("Job", f"{APP}-migrate")
+    assert code == 0, f"{stage.name}: the migration Job exited {code}\n{log[-3000:]}"
+    assert "Applying shop.0001_initial... OK" in log
+    assert waiting.wait(SETTLE) == 0, f"{waiting.where}: did not exit 0 once migrated\n{waiting.tail()}"
+
+
+def test_the_migration_job_twice_is_harmless(stage: Stage) -> None:
+    code, log = stage.job("Job", f"{APP}-migrate")
+    assert code == 0 and "No migrations to apply." in log, f"{stage.name}: the second migration run exited {code}\n{log[-3000:]}"
+
+
+# -- web ------------------------------------------------------------------------------------------------------
+
+def test_web_answers_its_probes_as_the_manifest_defines_them(stage: Stage) -> None:
+    web = stage.start("Deployment", f"{APP}-web")
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert web.container[probe]["httpGet"]["port"] == "http"  # the name, resolved to containerPort below
+        web.wait_for(probe)
+
+
+def test_a_public_host_behind_the_load_balancer_is_served_and_an_unlisted_host_refused(stage: Stage) -> None:
+    web, host = stage.running[f"{APP}-web"], stage.public_host()
+    status, body = web.http("/orders/", 8000, {"Host": host, "X-Forwarded-Proto": "https", "Content-Type": "application/json"},
+                            method="POST", body=json.dumps({"email": "first@example.com"}).encode())
+    assert status == 201, f"{web.where}: POST /orders/ with Host {host}: {status} {body[:500]!r}\n{web.tail()}"
+    order = json.loads(body)
+    assert order["url"] == f"https://{host}/orders/{order['id']}/"  # SECURE_PROXY_SSL_HEADER: the request was https
+    status, _ = web.http("/", 8000, {"Host": "evil.example.com"})
+    assert status == 400, f"{web.where}: an unlisted Host was answered {status}"
+    status, _ = web.http("/", 8000, {"Host": web.ip})  # the pod IP, the ALB health check's Host
+    assert status == 200
+
+
+def test_static_files_come_from_whitenoise_at_static_url(stage: Stage) -> None:
+    web = stage.running[f"{APP}-web"]
+    static_url = stage.env.get("ConfigMap", f"{APP}-env")["data"]["STATIC_URL"]
+    status, page = web.http("/", 8000, {"Host": stage.public_host(), "X-Forwarded-Proto": "https"})
+    assert status == 200
+    found = re.search(rf'href="{re.escape(static_url)}([^"]+\.css)"', page.decode())
+    assert found, f"{web.where}: no stylesheet under STATIC_URL {static_url} in the page"
+    path = urlsplit(static_url).path + found.group(1)  # production: the CDN's origin is the pod's /static/
+    status, css = web.http(path, 8000, {"Host": stage.public_host()})
+    assert status == 200 and b"{" in css, f"{web.where}: GET {path}: {status}"
+
+
+# -- shell ----------------------------------------------------------------------------------------------------
+
+def test_the_ops_shell_stays_up_and_runs_a_django_shell(stage: Stage) -> None:
+    shell = stage.start("StatefulSet", f"{APP}-shell")
+    time.sleep(2)
+    shell.check_running("idling")
+    assert stage.django("from shop.models import Order; print(Order.objects.count())") == "1"
+    # The README's line: kubectl exec -it shop-shell-0 -- python -m django shell (here with -c: no terminal).
+    assert shell.exec(["hostname"]).stdout.strip() == f"{APP}-shell-0"
+
+
+# -- Celery ---------------------------------------------------------------------------------------------------
+
+def test_a_task_from_web_reaches_the_worker_of_its_queue(stage: Stage) -> None:
+    for workload in (f"{APP}-worker", f"{APP}-worker-emails"):
+        stage.start("Deployment", workload).wait_for("readinessProbe")
+    stage.start("StatefulSet", f"{APP}-beat").wait_for("readinessProbe")
+    web = stage.running[f"{APP}-web"]
+    _, body = web.http("/orders/", 8000, {"Host": stage.public_host(), "Content-Type": "application/json"}, method="POST",
+                       body=json.dumps({"email": "second@example.com"}).encode())
+    order = json.loads(body)["id"]
+    _wait(lambda: json.loads(web.http(f"/orders/{order}/", 8000, {"Host": "localhost"})[1])["confirmed"], SETTLE,
+          f"{stage.name}: order {order} confirmed by a worker")
+    ran = stage.django(f"from shop.models import TaskRun; r = TaskRun.objects.get(name='shop.tasks.send_order_confirmation',"
+                       f" finished_at__isnull=False, started_at__gte=__import__('shop.models').models.Order.objects.get(pk={order}).created_at);"
+                       " print(r.hostname, r.queue)")
+    assert ran == f"worker-emails@{APP}-worker-emails-0 emails"
+
+
+def test_the_heartbeat_passes_the_exec_probes_and_a_stale_one_fails_them(stage: Stage) -> None:
+    for workload, beat in ((f"{APP}-worker", "worker"), (f"{APP}-beat", "beat")):
+        pod = stage.running[workload]
+        for probe in ("readinessProbe", "livenessProbe"):
+            assert pod.probe(probe)[0], f"{pod.where}: {probe} failed with a fresh heartbeat"
+        result = pod.exec(["python", "-c", f"import os, time; os.utime('/tmp/celery-{beat}-heartbeat', (time.time() - 180,) * 2)"])
+        assert result.returncode == 0, result.stderr
+        assert not pod.probe("livenessProbe")[0], f"{pod.where}: livenessProbe passed with a heartbeat 3 minutes old"
+        _wait(lambda pod=pod: pod.probe("livenessProbe")[0], 45, f"{pod.where}: the heartbeat touched again")
+
+
+def test_the_cache_and_the_broker_are_different_servers(stage: Stage) -> None:
+    config = stage.env.get("ConfigMap", f"{APP}-env")["data"]
+    assert urlsplit(config["CACHE_URL"]).hostname != urlsplit(config["CELERY_BROKER_URL"]).hostname
+    marker = f"e2e-{time.time_ns()}"
+    printed = stage.django(
+        "import redis; from django.conf import settings; from django.core.cache import cache;"
+        f" cache.set('{marker}', 1, 600); broker = redis.Redis.from_url(settings.CELERY_BROKER_URL);"
+        f" print(bool(cache.get('{marker}')), any(b'{marker}' in k for k in broker.keys('*')))")
+    assert printed == "True False", f"{stage.name}: the cache's key is (not) on the broker: {printed}"
+
+
+def test_filling_the_cache_past_maxmemory_never_evicts_a_queued_task(stage: Stage) -> None:
+    if stage.name == "production":
+        pytest.skip("production's cache and broker are managed (ElastiCache's own eviction settings)")
+    emails = stage.running.pop(f"{APP}-worker-emails")
+    emails.stop()
+    web = stage.running[f"{APP}-web"]
+    _, body = web.http("/orders/", 8000, {"Host": "localhost", "Content-Type": "application/json"}, method="POST",
+                       body=json.dumps({"email": "queued@example.com"}).encode())
+    order = json.loads(body)["id"]
+    broker, cache = stage.running.get(f"{APP}-redis-broker"), stage.running.get(f"{APP}-redis-cache")
+    assert broker is not None and cache is not None
+    _wait(lambda: broker.exec(["redis-cli", "-p", "6379", "llen", "emails"]).stdout.strip() == "1", 20, "the task queued on the broker")
+    stage.django("from django.core.cache import cache\nfor i in range(160): cache.set(f'fill-{i}', b'x' * 1_000_000, 600)")
+    evicted = int(re.search(r"evicted_keys:(\d+)", cache.exec(["redis-cli", "-p", "6379", "info", "stats"]).stdout).group(1))  # type: ignore[union-attr]
+    assert evicted > 0, "the cache never reached its maxmemory"
+    policy = broker.exec(["redis-cli", "-p", "6379", "config", "get", "maxmemory-policy"]).stdout.split()
+    assert policy == ["maxmemory-policy", "noeviction"]
+    assert broker.exec(["redis-cli", "-p", "6379", "llen", "emails"]).stdout.strip() == "1"
+    stage.start("Deployment", f"{APP}-worker-emails")
+    _wait(lambda: json.loads(web.http(f"/orders/{order}/", 8000, {"Host": "localhost"})[1])["confirmed"], SETTLE,
+          f"{stage.name}: the queued order confirmed once a worker came back")
+
+
+# -- cron -----------------------------------------------------------------------------------------------------
+
+def test_each_cron_job_exits_0(stage: Stage) -> None:
+    cron_jobs = [obj["metadata"]["name"] for obj in stage.env.of_kind("CronJob")]
+    assert cron_jobs, f"{stage.name}: no CronJob"
+    for name in cron_jobs:
+        code, log = stage.job("CronJob", name)
+        assert code == 0, f"{stage.name}: CronJob {name} exited {code}\n{log[-3000:]}"
+
+
+def test_beat_sends_its_scheduled_task(stage: Stage) -> None:
+    ran = _wait(lambda: stage.django("from shop.models import TaskRun; print(TaskRun.objects.filter(name='shop.tasks.record_beat_run').count())") != "0",
+                120, f"{stage.name}: beat's record-beat-run executed by a worker", interval=5)
+    assert ran
+
+
+# -- the database away; stopping ------------------------------------------------------------------------------
+
+def test_a_worker_finishes_its_task_within_the_grace_period_on_sigterm(stage: Stage) -> None:
+    worker = stage.running.pop(f"{APP}-worker")
+    grace = worker.template["spec"]["terminationGracePeriodSeconds"]
+    task = stage.django("from shop.tasks import slow_task; print(slow_task.delay(8).id)")
+    started = f"from shop.models import TaskRun; print(TaskRun.objects.filter(task_id='{task}').exists())"
+    _wait(lambda: stage.django(started) == "True", SETTLE, f"{worker.where}: the slow task started")
+    code, seconds = worker.stop()
+    assert code == 0 and seconds < grace, f"{worker.where}: exited {code} after {seconds:.1f}s (grace {grace}s)\n{worker.tail()}"
+    finished = stage.django(f"from shop.models import TaskRun; print(TaskRun.objects.get(task_id='{task}').finished_at is not None)")
+    assert finished == "True", f"{worker.where}: the task in progress at SIGTERM did not finish\n{worker.tail()}"
+
+
+def test_a_server_certificate_from_another_ca_is_refused(stage: Stage) -> None:
+    if stage.name != "production":
+        pytest.skip("staging's stores speak plain TCP inside the namespace (DATABASE_SSLMODE=disable)")
+    distrusting = Rollout(stage.env, stage.rollout.network, stage.rollout.state.parent, BUILT, stage.rogue_files)
+    try:
+        shell = distrusting.start("StatefulSet", f"{APP}-shell", "shell")
+        database = shell.exec(["python", "-m", "django", "migrate", "--check"])
+        assert database.returncode != 0 and "certificate verify failed" in database.stderr, database.stderr[-2000:]
+        cache = shell.exec(["python", "-m", "django", "shell", "-c", "from django.core.cache import cache; cache.get('x')"])
+        assert cache.returncode != 0 and "certificate verify failed" in cache.stderr, cache.stderr[-2000:]
+    finally:
+        distrusting.stop_all()
+
+
+def test_liveness_holds_with_the_database_stopped(stage: Stage) -> None:
+    web = stage.running[f"{APP}-web"]
+    if stage.name == "production":
+        stage.standins[f"{APP}-postgres"].stop()
+    else:
+        stage.running.pop(f"{APP}-postgres").stop()
+    for probe in ("livenessProbe", "readinessProbe"):
+        ok, output = web.probe(probe)
+        assert ok, f"{web.where}: {probe} failed with the database stopped: {output}"
+
+
+def test_gunicorn_drains_after_its_prestop_and_exits_within_the_grace_period(stage: Stage) -> None:
+    web = stage.running.pop(f"{APP}-web")
+    grace = web.template["spec"]["terminationGracePeriodSeconds"]
+    answered: list[int] = []
+
+    def during_prestop() -> None:
+        time.sleep(2)
+        answered.append(web.http("/healthz/", 8000, {"Host": "localhost"})[0])
+
+    probe = threading.Thread(target=during_prestop)
+    probe.start()
+    code, seconds = web.stop()
+    probe.join()
+    assert answered == [200], f"{web.where}: not serving during preStop: {answered}"
+    assert code == 0 and seconds < grace, f"{web.where}: exited {code} after {seconds:.1f}s (grace {grace}s)\n{web.tail()}"
+
+
