@@ -190,3 +190,18 @@ def test_testing_synth_matches_render(example_docs: dict[str, list[dict[str, Any
     mark_for_argo_cd(chart)  # as main.py does
     key = lambda d: (d["kind"], d["metadata"]["name"])  # noqa: E731
     assert sorted(synth(chart), key=key) == sorted(example_docs["qa"], key=key)
+
+
+def test_metrics_port_is_each_containers_own(example_docs: dict[str, list[dict[str, Any]]]) -> None:
+    """make e2e found the worker's metrics port 9808 unserved: METRICS_PORT came from the shared ConfigMap, web's 9100."""
+    seen = set()
+    for env, docs in example_docs.items():
+        assert "METRICS_PORT" not in find(docs, "ConfigMap", "shop-env")["data"]
+        for doc in docs:
+            template = (doc.get("spec", {}).get("jobTemplate", {}).get("spec", {}) or doc.get("spec", {})).get("template")
+            for container in (template or {}).get("spec", {}).get("containers", []):
+                ports = [p["containerPort"] for p in container.get("ports", []) if p["name"] == "metrics"]
+                values = [e["value"] for e in container.get("env", []) if e["name"] == "METRICS_PORT"]
+                assert values == [str(p) for p in ports], (env, doc["metadata"]["name"], container["name"])
+                seen.update((doc["metadata"]["name"], p) for p in ports)
+    assert {("shop-web", 9100), ("shop-worker", 9808)} <= seen

@@ -163,11 +163,14 @@ class AppRuntime:
         ``wrap`` prepends ``command_prefix`` (an agent such as New Relic's that
         execs the real command, keeping it the signal receiver).
         """
+        # METRICS_PORT is the container's own ``metrics`` port (web's, or a worker's): per container, never in
+        # the shared ConfigMap, which would give every worker the web's port (make e2e found nothing served on 9808).
+        metrics = [{"name": "METRICS_PORT", "value": str(port["containerPort"])} for port in ports if port.get("name") == "metrics"]
         container: dict[str, Any] = {
             "name": name,
             "image": self.image,
             "command": [*(self.command_prefix if wrap else ()), *command],
-            "env": self.env(),
+            "env": [*self.env(), *metrics],
         }
         if self.env_from():
             container["envFrom"] = self.env_from()

@@ -81,8 +81,6 @@ def config_env(
     if django_app.newrelic:
         env["NEW_RELIC_CONFIG_FILE"] = f"{DEFAULT_CONFIG_MOUNT_PATH}/{NEW_RELIC_INI_FILE}"
         env["NEW_RELIC_ENVIRONMENT"] = environment.name
-    if environment.monitoring:
-        env["METRICS_PORT"] = str(django_app.web_metrics_port)
     if environment.media_bucket:
         env["MEDIA_BUCKET"] = environment.media_bucket
     if aws_region:

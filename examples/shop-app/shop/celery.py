@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from celery import Celery, bootsteps
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
@@ -53,3 +53,15 @@ def start_beat_heartbeat(sender, **kwargs):
             time.sleep(HEARTBEAT_SECONDS)
 
     threading.Thread(target=beat, name="beat-heartbeat", daemon=True).start()
+
+
+@worker_init.connect
+def start_worker_metrics(sender, **kwargs):
+    """A worker with Worker.metrics_port gets METRICS_PORT in its own env: Prometheus metrics from the worker's
+    main process there (the PodMonitor scrapes that port)."""
+    from django.conf import settings
+
+    if settings.METRICS_PORT:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.METRICS_PORT)

@@ -99,7 +99,7 @@ STORAGES = {
 }
 AWS_STORAGE_BUCKET_NAME = os.environ.get("MEDIA_BUCKET")  # for django-storages, once the app has media
 
-# Prometheus metrics port of the web (gunicorn.conf.py); unset without monitoring.
+# Prometheus metrics port: web's (gunicorn.conf.py) or a worker's (shop/celery.py), in each container's own env.
 METRICS_PORT = int(os.environ["METRICS_PORT"]) if os.environ.get("METRICS_PORT") else None
 
 USE_TZ = True
