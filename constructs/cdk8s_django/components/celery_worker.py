@@ -33,7 +33,8 @@ HEARTBEAT_MAX_AGE_SECONDS = 120
 
 
 def heartbeat_probes(path: str, max_age: int = HEARTBEAT_MAX_AGE_SECONDS) -> dict[str, Any]:
-    """Readiness and liveness from a file the process touches: a broker outage fails neither.
+    """Readiness and liveness from a file the process touches: a broker outage shorter than ``max_age`` fails
+    neither (a worker's timer, which touches the file, waits while it reconnects: a longer one ages the file).
 
     Readiness makes a rollout wait until the new process is really running;
     liveness restarts a process that stopped touching the file (hung).
