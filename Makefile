@@ -69,7 +69,7 @@ imports: install
 # budget (C901 at 12, PLR0915 at 40 statements, E501 at 140; pyproject.toml), with no noqa to dodge it.
 lint: install
 	$(PY) -m mypy --strict constructs/cdk8s_django
-	$(PY) -m ruff check constructs/cdk8s_django bench
+	$(PY) -m ruff check constructs/cdk8s_django bench e2e
 	! grep -rnE 'noqa(: *[A-Z0-9, ]*(C901|PLR0915|E501)|\s*$$)' constructs/cdk8s_django
 	! grep -nE 'per-file-ignores' pyproject.toml
 
@@ -87,7 +87,7 @@ test: install $(CHECKOV_VENV)/.installed lint
 E2E_IMAGE := build/e2e/image
 E2E_DEBIAN := postgresql redis-server iproute2 util-linux
 e2e: install e2e-packages $(E2E_IMAGE)/.built
-	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v e2e
+	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v -n 2 --dist loadfile --durations 8 e2e
 
 # The servers e2e runs, from Debian's packages: installed when missing (CI runs as root; a laptop: sudo apt-get).
 e2e-packages:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def network() -> Network:
-    shutil.rmtree(STATE, ignore_errors=True)
-    STATE.mkdir(parents=True)
-    return Network(STATE)
+def state(worker_id: str) -> Path:
+    """This worker's folder for pods' roots, volumes and logs (each environment runs on a worker of its own)."""
+    folder = STATE / worker_id
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def network(state: Path, worker_id: str) -> Network:
+    return Network(state, int(worker_id[2:]) if worker_id.startswith("gw") else 0)
 
 
 def load(name: str) -> manifests.Environment:
     return manifests.Environment.load(ROOT / "dist" / name)
-
-
-@pytest.fixture(scope="session")
-def state() -> Iterator[Path]:
-    yield STATE

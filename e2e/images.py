@@ -9,6 +9,7 @@ into each pod at the same path, so that the container's non-root user can reach 
 from __future__ import annotations
 
 import glob
+import signal
 import sys
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
             passwd_user="app",  # the Dockerfile's useradd: HOME /tmp
         ),
         "postgres": Image(env={"PATH": f"{postgres_bindir()}:/usr/bin:/bin", "LANG": "C.UTF-8"},
-                          entrypoint=("/bin/sh", str(POSTGRES_ENTRYPOINT)), files={str(POSTGRES_ENTRYPOINT): str(POSTGRES_ENTRYPOINT)}, passwd_user="postgres"),
+                          entrypoint=("/bin/sh", str(POSTGRES_ENTRYPOINT)), files={str(POSTGRES_ENTRYPOINT): str(POSTGRES_ENTRYPOINT)},
+                          passwd_user="postgres",
+                          stop_signal=signal.SIGINT),
         "redis": Image(env={"PATH": "/usr/bin:/bin"}),
     }

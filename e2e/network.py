@@ -15,10 +15,6 @@ from typing import Any
 
 from . import manifests
 
-BRIDGE = "e2e0"
-SUBNET = ipaddress.ip_network("10.213.0.0/24")
-GATEWAY = str(SUBNET.network_address + 1)
-
 
 def _ip(*args: str) -> None:
     subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
@@ -29,20 +25,24 @@ def _labels_match(selector: dict[str, str], labels: dict[str, str]) -> bool:
 
 
 class Network:
-    def __init__(self, state: Path) -> None:
-        self.state = state
+    """``index`` numbers the run's networks (one per pytest-xdist worker, each environment on its own)."""
+
+    def __init__(self, state: Path, index: int = 0) -> None:
+        self.state, self.bridge = state, f"e2e{index}"
+        self.subnet = ipaddress.ip_network(f"10.213.{index}.0/24")
+        self.gateway = str(self.subnet.network_address + 1)
         self._ips: dict[str, str] = {}
         self._aliases: dict[str, str] = {}  # an ExternalName target -> the IP of the server standing in for it
         self._next = 10
         _ip("link", "set", "lo", "up")
-        _ip("link", "add", BRIDGE, "type", "bridge")
-        _ip("addr", "add", f"{GATEWAY}/{SUBNET.prefixlen}", "dev", BRIDGE)
-        _ip("link", "set", BRIDGE, "up")
+        _ip("link", "add", self.bridge, "type", "bridge")
+        _ip("addr", "add", f"{self.gateway}/{self.subnet.prefixlen}", "dev", self.bridge)
+        _ip("link", "set", self.bridge, "up")
 
     def ip_of(self, name: str) -> str:
         """The IP of a workload's pod (one replica each) or of a stand-in server: fixed for the run."""
         if name not in self._ips:
-            self._ips[name] = str(SUBNET.network_address + self._next)
+            self._ips[name] = str(self.subnet.network_address + self._next)
             self._next += 1
         return self._ips[name]
 
@@ -94,8 +94,8 @@ class Network:
             assert time.monotonic() < deadline, f"process {pid} never entered a network namespace of its own"
             time.sleep(0.005)
         _ip("link", "add", host_side, "type", "veth", "peer", "name", "eth0", "netns", str(pid))
-        _ip("link", "set", host_side, "master", BRIDGE, "up")
+        _ip("link", "set", host_side, "master", self.bridge, "up")
         inside = ["nsenter", "--target", str(pid), "--net", "ip"]
-        for args in (["link", "set", "lo", "up"], ["addr", "add", f"{ip}/{SUBNET.prefixlen}", "dev", "eth0"],
-                     ["link", "set", "eth0", "up"], ["route", "add", "default", "via", GATEWAY]):
+        for args in (["link", "set", "lo", "up"], ["addr", "add", f"{ip}/{self.subnet.prefixlen}", "dev", "eth0"],
+                     ["link", "set", "eth0", "up"], ["route", "add", "default", "via", self.gateway]):
             subprocess.run([*inside, *args], check=True, capture_output=True, text=True)

@@ -38,6 +38,9 @@ class Image:
     # The user /etc/passwd names for any UID the pod runs as (the postgres image's entrypoint gives an unknown
     # UID one with nss_wrapper; initdb refuses to run without one).
     passwd_user: str | None = None
+    # The Dockerfile's STOPSIGNAL, which the runtime sends on delete (the postgres image's is SIGINT: a fast
+    # shutdown, where SIGTERM would wait for every client to disconnect).
+    stop_signal: int = signal.SIGTERM
 
 
 class PodFailed(AssertionError):
@@ -147,7 +150,8 @@ class Pod:
         uid, gid, _ = self._ids()
         ids = [*(["-S", str(uid)] if uid is not None else []), *(["-G", str(gid)] if gid is not None else [])]
         nsenter = shutil.which("nsenter") or "nsenter"
-        return subprocess.run([nsenter, "--target", str(self.process.pid), "--mount", "--net", "--uts", "--root", "--wd", *ids, "--", *argv],
+        namespaces = ["--target", str(self.process.pid), "--mount", "--net", "--uts", "--root", "--wd"]
+        return subprocess.run([nsenter, *namespaces, *ids, "--", *argv],
                               env=dict(env or self.variables), capture_output=True, text=True, timeout=timeout, check=False)
 
     def probe(self, which: str) -> tuple[bool, str]:
@@ -215,7 +219,7 @@ class Pod:
             raise PodFailed(f"{self.where}: still running after {timeout}s\n{self.tail()}") from None
 
     def stop(self) -> tuple[int, float]:
-        """Delete the pod: the preStop hook, then SIGTERM, then SIGKILL when the grace period ends.
+        """Delete the pod: the preStop hook, then the image's stop signal, then SIGKILL when the grace period ends.
         Returns the exit code and the seconds it took."""
         assert self.process is not None
         grace = self.template["spec"].get("terminationGracePeriodSeconds", 30)
@@ -224,7 +228,7 @@ class Pod:
         if "exec" in pre_stop and self.process.poll() is None:
             self.exec(pre_stop["exec"]["command"], timeout=grace)
         if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
+            os.kill(self.process.pid, self.image.stop_signal)
         try:
             code = self.process.wait(max(0.1, grace - (time.monotonic() - started)))
         except subprocess.TimeoutExpired:
@@ -237,10 +241,8 @@ class Pod:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(f"    | {line}" for line in text.splitlines()[-lines:])
 
-    def __enter__(self) -> Pod:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
+    def kill(self) -> None:
+        """SIGKILL whatever of the pod still runs (the end of a run)."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()

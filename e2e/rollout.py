@@ -37,4 +37,4 @@ class Rollout:
 
     def stop_all(self) -> None:
         for pod in reversed(self.pods):
-            pod.__exit__(None, None, None)
+            pod.kill()

@@ -1,6 +1,7 @@
-"""Each step of a rollout, for staging (qa: in-cluster stores from their own StatefulSets) and production (managed
-stores: local TLS servers behind the ExternalName aliases). The tests of one environment run in file order and
-build on each other, as a rollout does: stores, migrations, web, workers and beat, cron, shell, then stopping.
+"""Each step of a rollout, written once for staging (test_qa.py: in-cluster stores from their own StatefulSets)
+and production (test_production.py: managed stores, local TLS servers behind the ExternalName aliases). The steps
+of one environment run in this file's order and build on each other, as a rollout does: stores, migrations, web,
+shell, workers and beat, cron, then stopping.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ class Stage:
         return self.env.get("Ingress", f"{APP}-web")["spec"]["rules"][0]["host"]
 
 
-def _production_stores(env: manifests.Environment, network: Network, state: Path) -> tuple[dict[str, standins.StandIn], dict[str, str], dict[str, str]]:
+def _production_stores(
+    env: manifests.Environment, network: Network, state: Path,
+) -> tuple[dict[str, standins.StandIn], dict[str, str], dict[str, str]]:
     """The stand-ins for RDS and ElastiCache; the image's files that trust Amazon's CA (the RDS bundle at
     DATABASE_SSLROOTCERT, and the system trust store redis-py's default context reads), and the same files
     trusting another CA."""
@@ -95,16 +98,19 @@ def _production_stores(env: manifests.Environment, network: Network, state: Path
     return stores, {path: str(amazon) for path in trust}, {path: str(rogue) for path in trust}
 
 
-@pytest.fixture(scope="module", params=["qa", "production"])
+@pytest.fixture(scope="module")
 def stage(request: pytest.FixtureRequest, network: Network, state: Path) -> Iterator[Stage]:
-    env = load(request.param)
+    """The environment the test module names (``ENVIRONMENT``): one module each, so each runs on a worker of
+    its own (``--dist loadfile``), its steps in order."""
+    name = request.module.ENVIRONMENT
+    env = load(name)
     stores: dict[str, standins.StandIn] = {}
     files: dict[str, str] = {}
     rogue: dict[str, str] = {}
-    if request.param == "production":
+    if name == "production":
         stores, files, rogue = _production_stores(env, network, state / env.name)
     rollout = Rollout(env, network, state, BUILT, files)
-    stage = Stage(request.param, rollout, standins=stores, rogue_files=rogue)
+    stage = Stage(name, rollout, standins=stores, rogue_files=rogue)
     yield stage
     rollout.stop_all()
     for store in stores.values():
@@ -140,7 +146,8 @@ def test_stores_start_and_answer_their_probes(stage: Stage) -> None:
 
 def test_wait_for_migrations_blocks_until_the_job_ran(stage: Stage) -> None:
     waiting = stage.rollout.start("Deployment", f"{APP}-web", "wait-for-migrations", init=True)
-    _wait(lambda: "waiting for migrations" in waiting.log.read_text(errors="replace"), SETTLE, f"{waiting.where}: the wait loop's first line")
+    _wait(lambda: "waiting for migrations" in waiting.log.read_text(errors="replace"), SETTLE,
+          f"{waiting.where}: the wait loop's first line")
     waiting.check_running("the database is not migrated yet")
     code, log = stage.job("Job", f"{APP}-migrate")
     assert code == 0, f"{stage.name}: the migration Job exited {code}\n{log[-3000:]}"
@@ -210,10 +217,10 @@ def test_a_task_from_web_reaches_the_worker_of_its_queue(stage: Stage) -> None:
     order = json.loads(body)["id"]
     _wait(lambda: json.loads(web.http(f"/orders/{order}/", 8000, {"Host": "localhost"})[1])["confirmed"], SETTLE,
           f"{stage.name}: order {order} confirmed by a worker")
-    ran = stage.django(f"from shop.models import TaskRun; r = TaskRun.objects.get(name='shop.tasks.send_order_confirmation',"
-                       f" finished_at__isnull=False, started_at__gte=__import__('shop.models').models.Order.objects.get(pk={order}).created_at);"
-                       " print(r.hostname, r.queue)")
-    assert ran == f"worker-emails@{APP}-worker-emails-0 emails"
+    ran = stage.django("from shop.models import TaskRun\n"
+                       "runs = TaskRun.objects.filter(name='shop.tasks.send_order_confirmation', finished_at__isnull=False)\n"
+                       "print(sorted(set(runs.values_list('hostname', 'queue'))))")
+    assert ran == str([(f"worker-emails@{APP}-worker-emails-0", "emails")]), f"{stage.name}: confirmations ran on {ran}"
 
 
 def test_the_heartbeat_passes_the_exec_probes_and_a_stale_one_fails_them(stage: Stage) -> None:
@@ -225,6 +232,19 @@ def test_the_heartbeat_passes_the_exec_probes_and_a_stale_one_fails_them(stage: 
         assert result.returncode == 0, result.stderr
         assert not pod.probe("livenessProbe")[0], f"{pod.where}: livenessProbe passed with a heartbeat 3 minutes old"
         _wait(lambda pod=pod: pod.probe("livenessProbe")[0], 45, f"{pod.where}: the heartbeat touched again")
+
+
+def test_each_metrics_port_serves_prometheus_metrics(stage: Stage) -> None:
+    served = []
+    for pod in stage.running.values():
+        for port in pod.container.get("ports", []):
+            if port.get("name") != "metrics":
+                continue
+            assert pod.variables.get("METRICS_PORT") == str(port["containerPort"]), f"{pod.where}: METRICS_PORT is not its metrics port"
+            status, body = pod.http("/metrics", port["containerPort"], {"Host": "localhost"})
+            assert status == 200 and b"# HELP" in body, f"{pod.where}: GET /metrics on {port['containerPort']}: {status}"
+            served.append(pod.workload)
+    assert f"{APP}-worker" in served, f"{stage.name}: the worker with metrics_port=9808 was not scraped: {served}"
 
 
 def test_the_cache_and_the_broker_are_different_servers(stage: Stage) -> None:
@@ -272,9 +292,8 @@ def test_each_cron_job_exits_0(stage: Stage) -> None:
 
 
 def test_beat_sends_its_scheduled_task(stage: Stage) -> None:
-    ran = _wait(lambda: stage.django("from shop.models import TaskRun; print(TaskRun.objects.filter(name='shop.tasks.record_beat_run').count())") != "0",
-                120, f"{stage.name}: beat's record-beat-run executed by a worker", interval=5)
-    assert ran
+    count = "from shop.models import TaskRun; print(TaskRun.objects.filter(name='shop.tasks.record_beat_run').count())"
+    _wait(lambda: stage.django(count) != "0", 120, f"{stage.name}: beat's record-beat-run executed by a worker", interval=5)
 
 
 # -- the database away; stopping ------------------------------------------------------------------------------

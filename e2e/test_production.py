@@ -1,0 +1,5 @@
+"""make e2e for dist/production/: every step of steps.py, in order."""
+
+from .steps import *  # the steps, collected here for this environment
+
+ENVIRONMENT = "production"
