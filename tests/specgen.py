@@ -398,10 +398,13 @@ def _managed(rng: random.Random, app: str, store: str) -> Managed:
     return Managed(host, **kwargs)
 
 
-def _in_cluster(rng: random.Random) -> InCluster:
+def _in_cluster(rng: random.Random, volume: bool = True) -> InCluster:
+    """``volume``: the store keeps one (not the cache, which refuses a storage); the same draws either way."""
     kwargs: dict[str, Any] = {}
     if _chance(rng, 0.5):
-        kwargs["storage"] = rng.choice(STORAGES)
+        storage = rng.choice(STORAGES)
+        if volume:
+            kwargs["storage"] = storage
     if _chance(rng, 0.4):
         kwargs["storage_class"] = rng.choice(STORAGE_CLASSES)
     return InCluster(**kwargs)
@@ -483,7 +486,7 @@ def _staging_env(rng: random.Random, app: DjangoApp) -> Environment:
 def _staging_stores(rng: random.Random, app: DjangoApp, env: Environment) -> Environment:
     """The factory fixes the Redis stores; vary them afterwards, and the database password's Secret."""
     if _chance(rng, 0.2):
-        env = replace(env, cache=_in_cluster(rng) if _chance(rng, 0.6) else _managed(rng, app.name, "cache"))
+        env = replace(env, cache=_in_cluster(rng, volume=False) if _chance(rng, 0.6) else _managed(rng, app.name, "cache"))
     if _chance(rng, 0.2):
         env = replace(env, broker=_in_cluster(rng) if _chance(rng, 0.6) else _managed(rng, app.name, "broker"))
     if _chance(rng, 0.15):
@@ -1193,7 +1196,8 @@ def _edge_quantity(rng: random.Random, app: DjangoApp, env: Environment) -> Spec
 def _edge_storage(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:
     env = _staging_base(rng, app, env)
     store = rng.choice(("postgres", "cache", "broker"))
-    return app, replace(env, **{store: InCluster(storage=rng.choice(("0", "1.5Gi", "1Ei", "1")), storage_class="s" * 253)})
+    storage = rng.choice(("0", "1.5Gi", "1Ei", "1"))
+    return app, replace(env, **{store: InCluster(storage=None if store == "cache" else storage, storage_class="s" * 253)})
 
 
 def _edge_names_max(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:

@@ -349,7 +349,7 @@ CASES: list[Case] = [
     Case("worker-replicas-type", chart(environment=replace(QA, worker_replicas="2")),  # type: ignore[arg-type]
          "qa: invalid environment.worker_replicas='2': expected a whole number. Fix: pass a whole number"),
     Case("production-in-cluster-store", chart(environment=replace(PROD, cache=InCluster())),
-         "qa: invalid environment.cache=InCluster(storage='10Gi', storage_class='gp3', image=None): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
+         "qa: invalid environment.cache=InCluster(storage=None, storage_class='gp3', image=None): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
     Case("store-wrong-type", chart(environment=replace(QA, postgres="postgres.example.com")),  # type: ignore[arg-type]
          "qa: invalid environment.postgres='postgres.example.com': expected InCluster(...) or Managed(...). Fix: pass InCluster(...) or Managed(...)"),
     Case("managed-host-ip", chart(environment=replace(PROD, postgres=Managed("10.0.0.12"))),
@@ -404,6 +404,9 @@ CASES: list[Case] = [
          "qa/Cron-clearsessions: invalid command=(): expected a list of strings: the command then its arguments. Fix: pass command=['clearsessions']"),
     Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),
          "c/Cron: invalid command='clearsessions': expected a tuple of strings or None. Fix: pass a tuple of strings or None"),
+    Case("cache-storage", chart(environment=replace(QA, cache=InCluster(storage="5Gi"))),
+         "qa: invalid environment.cache.storage='5Gi': expected no storage: the in-cluster cache keeps no volume (it starts empty"
+         " after a restart). Fix: drop storage= from cache=InCluster(...); size its memory with Environment.resources['redis']"),
     Case("storage-quantity", chart(environment=replace(QA, postgres=InCluster(storage="10GB"))),
          "qa/Postgres: invalid storage='10GB': expected a Kubernetes quantity such as '10Gi', '512Mi' or '250m'. Fix: write the number then a suffix (Ki, Mi, Gi, Ti, m, k, M, G), as a string"),
     Case("storage-class", chart(environment=replace(QA, postgres=InCluster(storage_class="GP3"))),

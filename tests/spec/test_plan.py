@@ -63,3 +63,16 @@ def test_in_cluster_store_images_can_be_pinned_by_digest() -> None:
     image = {d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]["image"] for d in by_kind(docs, "StatefulSet")}
     assert image["shop-postgres"] == f"postgres@{digest}" and image["shop-redis-broker"] == f"redis@{digest}"
     assert image["shop-redis-cache"] == "redis:7.4-bookworm"
+
+
+def test_each_store_keeps_its_own_volume_size_whatever_else_is_given() -> None:
+    """Issue 20's bug: InCluster(storage_class="gp2") gave the broker Postgres's 10Gi (InCluster.storage defaulted to it)."""
+    from cdk8s_django import InCluster
+
+    env = Environment.staging("qa", postgres=InCluster(storage_class="gp2"), broker=InCluster(storage_class="gp2"),
+                              cache=InCluster(storage_class="gp2"))
+    docs = synth(DjangoChart(App(), "qa", django_app=APP, environment=env))
+    claims = {d["metadata"]["name"]: d["spec"].get("volumeClaimTemplates", []) for d in by_kind(docs, "StatefulSet")}
+    sizes = {name: [(c["spec"]["resources"]["requests"]["storage"], c["spec"]["storageClassName"]) for c in claim]
+             for name, claim in claims.items() if name != "shop-shell" and name != "shop-beat"}
+    assert sizes == {"shop-postgres": [("10Gi", "gp2")], "shop-redis-broker": [("1Gi", "gp2")], "shop-redis-cache": []}

@@ -19,7 +19,6 @@ from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..spec._budget import check_connection_budget
 from ..spec._validation import ConfigError
-from ..spec.defaults import DEFAULT_POSTGRES_IMAGE, DEFAULT_REDIS_IMAGE
 from ..spec.django_app import DjangoApp
 from ..spec.environment import Environment, InCluster
 from ..spec.options import AcmCertificate, StoreRole
@@ -138,12 +137,13 @@ class DjangoChart(Chart):
                                     tls=store.managed.tls)
         spec = store.spec
         assert isinstance(spec, InCluster)
+        assert store.image is not None
         if role is StoreRole.POSTGRES:
-            return PostgresStatefulSet(self, id, runtime=self.runtime, password=plan.database_password, storage=spec.storage,
-                                       storage_class=spec.storage_class, resources=store.resources,
-                                       image=spec.image if spec.image is not None else DEFAULT_POSTGRES_IMAGE)
-        return RedisStatefulSet(self, id, runtime=self.runtime, role=role, storage=spec.storage, storage_class=spec.storage_class,
-                                resources=store.resources, image=spec.image if spec.image is not None else DEFAULT_REDIS_IMAGE)
+            assert store.storage is not None
+            return PostgresStatefulSet(self, id, runtime=self.runtime, password=plan.database_password, storage=store.storage,
+                                       storage_class=spec.storage_class, resources=store.resources, image=store.image)
+        return RedisStatefulSet(self, id, runtime=self.runtime, role=role, storage=store.storage,
+                                storage_class=spec.storage_class, resources=store.resources, image=store.image)
 
     def _compose_workloads(self, plan: Plan) -> None:
         app, environment, runtime, sizes = plan.app, plan.environment, self.runtime, plan.resources

@@ -10,11 +10,11 @@ from ..k8s.runtime import AppRuntime, resources_dict
 from ..k8s.security import PodSecurity
 from ..spec import _validation as v
 from ..spec.defaults import (
-    DEFAULT_BROKER_STORAGE,
     DEFAULT_REDIS_IMAGE,
     DEFAULT_REDIS_RESOURCES,
     DEFAULT_STORAGE_CLASS,
     REDIS_PORT,
+    STORE_STORAGE,
     STORE_UID,
 )
 from ..spec.options import RedisRole, Resources, StoreRole
@@ -28,6 +28,20 @@ DATA_DIR = "/data"
 # fsGroup makes the volume writable.
 REDIS_SECURITY = PodSecurity(run_as_user=STORE_UID)
 PING = {"exec": {"command": ["redis-cli", "-p", str(REDIS_PORT), "ping"]}, "timeoutSeconds": 5}
+
+
+def _claim_size(where: LazyPath, role: StoreRole, storage: str | None, storage_class: str) -> str | None:
+    """The broker's claim size (its ``STORE_STORAGE`` unless given); None for the cache, which refuses one."""
+    default = STORE_STORAGE[role]
+    if default is None:
+        if storage is not None:
+            raise v.ConfigError(where, "storage", storage, "no storage: a cache keeps no volume (it starts empty after a restart)",
+                                "leave storage out; size the cache with max_memory or resources")
+        v.check_dns_subdomain(where, "storage_class", storage_class)
+        return None
+    size = storage if storage is not None else default
+    check_claim(where, size, storage_class)
+    return size
 
 
 class RedisStatefulSet(DjangoConstruct):
@@ -44,7 +58,8 @@ class RedisStatefulSet(DjangoConstruct):
         role: ``RedisRole.CACHE`` or ``RedisRole.BROKER``.
         max_memory: Redis ``maxmemory`` as a Kubernetes quantity; must stay below the container's
             memory limit (Redis needs headroom beyond its data). Default: 70% of the limit.
-        storage: the broker's claim size, a Kubernetes quantity (no claim for a cache). Default ``1Gi``.
+        storage: the broker's claim size, a Kubernetes quantity. Default None, the broker's ``1Gi`` (``STORE_STORAGE``);
+            a cache has no claim, and giving it one is an error.
         storage_class: the broker claim's storage class. Default ``gp3``.
         image: the Redis image. Default ``redis:7.4-bookworm``.
         resources: requests and memory limit. Default 50m CPU, 256Mi.
@@ -59,7 +74,7 @@ class RedisStatefulSet(DjangoConstruct):
         runtime: AppRuntime,
         role: RedisRole,
         max_memory: str | None = None,
-        storage: str = DEFAULT_BROKER_STORAGE,
+        storage: str | None = None,
         storage_class: str = DEFAULT_STORAGE_CLASS,
         image: str = DEFAULT_REDIS_IMAGE,
         resources: Resources = DEFAULT_REDIS_RESOURCES,
@@ -68,7 +83,7 @@ class RedisStatefulSet(DjangoConstruct):
         v.check_resources(where, "resources", resources)
         if role not in (StoreRole.CACHE, StoreRole.BROKER):
             raise v.ConfigError(where, "role", role, "RedisRole.CACHE or RedisRole.BROKER", "use RedisRole.CACHE or RedisRole.BROKER")
-        check_claim(where, storage, storage_class)
+        claim_size = _claim_size(where, role, storage, storage_class)
         v.check_image(where, "image", image)
         limit_bytes = v.quantity_value(resources.limit)
         if max_memory is None:
@@ -101,7 +116,8 @@ class RedisStatefulSet(DjangoConstruct):
             volumes = [{"name": "data", "emptyDir": {"sizeLimit": "64Mi"}}]
         else:
             args += ["--maxmemory-policy", "noeviction", "--appendonly", "yes", "--dir", DATA_DIR]
-            claim = claim_template(runtime, component, storage=storage, storage_class=storage_class)
+            assert claim_size is not None  # the broker's STORE_STORAGE
+            claim = claim_template(runtime, component, storage=claim_size, storage_class=storage_class)
             mount = {"name": "data", "mountPath": DATA_DIR}
             volumes = []
         container = {

@@ -8,10 +8,11 @@ The README's "Production-grade defaults" documents them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from types import MappingProxyType
 
-from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources
+from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources, StoreRole
 
 __all__ = [
     "APP_NAME_MAX",
@@ -59,8 +60,8 @@ __all__ = [
     "PRODUCTION_WORKER_AUTOSCALING",
     "REDIS_PORT",
     "STAGING_RESOURCES",
-    "STAGING_STORE_STORAGE",
     "STAGING_WEB_REPLICAS",
+    "STORE_STORAGE",
     "STORE_UID",
 ]
 
@@ -115,6 +116,11 @@ DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
 DEFAULT_STORAGE_CLASS = "gp3"
 DEFAULT_POSTGRES_STORAGE = "10Gi"
 DEFAULT_BROKER_STORAGE = "1Gi"
+# Each store's own volume when InCluster(storage=None): declared once, here. The cache keeps none (an LRU cache
+# starts empty after a restart), so a storage given for it is refused rather than ignored.
+STORE_STORAGE: Mapping[StoreRole, str | None] = MappingProxyType({
+    StoreRole.POSTGRES: DEFAULT_POSTGRES_STORAGE, StoreRole.BROKER: DEFAULT_BROKER_STORAGE, StoreRole.CACHE: None,
+})
 DEFAULT_POSTGRES_RESOURCES = Resources(cpu="250m", memory="512Mi", memory_limit="1Gi")
 DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
 # Postgres's own default.
@@ -136,7 +142,6 @@ STAGING_RESOURCES = MappingProxyType({
     "redis": Resources(cpu="10m", memory="128Mi"),
 })
 STAGING_WEB_REPLICAS = 1
-STAGING_STORE_STORAGE = "1Gi"  # the staging cache's and broker's claims
 # RDS's default for a 4 GiB instance is about 450.
 PRODUCTION_MAX_CONNECTIONS = 400
 PRODUCTION_WEB_AUTOSCALING = Autoscaling(min_replicas=2, max_replicas=10)

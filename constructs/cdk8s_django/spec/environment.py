@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
 from ._validation import ConfigError
-from .defaults import DEFAULT_POSTGRES_STORAGE, DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL, DEFAULT_STORAGE_CLASS, STAGING_STORE_STORAGE
+from .defaults import DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL, DEFAULT_STORAGE_CLASS
 from .options import (
     UNSET,
     Autoscaling,
@@ -40,13 +40,14 @@ class InCluster:
     """Run the store inside the cluster (StatefulSet and volume claim).
 
     Attributes:
-        storage: volume size, a Kubernetes quantity. Default ``10Gi``.
+        storage: volume size, a Kubernetes quantity. Default None: the store's own (Postgres ``10Gi``, the broker
+            ``1Gi``: ``STORE_STORAGE``). The cache keeps no volume: giving it ``storage`` is an error.
         storage_class: the claim's storage class. Default ``gp3``.
         image: the store's image, e.g. pinned by digest (``postgres@sha256:...``). Default None: the
             construct's (``postgres:16.4-bookworm``, ``redis:7.4-bookworm``).
     """
 
-    storage: str = DEFAULT_POSTGRES_STORAGE
+    storage: str | None = None
     storage_class: str = DEFAULT_STORAGE_CLASS
     image: str | None = None
 
@@ -153,8 +154,8 @@ class Environment:
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
         postgres: InCluster | Managed = InCluster(),
-        cache: InCluster | Managed = InCluster(storage=STAGING_STORE_STORAGE),
-        broker: InCluster | Managed = InCluster(storage=STAGING_STORE_STORAGE),
+        cache: InCluster | Managed = InCluster(),
+        broker: InCluster | Managed = InCluster(),
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
@@ -196,7 +197,7 @@ class Environment:
         name = preview_name(branch)
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),
-            cache=InCluster(storage=STAGING_STORE_STORAGE), broker=InCluster(storage=STAGING_STORE_STORAGE),
+            cache=InCluster(), broker=InCluster(),
             hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress,
             preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )

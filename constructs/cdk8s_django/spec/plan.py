@@ -24,7 +24,9 @@ from .defaults import (
     DEFAULT_CRON_RESOURCES,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MIGRATION_RESOURCES,
+    DEFAULT_POSTGRES_IMAGE,
     DEFAULT_POSTGRES_RESOURCES,
+    DEFAULT_REDIS_IMAGE,
     DEFAULT_REDIS_RESOURCES,
     DEFAULT_SHELL_RESOURCES,
     DEFAULT_WEB_REPLICAS,
@@ -39,6 +41,7 @@ from .defaults import (
     REDIS_PORT,
     STAGING_RESOURCES,
     STAGING_WEB_REPLICAS,
+    STORE_STORAGE,
 )
 from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
@@ -61,6 +64,7 @@ _DEFAULT_RESOURCES = {
     "postgres": DEFAULT_POSTGRES_RESOURCES, "redis": DEFAULT_REDIS_RESOURCES,
 }
 _STORE_PORTS = {StoreRole.POSTGRES: POSTGRES_PORT, StoreRole.CACHE: REDIS_PORT, StoreRole.BROKER: REDIS_PORT}
+_STORE_IMAGES = {StoreRole.POSTGRES: DEFAULT_POSTGRES_IMAGE, StoreRole.CACHE: DEFAULT_REDIS_IMAGE, StoreRole.BROKER: DEFAULT_REDIS_IMAGE}
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class StorePlan:
     spec: InCluster | Managed
     port: int
     resources: Resources
+    storage: str | None = None  # in-cluster: the claim's size (the store's own default unless given); None: no volume
+    image: str | None = None  # in-cluster: the store's image (the library's unless given)
 
     @property
     def managed(self) -> Managed | None:
@@ -149,7 +155,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
     worker_default = PRODUCTION_WORKER_AUTOSCALING if production else PREVIEW_WORKER_AUTOSCALING if environment.preview else None
     worker_scaling = _pick(environment.worker_autoscaling, worker_default)
     worker_replicas = _pick(environment.worker_replicas, DEFAULT_WORKER_REPLICAS)
-    stores = _stores(environment, resources)
+    stores = _stores(where, environment, resources)
     region = _aws_region(where, environment)
     password = environment.database_password or SecretKeyRef(f"{django_app.name}-database", "password")
     v.check_secret_ref(where, "environment.database_password", password)
@@ -345,12 +351,21 @@ def _store_specs(environment: Environment) -> list[tuple[StoreRole, InCluster | 
     return [(StoreRole.POSTGRES, environment.postgres), (StoreRole.CACHE, environment.cache), (StoreRole.BROKER, environment.broker)]
 
 
-def _stores(environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
+def _stores(where: object, environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
     plans = {}
     for role, spec in _store_specs(environment):
         port = spec.port if isinstance(spec, Managed) and spec.port is not None else _STORE_PORTS[role]
         size = resources["postgres" if role is StoreRole.POSTGRES else "redis"]
-        plans[role] = StorePlan(role, spec, port, size)
+        storage = image = None
+        if isinstance(spec, InCluster):
+            if spec.storage is not None and STORE_STORAGE[role] is None:
+                prop = _STORE_PROPS[role]
+                raise v.ConfigError(where, f"environment.{prop}.storage", spec.storage,
+                                    f"no storage: the in-cluster {prop} keeps no volume (it starts empty after a restart)",
+                                    f"drop storage= from {prop}=InCluster(...); size its memory with Environment.resources['redis']")
+            storage = spec.storage if spec.storage is not None else STORE_STORAGE[role]
+            image = spec.image if spec.image is not None else _STORE_IMAGES[role]
+        plans[role] = StorePlan(role, spec, port, size, storage=storage, image=image)
     return MappingProxyType(plans)
 
 
