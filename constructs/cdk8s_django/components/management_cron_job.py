@@ -70,10 +70,10 @@ class ManagementCronJob(DjangoConstruct):
         v.check_time_zone(where, "time_zone", time_zone)
         v.check_int_range(where, "active_deadline_seconds", active_deadline_seconds, 1, 7 * 24 * 3600)
         args = list(command) if command is not None else [name]
-        if not args or not all(args):
+        if not args or not all(isinstance(arg, str) and arg.strip() for arg in args):
             raise v.ConfigError(
                 where, "command", command,
-                "a list of strings: the command then its arguments",
+                "a list of strings, none blank: the command then its arguments",
                 "pass command=['clearsessions']",
             )
         _check_management_command(where, args)

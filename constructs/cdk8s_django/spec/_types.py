@@ -79,9 +79,28 @@ def _member_hint(value: Any, hint: Any) -> Any:
     return hint
 
 
-def _check_value(where: object, prop: str, value: Any, hint: Any) -> None:
+# Free text, where whitespace and newlines are content: file contents and env values (keys are still names).
+_FREE_TEXT_FIELDS = frozenset({"ini"})
+_FREE_TEXT_MAPPINGS = frozenset({"env", "config_files", "files"})
+
+
+def _check_edges(where: object, prop: str, value: str) -> None:
+    """A name, host, path, image, schedule or argument never begins or ends with whitespace, nor holds a control
+    character: ``"shop\n"`` reached the YAML where a ``re.match(r"...$")`` check let it through."""
+    if not value.strip():
+        return  # blank: each option's own check says what belongs there
+    bad = next((char for char in value if not char.isprintable()), None)
+    if bad is None and value != value.strip():
+        bad = value[0] if value[0].isspace() else value[-1]
+    if bad is not None:
+        raise ConfigError(where, prop, value, "no leading or trailing whitespace and no control characters", f"remove the {bad!r}")
+
+
+def _check_value(where: object, prop: str, value: Any, hint: Any, free_text: bool = False) -> None:
     if not _matches(value, hint):
         raise ConfigError(where, prop, value, _describe(hint), f"pass {_describe(hint)}")
+    if isinstance(value, str) and not free_text:
+        _check_edges(where, prop, value)
     hint = _member_hint(value, hint)
     origin = typing.get_origin(hint)
     if origin in (tuple, Sequence):
@@ -90,18 +109,21 @@ def _check_value(where: object, prop: str, value: Any, hint: Any) -> None:
             _check_value(where, f"{prop}[{index}]", element, item)
     elif origin in (Mapping, dict):
         key_hint, value_hint = typing.get_args(hint)
+        free_values = prop.rsplit(".", 1)[-1] in _FREE_TEXT_MAPPINGS
         for key, element in value.items():
             _check_value(where, f"{prop} key", key, key_hint)
-            _check_value(where, f"{prop}[{key!r}]", element, value_hint)
+            _check_value(where, f"{prop}[{key!r}]", element, value_hint, free_text=free_values)
     elif dataclasses.is_dataclass(value) and not isinstance(value, enum.Enum):
         check_spec_types(where, prop, value)
 
 
 def check_spec_types(where: object, prop: str, spec: Any) -> None:
-    """Check every field of the dataclass ``spec`` (and of the specs inside it) against its annotation."""
+    """Check every field of the dataclass ``spec`` (and of the specs inside it) against its annotation, and that
+    none of its strings but free text (file contents, env values) has whitespace at its edges."""
     hints = _hints(type(spec))  # type: ignore[arg-type]  # classes are hashable
     for field in dataclasses.fields(spec):
-        _check_value(where, f"{prop}.{field.name}", getattr(spec, field.name), hints[field.name])
+        _check_value(where, f"{prop}.{field.name}", getattr(spec, field.name), hints[field.name],
+                     free_text=field.name in _FREE_TEXT_FIELDS)
 
 
 @functools.cache

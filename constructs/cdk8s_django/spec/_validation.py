@@ -85,7 +85,7 @@ class ConfigError(ValueError):
 
 def check_dns_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
     """An RFC 1123 label: lower-case alphanumerics and '-', at most ``max_len`` characters."""
-    if not isinstance(value, str) or not _DNS_LABEL.match(value):
+    if not isinstance(value, str) or not _DNS_LABEL.fullmatch(value):
         raise ConfigError(
             path, prop, value,
             "an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
@@ -102,7 +102,7 @@ def check_dns_label(path: object, prop: str, value: Any, max_len: int = DNS_LABE
 def check_dns_subdomain(path: object, prop: str, value: Any, max_len: int = DNS_SUBDOMAIN_MAX) -> str:
     """An RFC 1123 subdomain: dot-separated labels, at most ``max_len`` characters."""
     if not isinstance(value, str) or not value or len(value) > max_len or not all(
-        _DNS_LABEL.match(part) for part in value.split(".")
+        _DNS_LABEL.fullmatch(part) for part in value.split(".")
     ):
         raise ConfigError(
             path, prop, value,
@@ -121,9 +121,9 @@ def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = Fal
     ok = (
         bool(text)
         and len(text) <= DNS_SUBDOMAIN_MAX
-        and not _IPV4.match(text)
+        and not _IPV4.fullmatch(text)
         and len(labels) >= 1
-        and all(_HOST_LABEL.match(label) and len(label) <= DNS_LABEL_MAX for label in labels)
+        and all(_HOST_LABEL.fullmatch(label) and len(label) <= DNS_LABEL_MAX for label in labels)
         and text == text.lower()
     )
     if not ok:
@@ -137,7 +137,7 @@ def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = Fal
 
 def check_image(path: object, prop: str, value: Any) -> str:
     """A container image reference: ``[registry/]path[:tag][@sha256:digest]``."""
-    if not isinstance(value, str) or len(value) > 255 or not _IMAGE.match(value):
+    if not isinstance(value, str) or len(value) > 255 or not _IMAGE.fullmatch(value):
         raise ConfigError(
             path, prop, value,
             "an image reference like 'registry.example.com/shop:1.4.2' or 'shop@sha256:<64 hex>'",
@@ -148,7 +148,7 @@ def check_image(path: object, prop: str, value: Any) -> str:
 
 def image_is_pinned(image: str) -> bool:
     """True when the reference names a tag other than ``latest`` or a digest."""
-    match = _IMAGE.match(image)
+    match = _IMAGE.fullmatch(image)
     if not match:
         return False
     return bool(match.group("digest")) or (match.group("tag") not in (None, "latest"))
@@ -176,14 +176,14 @@ _CRON_TOKEN = re.compile(r"^(\d+|\*|\?|[A-Za-z]{3})$")
 def _kubernetes_cron(schedule: str) -> bool:
     """What croniter accepts beyond the API server's parser: L, W, # and a day of week 7."""
     fields = schedule.split()
-    if not all(_CRON_TOKEN.match(token) for field in fields for token in re.split(r"[,/-]", field)):
+    if not all(_CRON_TOKEN.fullmatch(token) for field in fields for token in re.split(r"[,/-]", field)):
         return False
     return not any(int(n) > 6 for n in re.findall(r"\d+", fields[4]))
 
 
 def check_quantity(path: object, prop: str, value: Any) -> str:
     """A Kubernetes quantity such as ``10Gi``, ``500m`` or ``1``."""
-    if not isinstance(value, str) or not _QUANTITY.match(value):
+    if not isinstance(value, str) or not _QUANTITY.fullmatch(value):
         raise ConfigError(
             path, prop, value,
             "a Kubernetes quantity such as '10Gi', '512Mi' or '250m'",
@@ -200,12 +200,12 @@ _SUFFIX = {
 
 def quantity_value(quantity: str) -> float:
     """A checked Kubernetes quantity as a number (bytes for memory, cores for CPU)."""
-    match = _QUANTITY.match(quantity)
+    match = _QUANTITY.fullmatch(quantity)
     if not match:
         raise ValueError(f"not a Kubernetes quantity: {quantity!r}")
     number = float(match.group(1)) * (-1 if quantity.startswith("-") else 1)
     suffix = match.group(3) or ""
-    if _EXPONENT.match(suffix):
+    if _EXPONENT.fullmatch(suffix):
         return float(number * 10 ** int(suffix[1:]))
     return float(number * _SUFFIX[suffix])
 
@@ -232,7 +232,7 @@ def check_time_zone(path: object, prop: str, value: Any) -> str:
 
 
 def check_env_var_name(path: object, prop: str, value: Any) -> str:
-    if not isinstance(value, str) or not _ENV_VAR.match(value):
+    if not isinstance(value, str) or not _ENV_VAR.fullmatch(value):
         raise ConfigError(
             path, prop, value, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
             "use letters, digits and '_', not starting with a digit",
@@ -262,7 +262,7 @@ def _time_zones() -> set[str]:
 def check_dns1035_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
     """An RFC 1035 label (a Service name): like an RFC 1123 label, but starting with a letter."""
     check_dns_label(path, prop, value, max_len)
-    if not _DNS1035_LABEL.match(value):
+    if not _DNS1035_LABEL.fullmatch(value):
         raise ConfigError(
             path, prop, value, "a name starting with a letter (it prefixes Service names, which are RFC 1035 labels)",
             f"prefix it with a letter, e.g. 'app-{value}'",
@@ -272,7 +272,7 @@ def check_dns1035_label(path: object, prop: str, value: Any, max_len: int = DNS_
 
 def check_config_key(path: object, prop: str, value: Any) -> str:
     """A ConfigMap or Secret key: letters, digits, '-', '_' and '.', at most 253, never '.', '..' or '..*'."""
-    if not isinstance(value, str) or not _CONFIG_KEY.match(value) or len(value) > DNS_SUBDOMAIN_MAX or value.startswith(".."):
+    if not isinstance(value, str) or not _CONFIG_KEY.fullmatch(value) or len(value) > DNS_SUBDOMAIN_MAX or value.startswith(".."):
         raise ConfigError(
             path, prop, value,
             "a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'",
@@ -368,7 +368,7 @@ _PYTHON_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*
 
 def check_python_target(path: object, prop: str, value: Any) -> str:
     """A dotted module path with an optional ``:attribute`` (``shop.wsgi:application``, ``shop``), never an option."""
-    if not isinstance(value, str) or not _PYTHON_TARGET.match(value):
+    if not isinstance(value, str) or not _PYTHON_TARGET.fullmatch(value):
         raise ConfigError(path, prop, value, "a dotted Python path such as 'shop.wsgi:application' or 'shop'",
                           "name the module (and ':attribute') to load")
     return value

@@ -475,7 +475,7 @@ def _aws_region(where: object, environment: Environment) -> str | None:
                                 "an ACM certificate ARN ('arn:aws:acm:<region>:<account>:certificate/<id>'), which also gives AWS_REGION",
                                 "copy the ARN from the ACM console, or set aws_region")
         region = match.group(1)
-    if region is None or not _REGION.match(region):
+    if region is None or not _REGION.fullmatch(region):
         raise v.ConfigError(
             where, "environment.aws_region", region,
             "the AWS region, e.g. 'eu-west-1': the app talks to AWS (iam_role_arn or media_bucket) and pods cannot read it"
