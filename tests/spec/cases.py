@@ -402,6 +402,13 @@ CASES: list[Case] = [
          "qa/Cron-clearsessions: invalid time_zone='Mars/Olympus': expected an IANA time zone name such as 'Etc/UTC' or 'Europe/Dublin'. Fix: use a name from the tz database (zoneinfo.available_timezones())"),
     Case("cron-command-empty", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", command=())})),
          "qa/Cron-clearsessions: invalid command=(): expected a list of strings, none blank: the command then its arguments. Fix: pass command=['clearsessions']"),
+    Case("env-name-too-long-for-a-configmap-key", chart(django_app=replace(APP, env={"A" * 254: "x"})),
+         f"qa/Config: invalid env={'A' * 254!r}: expected an environment variable name of at most 253 characters (a ConfigMap key;"
+         " it has 254). Fix: shorten it to 253 characters or fewer"),
+    Case("cache-and-broker-on-one-server", chart(environment=replace(PROD, broker=Managed("CACHE.example.com."))),
+         "qa: invalid environment.broker=Managed(host='CACHE.example.com.', port=None, tls=True, ca_bundle='/etc/ssl/certs/rds-global-bundle.pem'):"
+         " expected a server other than environment.cache's (cache.example.com:6379): a cache evicts keys under memory pressure and would"
+         " evict queued tasks with them. Fix: give the broker a server of its own (e.g. a second ElastiCache cluster, noeviction)"),
     Case("cron-command-blank", chart(django_app=replace(APP, cron={"report": CronTask("0 6 * * 1", command=("send_report", " "))})),
          "qa/Cron-report: invalid command=('send_report', ' '): expected a list of strings, none blank: the command then its arguments. Fix: pass command=['clearsessions']"),
     Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),

@@ -237,6 +237,9 @@ def check_env_var_name(path: object, prop: str, value: Any) -> str:
             path, prop, value, "an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
             "use letters, digits and '_', not starting with a digit",
         )
+    if len(value) > DNS_SUBDOMAIN_MAX:  # it becomes a ConfigMap key, which the API server limits to 253 characters
+        raise ConfigError(path, prop, value, f"an environment variable name of at most {DNS_SUBDOMAIN_MAX} characters"
+                          f" (a ConfigMap key; it has {len(value)})", f"shorten it to {DNS_SUBDOMAIN_MAX} characters or fewer")
     return value
 
 

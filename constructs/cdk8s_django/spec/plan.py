@@ -366,7 +366,23 @@ def _stores(where: object, environment: Environment, resources: Mapping[str, Res
             storage = spec.storage if spec.storage is not None else STORE_STORAGE[role]
             image = spec.image if spec.image is not None else _STORE_IMAGES[role]
         plans[role] = StorePlan(role, spec, port, size, storage=storage, image=image)
+    _check_separate_cache_and_broker(where, plans[StoreRole.CACHE], plans[StoreRole.BROKER])
     return MappingProxyType(plans)
+
+
+def _check_separate_cache_and_broker(where: object, cache: StorePlan, broker: StorePlan) -> None:
+    """A cache evicts (allkeys-lru) and a broker must not lose a task: one server cannot be both (its eviction
+    policy is one, whichever database number each uses). No opt-in: a second server is the fix."""
+    if cache.managed is None or broker.managed is None:
+        return
+    endpoint = (cache.managed.host.lower().rstrip("."), cache.port)
+    if (broker.managed.host.lower().rstrip("."), broker.port) == endpoint:
+        shared = f"{cache.managed.host}:{cache.port}"
+        raise v.ConfigError(
+            where, "environment.broker", broker.managed,
+            f"a server other than environment.cache's ({shared}): a cache evicts keys under memory pressure and would"
+            " evict queued tasks with them", "give the broker a server of its own (e.g. a second ElastiCache cluster, noeviction)",
+        )
 
 
 def _config_files(where: object, django_app: DjangoApp) -> Mapping[str, str]:
