@@ -345,8 +345,8 @@ PRODUCTION = Environment.production(
     hosts=("REPLACE-ME.example.com",),
     ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:REPLACE-ME")),
     postgres=Managed("REPLACE-ME.rds.amazonaws.com"),
-    cache=Managed("REPLACE-ME.cache.amazonaws.com"),
-    broker=Managed("REPLACE-ME.cache.amazonaws.com"),
+    cache=Managed("REPLACE-ME-cache.cache.amazonaws.com"),  # two servers: a cache evicts, a broker must not
+    broker=Managed("REPLACE-ME-broker.cache.amazonaws.com"),
     # The ALB's subnets: web accepts traffic from these ranges only.
     network=NetworkAccess(load_balancer_cidrs=("REPLACE-ME",)),
     # The database password and the app's Secrets from AWS Secrets Manager, through External Secrets Operator.

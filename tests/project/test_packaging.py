@@ -125,7 +125,8 @@ REAL_VALUES = {
     '"REPLACE-ME.example.com"': '"shop.example.com"',
     '"arn:aws:acm:REPLACE-ME"': '"arn:aws:acm:eu-west-1:123456789012:certificate/prod"',
     '"REPLACE-ME.rds.amazonaws.com"': '"shop.abc.eu-west-1.rds.amazonaws.com"',
-    '"REPLACE-ME.cache.amazonaws.com"': '"shop.abc.euw1.cache.amazonaws.com"',
+    '"REPLACE-ME-cache.cache.amazonaws.com"': '"shop-cache.abc.euw1.cache.amazonaws.com"',
+    '"REPLACE-ME-broker.cache.amazonaws.com"': '"shop-broker.abc.euw1.cache.amazonaws.com"',
     '("REPLACE-ME",)': '("10.20.0.0/24",)',
 }
 

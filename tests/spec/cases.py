@@ -396,8 +396,11 @@ CASES: list[Case] = [
          "qa/Cron-clearsessions: invalid schedule='61 3 * * *': expected a five-field cron schedule as Kubernetes reads it ('minute hour day-of-month month day-of-week', day of week 0-6, no L, W or #) or @hourly/@daily/@weekly/@monthly/@yearly. Fix: for example '0 3 * * *' for 03:00 every day; set the time zone with time_zone, not in the schedule"),
     Case("cron-name-too-long", chart(replace(APP, cron={"x" * 50: "0 3 * * *"})),
          "qa/Cron-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: invalid name='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': expected a name whose CronJob name 'shop-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' fits 52 characters (it has 55). Fix: shorten the name by 3 characters"),
-    Case("cron-name-not-dns", chart(replace(APP, cron={"clear_sessions": "0 3 * * *"})),
-         "qa/Cron-clear_sessions: invalid name='clear_sessions': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("cron-name-not-dns", chart(replace(APP, cron={"Clear.Sessions": "0 3 * * *"})),
+         "qa/Cron-Clear.Sessions: invalid name='Clear.Sessions': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+    Case("cron-names-derive-to-one", chart(replace(APP, cron={"clear_sessions": "0 3 * * *", "clear-sessions": "0 4 * * *"})),
+         "qa: invalid django_app.cron['clear_sessions']='clear_sessions': expected a key whose CronJob name is its own: 'clear-sessions' and"
+         " 'clear_sessions' are both 'clear-sessions'. Fix: rename one of the two keys"),
     Case("cron-time-zone", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", time_zone="Mars/Olympus")})),
          "qa/Cron-clearsessions: invalid time_zone='Mars/Olympus': expected an IANA time zone name such as 'Etc/UTC' or 'Europe/Dublin'. Fix: use a name from the tz database (zoneinfo.available_timezones())"),
     Case("cron-command-empty", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", command=())})),
@@ -508,6 +511,8 @@ CASES: list[Case] = [
          "qa: invalid environment.network.load_balancer_cidrs=(): expected the CIDRs of the ALB's subnets (with IP targets, traffic to the pods comes from there). Fix: pass network=NetworkAccess(load_balancer_cidrs=('10.0.0.0/24', ...)); not the whole VPC, whose pods would then all reach web"),
     Case("web-metrics-port-is-web-port", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, metrics_port=8000)),
          "c/Web: invalid metrics_port=8000: expected a port other than the web port 8000. Fix: the Ingress exposes the web port: use another one, e.g. 9100"),
+    Case("web-metrics-port-is-web-port-9100", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, port=9100, metrics_port=9100)),
+         "c/Web: invalid metrics_port=9100: expected a port other than the web port 9100. Fix: the Ingress exposes the web port: use another one, e.g. 9101"),
     Case("not-a-django-app", lambda: DjangoChart(App(), "qa", django_app={"name": "shop"}, environment=QA),  # type: ignore[arg-type]
          "qa: invalid django_app='dict': expected a DjangoApp. Fix: build one with DjangoApp(name=..., image=..., settings_module=...)"),
 ]

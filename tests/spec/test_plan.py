@@ -76,3 +76,15 @@ def test_each_store_keeps_its_own_volume_size_whatever_else_is_given() -> None:
     sizes = {name: [(c["spec"]["resources"]["requests"]["storage"], c["spec"]["storageClassName"]) for c in claim]
              for name, claim in claims.items() if name != "shop-shell" and name != "shop-beat"}
     assert sizes == {"shop-postgres": [("10Gi", "gp2")], "shop-redis-broker": [("1Gi", "gp2")], "shop-redis-cache": []}
+
+
+def test_a_django_command_name_is_a_cron_key_as_written() -> None:
+    """Issue 21 §3: 'rebuild_search_index' runs as CronJob shop-rebuild-search-index, with the command as written
+    (the fix used to rename the command to one that does not exist)."""
+    app = DjangoApp(name="shop", image="registry.example.com/shop:1.4.2", settings_module="shop.settings",
+                    cron={"rebuild_search_index": "0 4 * * *", "clearsessions": "0 3 * * *"})
+    docs = synth(DjangoChart(App(), "qa", django_app=app, environment=Environment.staging("qa")))
+    commands = {d["metadata"]["name"]: d["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"]
+                for d in by_kind(docs, "CronJob")}
+    assert commands == {"shop-rebuild-search-index": ["python", "-m", "django", "rebuild_search_index"],
+                        "shop-clearsessions": ["python", "-m", "django", "clearsessions"]}

@@ -225,8 +225,9 @@ def _check_props(
     if metrics_port is not None:
         v.check_port(where, "metrics_port", metrics_port)
         if metrics_port == port:
+            suggestion = next(p for p in (9100, 9101) if p != port)  # never the port that clashes
             raise v.ConfigError(where, "metrics_port", metrics_port, f"a port other than the web port {port}",
-                                "the Ingress exposes the web port: use another one, e.g. 9100")
+                                f"the Ingress exposes the web port: use another one, e.g. {suggestion}")
     v.check_int_range(where, "replicas", replicas, 0, 1000)
     v.check_int_range(where, "workers", workers, 1, 64)
     v.check_int_range(where, "threads", threads, 1, 256)

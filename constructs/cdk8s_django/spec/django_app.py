@@ -80,7 +80,9 @@ class DjangoApp:
         beat: run Celery beat. Default True.
         beat_scheduler: ``BeatScheduler.FILE`` or ``DATABASE``. Default FILE.
         cron: management commands on a schedule: ``{"clearsessions": "0 3 * * *"}`` or
-            ``{"report": CronTask("0 6 * * 1", command=("send_report", "--weekly"))}``. Default none.
+            ``{"report": CronTask("0 6 * * 1", command=("send_report", "--weekly"))}``. A key is the CronJob's
+            name with ``_`` as ``-`` (``rebuild_search_index`` runs as ``<app>-rebuild-search-index``) and, without
+            ``command``, the command as written. Default none.
         secrets: names of Secrets whose keys become env vars in every app pod. Default none.
         env: env vars for every app pod, in the ConfigMap ``<app>-env``. Default none.
         config_files: whole files (name to content) mounted at ``/etc/django/<name>``; ``newrelic.ini``

@@ -169,8 +169,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         web_replicas=_pick(environment.web_replicas, DEFAULT_WEB_REPLICAS if production else STAGING_WEB_REPLICAS),
         web_autoscaling=web_autoscaling,
         workers=tuple(WorkerPlan(w, _pick(w.autoscaling, worker_scaling), worker_replicas) for w in django_app.workers),
-        cron=tuple((name, task if isinstance(task, CronTask) else CronTask(schedule=task))
-                   for name, task in sorted(django_app.cron.items())),
+        cron=_cron_plans(django_app),
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
         database_password=password,
         secret_env=MappingProxyType(secret_env(django_app, password, url_encoded=by_eso)),
@@ -218,7 +217,8 @@ def _check_app(where: object, django_app: DjangoApp) -> None:
         raise v.ConfigError(where, "django_app.settings_module", django_app.settings_module,
                             "a dotted Python module path such as 'shop.settings'", "use the value of DJANGO_SETTINGS_MODULE")
     v.check_unique(where, "django_app.workers", [w.name for w in django_app.workers])
-    components = [w.name for w in django_app.workers] + list(django_app.cron)
+    _check_cron_names(where, django_app)
+    components = [w.name for w in django_app.workers] + [cron_job_name(key) for key in django_app.cron]
     v.check_unique(where, "django_app.workers and django_app.cron", components)
     for component in components:
         if component in RESERVED_COMPONENTS:
@@ -320,6 +320,32 @@ def _check_production(where: object, django_app: DjangoApp, environment: Environ
                 where, f"environment.{prop}", store, "a Managed store in production (in-cluster stores are for throwaway staging)",
                 f"pass {prop}=Managed('<endpoint host name>')",
             )
+
+
+def cron_job_name(key: str) -> str:
+    """A cron key is the Django command's name (``rebuild_search_index``) and the CronJob's (``rebuild-search-index``:
+    Kubernetes names take no ``_``). Without ``command``, the key as written is the command."""
+    return key.replace("_", "-")
+
+
+def _check_cron_names(where: object, django_app: DjangoApp) -> None:
+    seen: dict[str, str] = {}
+    for key in sorted(django_app.cron):
+        name = cron_job_name(key)
+        if name in seen:
+            raise v.ConfigError(where, f"django_app.cron[{key!r}]", key,
+                                f"a key whose CronJob name is its own: {seen[name]!r} and {key!r} are both '{name}'",
+                                "rename one of the two keys")
+        seen[name] = key
+
+
+def _cron_plans(django_app: DjangoApp) -> tuple[tuple[str, CronTask], ...]:
+    """(CronJob name, task with its command): the command defaults to the key as written."""
+    plans = []
+    for key, task in sorted(django_app.cron.items()):
+        task = task if isinstance(task, CronTask) else CronTask(schedule=task)
+        plans.append((cron_job_name(key), task if task.command is not None else replace(task, command=(key,))))
+    return tuple(plans)
 
 
 def _check_env_vars(where: object, django_app: DjangoApp, environment: Environment) -> None:
