@@ -20,6 +20,7 @@ from cdk8s_django import (
     ArgoCdPreviews,
     AwsSecretsManager,
     AwsSecretStore,
+    ConfigError,
     CronTask,
     DjangoApp,
     DjangoChart,
@@ -158,4 +159,7 @@ def build_app(outdir: str | None = None, display_dir: str | None = None) -> App:
 
 
 if __name__ == "__main__":
-    build_app().synth()
+    try:
+        build_app().synth()
+    except ConfigError as error:  # the error alone: a traceback would hide it
+        raise SystemExit(f"main.py: {error}") from None

@@ -327,6 +327,7 @@ from cdk8s_django import (
     AcmCertificate,
     App,
     AwsSecretsManager,
+    ConfigError,
     DjangoApp,
     DjangoChart,
     Environment,
@@ -375,7 +376,10 @@ def build_app(outdir: str | None = None) -> App:
 
 
 if __name__ == "__main__":
-    build_app().synth()
+    try:
+        build_app().synth()
+    except ConfigError as error:  # the error alone: a traceback would hide it
+        raise SystemExit(f"main.py: {{error}}") from None
 '''
 
 MAKEFILE = """\

@@ -253,7 +253,7 @@ def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str
         raise v.ConfigError(
             where, "hosts", list(hosts),
             "at least one host name when an Ingress is requested",
-            "pass hosts=['shop.example.com'] or drop ingress",
+            "pass hosts=('shop.example.com',) or drop ingress",
         )
     v.check_dns_subdomain(where, "ingress.class_name", ingress.class_name)
     alb = ingress.controller is IngressController.AWS_LOAD_BALANCER

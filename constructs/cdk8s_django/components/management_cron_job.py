@@ -74,7 +74,7 @@ class ManagementCronJob(DjangoConstruct):
             raise v.ConfigError(
                 where, "command", command,
                 "a list of strings, none blank: the command then its arguments",
-                "pass command=['clearsessions']",
+                "pass command=('clearsessions',)",
             )
         _check_management_command(where, args)
         check_values(where, "command", args)
