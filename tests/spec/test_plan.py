@@ -88,3 +88,12 @@ def test_a_django_command_name_is_a_cron_key_as_written() -> None:
                 for d in by_kind(docs, "CronJob")}
     assert commands == {"shop-rebuild-search-index": ["python", "-m", "django", "rebuild_search_index"],
                         "shop-clearsessions": ["python", "-m", "django", "clearsessions"]}
+
+
+def test_an_iam_role_in_another_aws_partition_is_accepted() -> None:
+    """Issue 21 §6: arn:aws-cn and arn:aws-us-gov roles were refused though valid."""
+    for arn in ("arn:aws-cn:iam::123456789012:role/shop", "arn:aws-us-gov:iam::123456789012:role/team/shop-app"):
+        env = Environment.production(postgres=Managed("db.example.com"), cache=Managed("cache.example.com"),
+                                     broker=Managed("broker.example.com"), iam_role_arn=arn, aws_region="cn-north-1")
+        docs = synth(DjangoChart(App(), "production", django_app=APP, environment=env))
+        assert find(docs, "ServiceAccount", "shop")["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == arn

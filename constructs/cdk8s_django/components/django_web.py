@@ -234,12 +234,7 @@ def _check_props(
     v.check_int_range(where, "timeout", timeout, 1, 3600)
     if wsgi_application is not None:
         v.check_python_target(where, "wsgi_application", wsgi_application)
-    if not health_check_path.startswith("/"):
-        raise v.ConfigError(
-            where, "health_check_path", health_check_path,
-            "an absolute URL path such as '/healthz/'",
-            "start the path with '/'",
-        )
+    v.check_url_path(where, "health_check_path", health_check_path, example="/healthz/")
     for host in hosts:
         v.check_host_name(where, "hosts", host)
     if ingress is not None:

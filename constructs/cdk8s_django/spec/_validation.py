@@ -377,10 +377,13 @@ def check_python_target(path: object, prop: str, value: Any) -> str:
     return value
 
 
-def check_url_path(path: object, prop: str, value: Any) -> str:
-    """An absolute URL path such as ``/metrics``."""
-    if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() for c in value):
-        raise ConfigError(path, prop, value, "an absolute URL path such as '/metrics'", "start the path with '/'")
+def check_url_path(path: object, prop: str, value: Any, example: str = "/metrics") -> str:
+    """An absolute URL path such as ``/metrics``: no whitespace, no query string or fragment (a probe, the ALB
+    health check and a ServiceMonitor each take a path alone)."""
+    if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() or c in "?#" for c in value):
+        fix = "start the path with '/'" if not (isinstance(value, str) and value.startswith("/")) else \
+            "drop the spaces, the query string and the fragment"
+        raise ConfigError(path, prop, value, f"an absolute URL path such as {example!r}, without spaces, '?' or '#'", fix)
     return value
 
 

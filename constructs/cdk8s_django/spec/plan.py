@@ -268,9 +268,10 @@ def _check_environment(where: object, django_app: DjangoApp, environment: Enviro
         _check_preview(where, environment)
     if environment.image is not None:
         v.check_image(where, "environment.image", environment.image)
-    if environment.iam_role_arn is not None and not environment.iam_role_arn.startswith("arn:aws:iam::"):
+    if environment.iam_role_arn is not None and not _IAM_ROLE_ARN.fullmatch(environment.iam_role_arn):
         raise v.ConfigError(where, "environment.iam_role_arn", environment.iam_role_arn,
-                            "an IAM role ARN ('arn:aws:iam::<account>:role/<name>')", "copy the role's ARN")
+                            "an IAM role ARN ('arn:aws:iam::<12-digit account>:role/<name>', or another partition's:"
+                            " arn:aws-cn, arn:aws-us-gov)", "copy the role's ARN")
     if not environment.static_url.endswith("/"):
         raise v.ConfigError(where, "environment.static_url", environment.static_url,
                             "a URL ending with '/' (Django's check refuses STATIC_URL without one)",
@@ -443,6 +444,13 @@ def _check_network(where: object, plan: Plan) -> None:
             "the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache",
             "pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets",
         )
+    for cidr in network.load_balancer_cidrs:
+        if cidr.endswith("/0"):
+            raise v.ConfigError(
+                where, "environment.network.load_balancer_cidrs", cidr,
+                "the load balancer's own subnets, not every address (a /0 admits the whole internet and every pod to web)",
+                "pass the ALB subnets' CIDRs, e.g. ('10.0.0.0/24', '10.0.1.0/24')",
+            )
     if plan.uses_alb and not network.load_balancer_cidrs:
         raise v.ConfigError(
             where, "environment.network.load_balancer_cidrs", (),
@@ -497,6 +505,8 @@ def _check_secrets(where: object, plan: Plan) -> None:
                                 "drop leading and trailing '/' and spaces")
 
 
+# Every AWS partition (aws, aws-cn, aws-us-gov, aws-iso...); IAM's role names allow letters, digits and +=,.@_-, with paths.
+_IAM_ROLE_ARN = re.compile(r"arn:aws(-[a-z]+)*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):")  # the region field; DjangoWeb checks the rest
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 
