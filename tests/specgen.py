@@ -520,7 +520,7 @@ def _production_env(rng: random.Random, app: DjangoApp) -> Environment:
         name = rng.choice((f"{app.name}-rds", "db-credentials"))
         kwargs["database_password"] = SecretKeyRef(name, rng.choice(("password", "DB_PASSWORD")))
     if _chance(rng, 0.15):
-        kwargs["seed"] = _seed(rng, app.name)
+        _seed(rng, app.name)  # drawn, not used: production takes no seed (the same draws as before it was refused)
     return Environment.production(**kwargs)
 
 
@@ -1120,6 +1120,8 @@ def _aws_type(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[Dja
 
 
 def _seed_bad(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    if env.kind is EnvironmentKind.PRODUCTION:
+        env = _staging_base(rng, app, env)  # production refuses any seed, good or bad
     seed, prop = rng.choice((
         (SeedData(), "seed"),
         (SeedData(fixtures=("-v",)), "seed.fixtures"),

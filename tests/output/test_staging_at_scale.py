@@ -63,12 +63,17 @@ def test_two_branches_never_share_a_preview() -> None:
                        " Fix: pass the branch CI builds, e.g. os.environ['PREVIEW_BRANCH']"),
     ({"ttl": timedelta(0)}, "Environment.for_branch: invalid ttl=datetime.timedelta(0): expected a positive duration (a preview"
                             " that expires later). Fix: pass e.g. ttl=timedelta(days=3)"),
+    ({"domain": "https://preview.shop.example.com"}, "Environment.for_branch: invalid domain='https://preview.shop.example.com': expected a"
+                                                     " DNS name such as 'preview.shop.example.com' (no scheme, no path)."
+                                                     " Fix: pass domain='preview.shop.example.com'"),
+    ({"created_at": datetime(2026, 1, 1)}, "Environment.for_branch: invalid created_at=datetime.datetime(2026, 1, 1, 0, 0): expected a"
+                                           " time zone aware datetime. Fix: pass datetime.now(UTC), or datetime.fromisoformat('...+00:00')"),
     ({"ttl": timedelta(hours=-1)}, "Environment.for_branch: invalid ttl=datetime.timedelta(days=-1, seconds=82800): expected a"
                                    " positive duration (a preview that expires later). Fix: pass e.g. ttl=timedelta(days=3)"),
 ])
 def test_an_empty_branch_or_a_ttl_not_positive_is_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as raised:
-        Environment.for_branch(**{"branch": "feature/x", **kwargs}, owner="a", domain="preview.shop.example.com")
+        Environment.for_branch(**{"branch": "feature/x", "owner": "a", "domain": "preview.shop.example.com", **kwargs})
     assert str(raised.value) == message
 
 

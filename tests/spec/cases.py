@@ -50,6 +50,7 @@ from cdk8s_django import (
     RedisRole,
     RedisStatefulSet,
     SecretKeyRef,
+    SeedData,
     Worker,
 )
 
@@ -412,6 +413,9 @@ CASES: list[Case] = [
          "qa: invalid environment.broker=Managed(host='CACHE.example.com.', port=None, tls=True, ca_bundle='/etc/ssl/certs/rds-global-bundle.pem'):"
          " expected a server other than environment.cache's (cache.example.com:6379): a cache evicts keys under memory pressure and would"
          " evict queued tasks with them. Fix: give the broker a server of its own (e.g. a second ElastiCache cluster, noeviction)"),
+    Case("production-seed", chart(environment=replace(PROD, seed=SeedData(fixtures=("demo",)))),
+         "qa: invalid environment.seed=SeedData(fixtures=('demo',), superuser_secret=None): expected no seed in production (fixtures for"
+         " staging and previews; the Job reruns with every new image). Fix: drop seed=; load production data with a one-off Job or a migration"),
     Case("cron-command-blank", chart(django_app=replace(APP, cron={"report": CronTask("0 6 * * 1", command=("send_report", " "))})),
          "qa/Cron-report: invalid command=('send_report', ' '): expected a list of strings, none blank: the command then its arguments. Fix: pass command=('clearsessions',)"),
     Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),

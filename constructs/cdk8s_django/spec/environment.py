@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
-from ._validation import ConfigError
+from ._validation import ConfigError, check_host_name
 from .defaults import DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL, DEFAULT_STORAGE_CLASS
 from .options import (
     UNSET,
@@ -194,6 +194,14 @@ class Environment:
         if ttl <= timedelta(0):
             raise ConfigError("Environment.for_branch", "ttl", ttl, "a positive duration (a preview that expires later)",
                               "pass e.g. ttl=timedelta(days=3)")
+        if created_at is not None and created_at.tzinfo is None:
+            raise ConfigError("Environment.for_branch", "created_at", created_at, "a time zone aware datetime",
+                              "pass datetime.now(UTC), or datetime.fromisoformat('...+00:00')")
+        if "://" in domain or "/" in domain:  # a URL where a DNS name belongs: blamed on hosts at /Web before
+            bare = domain.split("://", 1)[-1].split("/", 1)[0]
+            raise ConfigError("Environment.for_branch", "domain", domain,
+                              "a DNS name such as 'preview.shop.example.com' (no scheme, no path)", f"pass domain={bare!r}")
+        check_host_name("Environment.for_branch", "domain", domain)
         name = preview_name(branch)
         return cls(
             name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),

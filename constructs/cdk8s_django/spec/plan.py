@@ -304,6 +304,10 @@ def _namespace(django_app: DjangoApp, environment: Environment) -> str:
 
 
 def _check_production(where: object, django_app: DjangoApp, environment: Environment, image: str) -> None:
+    if environment.seed is not None:  # its Job is renamed with each image: loaddata would rerun on every release
+        raise v.ConfigError(where, "environment.seed", environment.seed,
+                            "no seed in production (fixtures for staging and previews; the Job reruns with every new image)",
+                            "drop seed=; load production data with a one-off Job or a migration")
     if not v.image_is_pinned(image):
         raise v.ConfigError(
             where, "environment.image" if environment.image else "django_app.image", image,
