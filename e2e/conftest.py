@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# steps.py holds the asserts of test_qa.py and test_production.py: rewritten too, so a failure shows its values.
+pytest.register_assert_rewrite("e2e.steps")
+
 from . import manifests
 from .network import Network
 

@@ -89,6 +89,8 @@ class Pod:
     def _ids(self) -> tuple[int | None, int | None, list[int]]:
         context = {**self.template["spec"].get("securityContext", {}), **self.container.get("securityContext", {})}
         uid, gid = context.get("runAsUser"), context.get("runAsGroup", context.get("runAsUser"))
+        if context.get("runAsNonRoot") and not uid:  # the kubelet refuses to start it (these stand-in images run as root)
+            raise PodFailed(f"{self.where}: runAsNonRoot without a non-zero runAsUser: the kubelet would not start it")
         groups = [g for g in [self.template["spec"].get("securityContext", {}).get("fsGroup")] if g is not None]
         return uid, gid, groups
 
@@ -134,7 +136,9 @@ class Pod:
             passwd = self.state / "passwd" / f"{self.workload}-{self.container_name}"
             passwd.parent.mkdir(parents=True, exist_ok=True)
             passwd.write_text(Path("/etc/passwd").read_text() + f"{self.image.passwd_user}:x:{uid}:{gid}::/tmp:/bin/sh\n")
-            mounts["/etc/passwd"] = (str(passwd), True)
+            group = passwd.with_suffix(".group")  # the Dockerfile's groupadd: Celery warns of "superuser privileges" without it
+            group.write_text(Path("/etc/group").read_text() + f"{self.image.passwd_user}:x:{gid}:\n")
+            mounts["/etc/passwd"], mounts["/etc/group"] = (str(passwd), True), (str(group), True)
         spec = {"mounts": mounts, "hostname": hostname,
                 "read_only_root": bool(self.container.get("securityContext", {}).get("readOnlyRootFilesystem")),
                 "working_dir": self.container.get("workingDir", self.image.working_dir), "uid": uid, "gid": gid,
@@ -226,7 +230,12 @@ class Pod:
         started = time.monotonic()
         pre_stop = self.container.get("lifecycle", {}).get("preStop", {})
         if "exec" in pre_stop and self.process.poll() is None:
-            self.exec(pre_stop["exec"]["command"], timeout=grace)
+            try:
+                self.exec(pre_stop["exec"]["command"], timeout=grace)
+            except subprocess.TimeoutExpired:  # the kubelet would kill the hook and the container: the manifest's fault
+                self.kill()
+                raise PodFailed(f"{self.where}: its preStop hook outlasted terminationGracePeriodSeconds={grace}"
+                                f" (the kubelet kills the container then)\n{self.tail()}") from None
         if self.process.poll() is None:
             os.kill(self.process.pid, self.image.stop_signal)
         try:

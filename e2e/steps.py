@@ -20,7 +20,7 @@ import pytest
 from . import manifests, secrets, standins, tls
 from .conftest import BUILT, load
 from .network import Network
-from .pod import Pod
+from .pod import Pod, PodFailed
 from .rollout import Rollout
 
 APP = "shop"
@@ -94,6 +94,10 @@ def _production_stores(
                                                 config["DATABASE_NAME"], secrets.AWS_DATABASE_PASSWORD)
         else:
             stores[service] = standins.redis(network, state, f"standin-{service}", certificate, key, amazon)
+    # libpq checks the certificate whenever the bundle exists: a weaker sslmode would pass the steps, so it is asserted.
+    assert config["DATABASE_SSLMODE"] in ("verify-ca", "verify-full"), f"production: DATABASE_SSLMODE={config['DATABASE_SSLMODE']}"
+    for url in (config["CACHE_URL"], config["CELERY_BROKER_URL"]):
+        assert url.startswith("rediss://") and "ssl_cert_reqs=required" in url, f"production: {url}"
     trust = (config["DATABASE_SSLROOTCERT"], "/etc/ssl/certs/ca-certificates.crt")
     return stores, {path: str(amazon) for path in trust}, {path: str(rogue) for path in trust}
 
@@ -124,7 +128,7 @@ def _wait(condition, timeout: float, what: str, interval: float = 1.0):  # type:
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout}s (last: {last!r})")
+    raise PodFailed(f"{what}: not within {timeout}s (last: {last!r})")
 
 
 # -- stores ---------------------------------------------------------------------------------------------------
@@ -352,3 +356,26 @@ def test_gunicorn_drains_after_its_prestop_and_exits_within_the_grace_period(sta
     assert code == 0 and seconds < grace, f"{web.where}: exited {code} after {seconds:.1f}s (grace {grace}s)\n{web.tail()}"
 
 
+
+
+# -- what the steps above must have covered -------------------------------------------------------------------
+
+def test_no_container_is_left_with_an_undefined_variable_reference(stage: Stage) -> None:
+    """The kubelet keeps an undefined $(NAME) as written: almost always a typo or an env var defined too late."""
+    leftovers = []
+    for pod in stage.rollout.pods:
+        for text in [*pod.argv, *pod.variables.values()]:
+            leftovers += [f"{pod.where}: {name}" for name in re.findall(r"(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)", text)]
+    assert not leftovers, f"{stage.name}: undefined $(VAR) references: {sorted(set(leftovers))}"
+
+
+def test_every_container_of_the_environment_was_run(stage: Stage) -> None:
+    """A sidecar or a workload the steps do not know would otherwise never be tried."""
+    started = {(pod.workload, pod.container_name) for pod in stage.rollout.pods}
+    declared = set()
+    for kind, workload in stage.env.workloads():
+        spec = stage.env.pod_template(kind, workload)["spec"]
+        name = f"{APP}-migrate" if kind == "Job" and workload.startswith(f"{APP}-migrate-") else workload  # its hash aside
+        declared |= {(name, c["name"]) for c in [*spec.get("initContainers", []), *spec["containers"]]}
+    missing = sorted(declared - started)
+    assert not missing, f"{stage.name}: containers no step ran: {missing}"
