@@ -163,6 +163,7 @@ def _check_props(
     v.check_int_range(where, "replicas", replicas, 0, 1000)
     if autoscaling is not None:
         v.check_autoscaling(where, "autoscaling", autoscaling)
+        v.check_cpu_for_autoscaling(where, "resources", resources, autoscaling)
     if isinstance(autoscaling, QueueAutoscaling) and autoscaling.address is None and broker is None:
         raise v.ConfigError(where, "autoscaling.address", None, "the broker KEDA reads queue lengths from",
                             "pass broker=<the RedisStatefulSet or ManagedDataStore> (DjangoChart does this) or set address='host:port'")

@@ -241,6 +241,7 @@ def _check_props(
         _check_ingress(where, ingress, hosts)
     if autoscaling is not None:
         v.check_autoscaling(where, "autoscaling", autoscaling)
+        v.check_cpu_for_autoscaling(where, "resources", resources, autoscaling)
 
 
 def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str]) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "check_autoscaling",
     "check_cidr",
     "check_config_key",
+    "check_cpu_for_autoscaling",
     "check_cron",
     "check_dns1035_label",
     "check_dns_label",
@@ -315,7 +316,9 @@ def check_quantity_at_least(path: object, prop: str, value: Any, *, positive: bo
     number = quantity_value(value)
     if number < 0 or (positive and number == 0):
         expected = "a quantity above zero" if positive else "a quantity of zero or more"
-        raise ConfigError(path, prop, value, expected, "drop the sign; write e.g. '10Gi'")
+        example = "'10Gi'" if "storage" in prop else "'100m'" if prop.endswith("cpu") else "'256Mi'"
+        fix = f"drop the sign; write e.g. {example}" if number < 0 else f"give a size, e.g. {example}"
+        raise ConfigError(path, prop, value, expected, fix)
     return number
 
 
@@ -328,13 +331,22 @@ def check_resources(path: object, prop: str, resources: Resources) -> Resources:
     """Quantities Kubernetes accepts, and a memory limit no lower than the request."""
     check_quantity_at_least(path, f"{prop}.cpu", resources.cpu, positive=False)
     memory = check_quantity_at_least(path, f"{prop}.memory", resources.memory, positive=False)
-    limit = check_quantity_at_least(path, f"{prop}.memory_limit", resources.limit, positive=True)
+    # Without memory_limit the limit is the request: a zero there is the request's, as the user typed it.
+    limit_prop = f"{prop}.memory_limit" if resources.memory_limit is not None else f"{prop}.memory"
+    limit = check_quantity_at_least(path, limit_prop, resources.limit, positive=True)
     if limit < memory:
         raise ConfigError(
             path, f"{prop}.memory_limit", resources.limit, f"at least the memory request ({resources.memory})",
             "raise memory_limit or lower memory",
         )
     return resources
+
+
+def check_cpu_for_autoscaling(path: object, prop: str, resources: Resources, scaling: object) -> None:
+    """A CPU-utilization autoscaler divides by the CPU request: a request of zero leaves it nothing to scale on."""
+    if isinstance(scaling, Autoscaling) and quantity_value(resources.cpu) == 0:
+        raise ConfigError(path, f"{prop}.cpu", resources.cpu, "a CPU request above zero with a CPU-utilization autoscaler",
+                          "give a request, e.g. cpu='100m', or drop the autoscaler")
 
 
 def check_autoscaling(path: object, prop: str, scaling: Autoscaling | QueueAutoscaling) -> None:
