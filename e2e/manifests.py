@@ -103,7 +103,7 @@ def _config_map(env: Environment, name: str) -> dict[str, str]:
     return dict(env.get("ConfigMap", name).get("data") or {})
 
 
-def _secret(env: Environment, cluster: Cluster, name: str) -> dict[str, str]:
+def secret(env: Environment, cluster: Cluster, name: str) -> dict[str, str]:
     if ("Secret", name) in env.objects:
         secret = env.get("Secret", name)
         return {**secret.get("stringData", {})}
@@ -134,7 +134,7 @@ def container_env(env: Environment, cluster: Cluster, pod: dict[str, Any], conta
         if "configMapRef" in source:
             data = _config_map(env, source["configMapRef"]["name"])
         else:
-            data = _secret(env, cluster, source["secretRef"]["name"])
+            data = secret(env, cluster, source["secretRef"]["name"])
         resolved.update({prefix + key: value for key, value in data.items() if _ENV_NAME.fullmatch(prefix + key)})
     for variable in container.get("env", []):
         if "value" in variable or "valueFrom" not in variable:
@@ -143,7 +143,7 @@ def container_env(env: Environment, cluster: Cluster, pod: dict[str, Any], conta
         source = variable["valueFrom"]
         if "secretKeyRef" in source:
             ref = source["secretKeyRef"]
-            resolved[variable["name"]] = _secret(env, cluster, ref["name"])[ref["key"]]
+            resolved[variable["name"]] = secret(env, cluster, ref["name"])[ref["key"]]
         elif "configMapKeyRef" in source:
             ref = source["configMapKeyRef"]
             resolved[variable["name"]] = _config_map(env, ref["name"])[ref["key"]]

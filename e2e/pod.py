@@ -110,7 +110,7 @@ class Pod:
             folder.mkdir(parents=True, exist_ok=True)
             if "configMap" in volume or "secret" in volume:
                 data = (self.env.get("ConfigMap", volume["configMap"]["name"]).get("data", {}) if "configMap" in volume
-                        else manifests._secret(self.env, self.cluster, volume["secret"]["secretName"]))
+                        else manifests.secret(self.env, self.cluster, volume["secret"]["secretName"]))
                 items = volume.get("configMap", volume.get("secret", {})).get("items") or [{"key": k, "path": k} for k in data]
                 for item in items:
                     (folder / item["path"]).write_text(data[item["key"]])
@@ -243,7 +243,8 @@ class Pod:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             code = self.process.wait()
-        os.killpg(self.process.pid, signal.SIGKILL) if _group_alive(self.process.pid) else None
+        if _group_alive(self.process.pid):  # what the container's process left behind
+            os.killpg(self.process.pid, signal.SIGKILL)
         return code, time.monotonic() - started
 
     def tail(self, lines: int = 30) -> str:

@@ -319,7 +319,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import replace
 
 # cdk8s_django before anything that imports cdk8s: it silences jsii's Node end-of-life banner.
@@ -409,7 +408,6 @@ snapshots: $(VENV)/.installed
 
 CONFTEST = '''\
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # main.py
