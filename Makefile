@@ -85,7 +85,7 @@ test: install $(CHECKOV_VENV)/.installed lint
 # user, probes, preStop), against Debian's PostgreSQL and Redis and the reference app in examples/shop-app/
 # (README: "What make e2e proves"). Root: each pod gets namespaces of its own; the run gets its own network.
 E2E_IMAGE := build/e2e/image
-E2E_DEBIAN := postgresql redis-server iproute2 util-linux
+E2E_DEBIAN := postgresql redis-server rabbitmq-server memcached iproute2 util-linux
 e2e: install e2e-packages $(E2E_IMAGE)/.built
 	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v -n 2 --dist loadfile --durations 8 e2e
 

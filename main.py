@@ -27,11 +27,13 @@ from cdk8s_django import (
     Environment,
     IngressOptions,
     Managed,
+    Memcached,
     NamespaceFence,
     NetworkAccess,
     NewRelic,
     PreviewReaperAccess,
     QueueAutoscaling,
+    RabbitMQ,
     SecretKeyRef,
     SeedData,
     Worker,
@@ -79,10 +81,12 @@ STAGING_INGRESS = IngressOptions(
 
 environments = [
     Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK),
-    # demo idles most of the time: KEDA scales its workers to zero on empty queues.
+    # demo idles most of the time: KEDA scales its workers to zero on empty queues. It runs the other
+    # stack teams choose: RabbitMQ as the broker, Memcached as the cache.
     Environment.staging(
         "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK,
         worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2),
+        broker=RabbitMQ(), cache=Memcached(),
     ),
     Environment.production(
         hosts=("shop.example.com", "www.shop.example.com"),

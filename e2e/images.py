@@ -1,6 +1,7 @@
 """Stand-ins for the images the manifests name, made of what this machine has: the reference app built as its
 Dockerfile builds it (``make e2e`` does: a venv, the app, ``collectstatic``), and Debian's PostgreSQL and Redis
-for ``postgres:*`` and ``redis:*``, whose command-line flags are the same.
+for ``postgres:*`` and ``redis:*``, Debian's RabbitMQ and Memcached for ``rabbitmq:*`` and ``memcached:*``,
+whose command lines and configuration files are the same.
 
 An image here is its Dockerfile's ``ENV`` and ``WORKDIR``, its entrypoint, and the paths it contains (mounted
 into each pod at the same path, so that the container's non-root user can reach them).
@@ -42,4 +43,7 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
                           passwd_user="postgres",
                           stop_signal=signal.SIGINT),
         "redis": Image(env={"PATH": "/usr/bin:/bin"}),
+        # Debian's /usr/sbin/rabbitmq-server refuses any user but root and rabbitmq: the scripts behind it do not.
+        "rabbitmq": Image(env={"PATH": "/usr/lib/rabbitmq/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}, stop_signal=signal.SIGTERM),
+        "memcached": Image(env={"PATH": "/usr/bin:/bin"}),
     }

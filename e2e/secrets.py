@@ -21,6 +21,8 @@ AWS_DATABASE_PASSWORD = "p@ss:w/rd?#&%+ 1"
 def _template(text: str, data: dict[str, str]) -> str:
     """The one template form the library writes: ``{{ index . "KEY" | urlquery | replace "+" "%20" }}``.
     urlquery is Go's url.QueryEscape: Python's quote_plus with nothing safe but letters, digits and ``_.-~``."""
+    if "{{" not in text:
+        return text  # a literal (a generated user's name)
     match = re.fullmatch(r'\{\{ index \. "([^"]+)" \| urlquery \| replace "\+" "%20" \}\}', text)
     assert match, f"an ExternalSecret template make e2e does not know: {text!r}"
     return quote_plus(data[match.group(1)], safe="").replace("+", "%20")

@@ -8,7 +8,7 @@ from cdk8s_django.testing import by_kind, containers, find, pod_spec, synth
 
 __all__ = ["by_kind", "containers", "find", "pod_spec", "synth", "runs_app_code", "STORE_COMPONENTS"]
 
-STORE_COMPONENTS = {"postgres", "redis-cache", "redis-broker"}
+STORE_COMPONENTS = {"postgres", "redis-cache", "redis-broker", "rabbitmq", "memcached"}
 
 
 def runs_app_code(doc: dict[str, Any]) -> bool:

@@ -73,6 +73,12 @@ def test_staging_runs_stores_in_cluster_with_sized_claims(example_docs: dict[str
         assert claim["spec"]["storageClassName"] == "gp3"
         assert postgres["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Delete", "whenScaled": "Retain"}
         assert find(docs, "Service", "shop-postgres-headless")["spec"]["clusterIP"] == "None"
+        if env == "demo":  # the other stack: RabbitMQ on a 1Gi volume of its own, Memcached with none
+            rabbitmq = find(docs, "StatefulSet", "shop-rabbitmq")
+            assert rabbitmq["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] == "1Gi"
+            memcached = find(docs, "Deployment", "shop-memcached")["spec"]["template"]["spec"]
+            assert [v for v in memcached["volumes"] if "persistentVolumeClaim" in v] == []
+            continue
         broker = find(docs, "StatefulSet", "shop-redis-broker")
         assert broker["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] == "1Gi"
         assert "noeviction" in broker["spec"]["template"]["spec"]["containers"][0]["command"]
@@ -89,8 +95,12 @@ def test_same_service_names_and_env_names_everywhere(example_docs: dict[str, lis
     env_keys = {}
     for env, docs in example_docs.items():
         store_services[env] = {d["metadata"]["name"] for d in by_kind(docs, "Service") if not d["metadata"]["name"].endswith("-headless")}
-        env_keys[env] = set(find(docs, "ConfigMap", "shop-env")["data"]) - {"DATABASE_SSLROOTCERT", "MEDIA_BUCKET", "METRICS_PORT", "AWS_REGION", "AWS_DEFAULT_REGION"}
-    assert store_services["qa"] == store_services["production"] == store_services["demo"]
+        web = find(docs, "Deployment", "shop-web")["spec"]["template"]["spec"]["containers"][0]
+        env_keys[env] = ({*find(docs, "ConfigMap", "shop-env")["data"], *(e["name"] for e in web["env"])}
+                         - {"DATABASE_SSLROOTCERT", "MEDIA_BUCKET", "METRICS_PORT", "AWS_REGION", "AWS_DEFAULT_REGION",
+                            "CELERY_BROKER_PASSWORD"})
+    # qa and production run one stack (demo runs RabbitMQ and Memcached: other Services, the same variables).
+    assert store_services["qa"] == store_services["production"]
     assert env_keys["qa"] == env_keys["production"] == env_keys["demo"]
 
 

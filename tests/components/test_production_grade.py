@@ -154,8 +154,14 @@ def test_staging_workers_scale_to_zero_with_keda(example_docs: dict[str, list[di
     docs = example_docs["demo"]
     scaled = find(docs, "ScaledObject", "shop-worker")
     assert scaled["spec"]["minReplicaCount"] == 0
-    assert scaled["spec"]["triggers"] == [{"type": "redis", "metadata": {
-        "address": "shop-redis-broker.shop-demo.svc:6379", "listLength": "20", "databaseIndex": "0", "listName": "default"}}]
+    # demo's broker is RabbitMQ: the queue's length over AMQP, dialled by its full name from KEDA's namespace,
+    # with the generated user and password read from the broker's Secret.
+    assert scaled["spec"]["triggers"] == [{"type": "rabbitmq", "metadata": {
+        "protocol": "amqp", "mode": "QueueLength", "value": "20", "queueName": "default",
+        "host": "amqp://shop-rabbitmq.shop-demo.svc:5672/%2F"}, "authenticationRef": {"name": "shop-worker-keda"}}]
+    assert find(docs, "TriggerAuthentication", "shop-worker-keda")["spec"] == {"secretTargetRef": [
+        {"parameter": "password", "name": "shop-rabbitmq", "key": "password"},
+        {"parameter": "username", "name": "shop-rabbitmq", "key": "username"}]}
     assert "replicas" not in find(docs, "Deployment", "shop-worker")["spec"]
     assert not by_kind(docs, "HorizontalPodAutoscaler")
 
@@ -277,7 +283,7 @@ def test_staging_reachability_matrix(example_docs: dict[str, list[dict[str, Any]
 
 
 def test_keda_reaches_the_broker_only_where_it_scales(example_docs: dict[str, list[dict[str, Any]]]) -> None:
-    demo = _reachability(example_docs["demo"], "shop-demo", [("redis-broker", 6379), ("redis-cache", 6379)])
+    demo = _reachability(example_docs["demo"], "shop-demo", [("rabbitmq", 5672), ("memcached", 11211)])
     assert next(line for line in demo.splitlines() if line.startswith("keda")).split() == ["keda", "yes", "-"]
     qa = _reachability(example_docs["qa"], "shop-qa", [("redis-broker", 6379)])
     assert next(line for line in qa.splitlines() if line.startswith("keda")).split() == ["keda", "-"]

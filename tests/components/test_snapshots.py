@@ -60,7 +60,7 @@ def test_environment_snapshot(rendered: dict[str, dict[str, str]], environment: 
 
 
 def test_demo_worker_autoscaling_snapshot(example_docs: dict[str, Docs], snapshot: SnapshotAssertion) -> None:
-    """demo is qa plus KEDA (the whole of demo is held to the committed dist/demo/ by test_dist):
+    """demo is qa plus KEDA, on RabbitMQ (the whole of demo is held to the committed dist/demo/ by test_dist):
     a ScaledObject per worker, no fixed replica count, the broker open to KEDA."""
     qa, demo = example_docs["qa"], example_docs["demo"]
     workers = ("shop-worker", "shop-worker-emails")
@@ -69,16 +69,18 @@ def test_demo_worker_autoscaling_snapshot(example_docs: dict[str, Docs], snapsho
         assert find(qa, "Deployment", worker)["spec"]["replicas"] == 1
         assert "replicas" not in find(demo, "Deployment", worker)["spec"]
 
-    def broker_peers(docs: Docs) -> Docs:
-        return [peer for rule in find(docs, "NetworkPolicy", "shop-redis-broker")["spec"]["ingress"] for peer in rule["from"]]
+    def broker_peers(docs: Docs, broker: str) -> Docs:
+        return [peer for rule in find(docs, "NetworkPolicy", broker)["spec"]["ingress"] for peer in rule["from"]]
 
     keda = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "keda"}}}
-    assert broker_peers(demo) == [*broker_peers(qa), keda]
+    demo_peers, qa_peers = broker_peers(demo, "shop-rabbitmq"), broker_peers(qa, "shop-redis-broker")
+    assert demo_peers[-1] == keda and keda not in qa_peers and len(demo_peers) == len(qa_peers) + 1
     assert sorted(d["metadata"]["name"] for d in by_kind(demo, "ScaledObject")) == list(workers)
     scaled = find(demo, "ScaledObject", "shop-worker")
     # shop-worker-emails' ScaledObject is shop-worker's with its own component, name and queue
     emails = json.loads(json.dumps(scaled).replace('"worker"', '"worker-emails"').replace('"shop-worker"', '"shop-worker-emails"'))
-    emails["spec"]["triggers"][0]["metadata"]["listName"] = "emails"
+    emails["spec"]["triggers"][0]["metadata"]["queueName"] = "emails"
+    emails["spec"]["triggers"][0]["authenticationRef"]["name"] = "shop-worker-emails-keda"
     assert find(demo, "ScaledObject", "shop-worker-emails") == emails
     assert dump_documents([scaled]) == snapshot
 

@@ -34,7 +34,7 @@ def test_custom_resources_match_their_crds(example_docs: dict[str, list[dict[str
             if crd_schema.is_custom(doc):
                 crd_schema.validate(doc)
                 kinds.add(doc["kind"])
-    assert kinds == {"ExternalSecret", "Password", "ScaledObject", "ServiceMonitor", "PodMonitor"}
+    assert kinds == {"ExternalSecret", "Password", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PodMonitor"}
 
 
 def test_every_document_has_a_schema(example_docs: dict[str, list[dict[str, Any]]]) -> None:

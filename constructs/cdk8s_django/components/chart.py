@@ -7,6 +7,8 @@ composes the components from it, handing each the objects it refers to.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject, App, Chart
@@ -20,8 +22,8 @@ from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..spec._budget import check_connection_budget
 from ..spec._validation import ConfigError
 from ..spec.django_app import DjangoApp
-from ..spec.environment import Environment, InCluster
-from ..spec.options import AcmCertificate, StoreRole
+from ..spec.environment import Environment
+from ..spec.options import AcmCertificate, SecretKeyRef, StoreRole
 from ..spec.plan import Plan, resolve
 from ..spec.preview import LABEL_DELETION_PROTECTION
 from .app_config import AppConfig
@@ -35,8 +37,6 @@ from .migration_job import MigrationJob
 from .monitoring import Monitoring
 from .network_policies import NetworkPolicies
 from .ops_shell import OpsShell
-from .postgres_stateful_set import PostgresStatefulSet
-from .redis_stateful_set import RedisStatefulSet
 from .seed_data_job import SeedDataJob
 from .shell_access import ShellAccess
 
@@ -48,7 +48,17 @@ IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 ALB_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
 _STORE_IDS = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Cache", StoreRole.BROKER: "Broker"}
 
-Store = PostgresStatefulSet | RedisStatefulSet | ManagedDataStore
+Store = Any  # an in-cluster store's construct (its kind's) or a ManagedDataStore
+
+
+@dataclass(frozen=True)
+class KedaBroker:
+    """What a worker's ScaledObject needs of the broker (``k8s._scaling.BrokerEndpoint``)."""
+
+    keda_address: str
+    tls: bool
+    keda_trigger: Callable[[str, int, str | None, bool, str | None], dict[str, Any]] | None
+    keda_auth: Mapping[str, SecretKeyRef] | None
 
 
 class DjangoChart(Chart):
@@ -112,7 +122,7 @@ class DjangoChart(Chart):
         # they stay before the components in the tree, so plain cdk8s writes the Namespace first.
         with batched():
             self.secrets: list[object] = self._secrets(plan)
-            self.stores: dict[str, Store] = {role.value: self._store(plan, role) for role in StoreRole}
+            self.stores: dict[str, Store] = {plan.stores[role].component: self._store(plan, role) for role in StoreRole}
             self._compose_workloads(plan)
             check_connection_budget(LazyPath(scope, id), plan)  # after the components checked the sizes it adds up
             self._compose_guard_rails(plan)
@@ -131,19 +141,19 @@ class DjangoChart(Chart):
         return []
 
     def _store(self, plan: Plan, role: StoreRole) -> Store:
+        """A managed store's ExternalName alias, or the in-cluster construct its kind builds."""
         store, id = plan.stores[role], _STORE_IDS[role]
-        if store.managed is not None:
-            return ManagedDataStore(self, id, runtime=self.runtime, component=role, host=store.managed.host, port=store.port,
-                                    tls=store.managed.tls)
-        spec = store.spec
-        assert isinstance(spec, InCluster)
-        assert store.image is not None
-        if role is StoreRole.POSTGRES:
-            assert store.storage is not None
-            return PostgresStatefulSet(self, id, runtime=self.runtime, password=plan.database_password, storage=store.storage,
-                                       storage_class=spec.storage_class, resources=store.resources, image=store.image)
-        return RedisStatefulSet(self, id, runtime=self.runtime, role=role, storage=store.storage,
-                                storage_class=spec.storage_class, resources=store.resources, image=store.image)
+        if store.host is not None:
+            return ManagedDataStore(self, id, runtime=self.runtime, component=store.component, host=store.host, port=store.port,
+                                    tls=store.tls)
+        built: Store = store.kind.build(self, id, store)
+        return built
+
+    def _keda_broker(self, plan: Plan) -> KedaBroker:
+        """The broker as KEDA's operator sees it: its address, TLS, trigger and credentials, from its kind."""
+        store, app = plan.stores[StoreRole.BROKER], plan.app.name
+        auth = store.kind.keda_auth(app, store) if store.kind.keda_auth is not None else None
+        return KedaBroker(store.kind.keda_address(app, plan.namespace, store), store.tls, store.kind.keda_trigger, auth)
 
     def _compose_workloads(self, plan: Plan) -> None:
         app, environment, runtime, sizes = plan.app, plan.environment, self.runtime, plan.resources
@@ -155,8 +165,7 @@ class DjangoChart(Chart):
             workers=app.gunicorn_workers, threads=app.gunicorn_threads,
             metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
         )
-        broker = self.stores[StoreRole.BROKER.value]
-        assert not isinstance(broker, PostgresStatefulSet)
+        broker = self._keda_broker(plan)
         self.workers = [
             CeleryWorker(
                 self, f"Worker-{w.worker.name}", runtime=runtime, name=w.worker.name, queues=w.worker.queues,
@@ -181,7 +190,7 @@ class DjangoChart(Chart):
     def _compose_guard_rails(self, plan: Plan) -> None:
         environment, runtime = plan.environment, self.runtime
         in_cluster = [s for s in self.stores.values() if not isinstance(s, ManagedDataStore)]
-        broker = self.stores[StoreRole.BROKER.value]
+        broker = self.stores[plan.stores[StoreRole.BROKER].component]
         self.network_policies = NetworkPolicies(
             self, "NetworkPolicies", runtime=runtime, web=self.web, access=environment.network,
             workers=self.workers, monitoring=environment.monitoring, stores=in_cluster,

@@ -12,6 +12,7 @@ substitution, so the URL must read a value that is already safe in a URL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cdk8s import ApiObject
@@ -41,14 +42,15 @@ GENERATED_PASSWORD_KEY = "password"  # the key ESO's Password generator writes
 URL_ENCODE_PIPELINE = 'urlquery | replace "+" "%20"'
 
 
-def url_encoding_template(key: str) -> dict[str, Any]:
+def url_encoding_template(key: str, literals: Mapping[str, str] | None = None) -> dict[str, Any]:
     """ESO's ``target.template`` that keeps the Secret's keys (``mergePolicy: Merge``) and adds
     ``<key>-urlencoded``: ``key``'s value percent-encoded for a URL (template engine v2, whose
-    functions are Go's and sprig's). A Secret without ``key`` fails to render: ESO reports it."""
+    functions are Go's and sprig's). A Secret without ``key`` fails to render: ESO reports it. ``literals``: keys
+    with fixed values beside it (a generated user's name)."""
     return {
         "engineVersion": "v2",
         "mergePolicy": "Merge",
-        "data": {url_encoded_key(key): f'{{{{ index . "{key}" | {URL_ENCODE_PIPELINE} }}}}'},
+        "data": {url_encoded_key(key): f'{{{{ index . "{key}" | {URL_ENCODE_PIPELINE} }}}}', **(literals or {})},
     }
 
 
@@ -62,13 +64,19 @@ class GeneratedPassword(DjangoConstruct):
         runtime: the app runtime (names, labels, namespace).
         name: the Secret's name.
         length: password length. Default 32.
+        literals: keys with fixed values written beside it (a user name, never a secret). Default none.
     """
 
     @checked_props
-    def __init__(self, scope: Construct, id: str, *, runtime: AppRuntime, name: str, length: int = DEFAULT_PASSWORD_LENGTH) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, runtime: AppRuntime, name: str, length: int = DEFAULT_PASSWORD_LENGTH,
+        literals: Mapping[str, str] | None = None,
+    ) -> None:
         where = LazyPath(scope, id)
         v.check_dns_subdomain(where, "name", name)
         v.check_int_range(where, "length", length, 16, 128)
+        for key in literals or {}:
+            v.check_config_key(where, "literals", key)
         super().__init__(scope, id)
         self.name = name
         self.generator: ApiObject = emit(self, "Generator", {
@@ -85,7 +93,7 @@ class GeneratedPassword(DjangoConstruct):
                 "refreshPolicy": "CreatedOnce",
                 "target": {
                     "name": name, "creationPolicy": "Owner", "deletionPolicy": "Retain",
-                    "template": url_encoding_template(GENERATED_PASSWORD_KEY),
+                    "template": url_encoding_template(GENERATED_PASSWORD_KEY, literals),
                 },
                 "dataFrom": [{"sourceRef": {"generatorRef": {"apiVersion": PASSWORD_GENERATOR_API, "kind": "Password", "name": name}}}],
             },

@@ -15,15 +15,16 @@ from ..k8s._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from ..k8s.runtime import AppRuntime
 from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_NETWORK_ACCESS
-from ..spec.options import METADATA_ENDPOINTS, NetworkAccess, StoreRole
+from ..spec.options import METADATA_ENDPOINTS, NetworkAccess
 from ..spec.preview import BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE
+from ..stores import store_components
 from .celery_worker import CeleryWorker
 from .django_web import DjangoWeb
 from .managed_data_store import ManagedDataStore
 
 __all__ = ["STORE_COMPONENTS", "InClusterStore", "NetworkPolicies"]
 
-STORE_COMPONENTS = tuple(role.value for role in StoreRole)
+STORE_COMPONENTS = store_components()
 
 
 @runtime_checkable
@@ -114,6 +115,9 @@ class NetworkPolicies(DjangoConstruct):
         super().__init__(scope, id)
         self._runtime = runtime
         self._access = access
+        present = {store.component for store in (*stores, *managed_stores)}
+        # Store pods are never app pods: the environment's own stores, in the registry's order (all, without any).
+        self._store_components = [c for c in STORE_COMPONENTS if c in present or not present]
         self.policies: list[ApiObject] = [self._policy("DefaultDeny", "default-deny", {}, [], baseline=BASELINE_INGRESS)]
         self.policies.append(self._policy("Web", "web", runtime.selector(web.component), self._web_rules(web)))
         for worker in sorted((w for w in workers if monitoring and w.metrics_port), key=lambda w: w.component):
@@ -167,7 +171,7 @@ class NetworkPolicies(DjangoConstruct):
         return {
             "podSelector": {
                 "matchLabels": {LABEL_PART_OF: self._runtime.app},
-                "matchExpressions": [{"key": LABEL_COMPONENT, "operator": "NotIn", "values": list(STORE_COMPONENTS)}],
+                "matchExpressions": [{"key": LABEL_COMPONENT, "operator": "NotIn", "values": self._store_components}],
             }
         }
 

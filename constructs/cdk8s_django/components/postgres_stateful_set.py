@@ -20,6 +20,8 @@ from ..spec.defaults import (
     STORE_UID,
 )
 from ..spec.options import Resources, SecretKeyRef, StoreRole
+from ..spec.plan import StorePlan
+from ..stores._placement import InCluster
 
 __all__ = ["PostgresStatefulSet"]
 
@@ -118,3 +120,11 @@ def _pg_isready(user: str, database: str, *, period: int) -> dict[str, Any]:
         "periodSeconds": period,
         "timeoutSeconds": 5,
     }
+
+
+def from_plan(chart: Any, id: str, store: StorePlan) -> PostgresStatefulSet:
+    """The in-cluster database of a ``DjangoChart`` (``POSTGRES.construct``)."""
+    spec = store.spec
+    assert isinstance(spec, InCluster) and store.storage is not None and store.image is not None
+    return PostgresStatefulSet(chart, id, runtime=chart.runtime, password=chart.plan.database_password, storage=store.storage,
+                               storage_class=spec.storage_class, resources=store.resources, image=store.image)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
@@ -18,6 +20,8 @@ from ..spec.defaults import (
     STORE_UID,
 )
 from ..spec.options import RedisRole, Resources, StoreRole
+from ..spec.plan import StorePlan
+from ..stores._placement import InCluster
 
 __all__ = ["RedisStatefulSet"]
 
@@ -144,3 +148,11 @@ class RedisStatefulSet(DjangoConstruct):
     def keda_address(self) -> str:
         """The Service's fully qualified name: KEDA's operator dials from its own namespace."""
         return f"{self.name}.{self.namespace}.svc:{self.port}"
+
+
+def from_plan(chart: Any, id: str, store: StorePlan) -> RedisStatefulSet:
+    """An in-cluster cache or broker of a ``DjangoChart`` (``REDIS.construct``)."""
+    spec = store.spec
+    assert isinstance(spec, InCluster) and store.image is not None
+    return RedisStatefulSet(chart, id, runtime=chart.runtime, role=store.role, storage=store.storage,
+                            storage_class=spec.storage_class, resources=store.resources, image=store.image)

@@ -8,14 +8,15 @@ from its own ``autoscaling`` prop. Beat never gets either: it must be exactly on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..spec.options import Autoscaling, QueueAutoscaling
+from ..spec.options import Autoscaling, QueueAutoscaling, SecretKeyRef
+from ..stores.redis import keda_trigger as redis_trigger
 from ._manifest import emit
 from .runtime import AppRuntime
 
@@ -86,17 +87,26 @@ def emit_pdb(scope: Construct, workload: ScalableWorkload) -> ApiObject:
 def emit_scaled_object(
     scope: Construct, workload: ScalableWorkload, scaling: QueueAutoscaling, queues: Sequence[str], broker: BrokerEndpoint | None
 ) -> ApiObject:
-    """KEDA's Redis list-length trigger per queue; the address and TLS come from the broker
-    unless ``scaling`` names them."""
+    """KEDA's trigger per queue, of the broker's kind (``keda_trigger``; Redis's list length when the broker
+    names none); the address and TLS come from the broker unless ``scaling`` names them. A broker with
+    credentials (``keda_auth``) gets a TriggerAuthentication reading them from its Secret."""
     address = scaling.address if scaling.address is not None else broker.keda_address if broker is not None else None
     tls = scaling.tls if scaling.tls is not None else broker is not None and broker.tls
-    metadata: dict[str, Any] = {"address": address, "listLength": str(scaling.tasks_per_replica), "databaseIndex": "0"}
-    if tls:
-        metadata["enableTLS"] = "true"
+    trigger = getattr(broker, "keda_trigger", None) or redis_trigger
+    auth: Mapping[str, SecretKeyRef] | None = getattr(broker, "keda_auth", None)
+    auth_name = None
+    if auth:
+        auth_name = f"{workload.name}-keda"
+        emit(scope, "TriggerAuthentication", {
+            "apiVersion": "keda.sh/v1alpha1", "kind": "TriggerAuthentication",
+            "metadata": workload.runtime.metadata(workload.component, name=auth_name),
+            "spec": {"secretTargetRef": [{"parameter": parameter, "name": ref.name, "key": ref.key}
+                                         for parameter, ref in sorted(auth.items())]},
+        })
     return _governing(scope, "ScaledObject", workload, "keda.sh/v1alpha1", "ScaledObject", {
         "scaleTargetRef": {"name": workload.name},
         "minReplicaCount": scaling.min_replicas,
         "maxReplicaCount": scaling.max_replicas,
         "cooldownPeriod": scaling.cooldown_seconds,
-        "triggers": [{"type": "redis", "metadata": {**metadata, "listName": queue}} for queue in queues],
+        "triggers": [trigger(queue, scaling.tasks_per_replica, address, tls, auth_name) for queue in queues],
     })

@@ -12,9 +12,9 @@ from ..spec.options import BeatScheduler, QueueAutoscaling, StoreRole
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart
 
-__all__ = ["STORE_TITLES", "EnvironmentFacts", "Store", "Workload", "facts"]
+__all__ = ["EnvironmentFacts", "Store", "Workload", "facts"]
 
-STORE_TITLES = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Redis cache", StoreRole.BROKER: "Redis broker"}
+_ROLE_WORDS = {StoreRole.POSTGRES: "", StoreRole.CACHE: " cache", StoreRole.BROKER: " broker"}
 ALL_STORES = (StoreRole.POSTGRES, StoreRole.CACHE, StoreRole.BROKER)
 
 
@@ -33,10 +33,8 @@ class Store:
     role: StoreRole
     service: str
     managed_host: str | None  # None: in the cluster
-
-    @property
-    def title(self) -> str:
-        return STORE_TITLES[self.role]
+    title: str = ""  # its kind and role: "Redis cache", "RabbitMQ broker"
+    workload: str = "StatefulSet"  # what runs it in the cluster
 
 
 @dataclass
@@ -79,7 +77,9 @@ def _workloads(chart: DjangoChart) -> list[Workload]:
 def facts(chart: DjangoChart) -> EnvironmentFacts:
     """Everything the diagram and notes need, from the plan and the components."""
     plan, environment = chart.plan, chart.plan.environment
-    stores = [Store(s.role, chart.runtime.name(s.role.value), s.managed.host if s.managed else None) for s in plan.stores.values()]
+    stores = [Store(s.role, chart.runtime.name(s.component), s.host, f"{s.kind.title}{_ROLE_WORDS[s.role]}",
+                    "Deployment" if s.kind.storage[s.role] is None and s.kind.name != "redis" else "StatefulSet")
+              for s in plan.stores.values()]
     return EnvironmentFacts(
         environment=environment.name,
         app=plan.app.name,

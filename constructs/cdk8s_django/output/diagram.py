@@ -40,7 +40,7 @@ def architecture_markdown(chart: DjangoChart) -> str:
         lines.append(f'    {_node_id(workload.name)}{shape[0]}"{workload.component}<br/>{workload.kind} {workload.name}{note}"{shape[1]}')
     for store in env.stores:
         if store.managed_host is None:
-            lines.append(f'    {_node_id(store.service)}[("{store.title}<br/>in-cluster StatefulSet {store.service}")]')
+            lines.append(f'    {_node_id(store.service)}[("{store.title}<br/>in-cluster {store.workload} {store.service}")]')
         else:
             lines.append(f'    {_node_id(store.service)}{{{{"{store.service}<br/>ExternalName"}}}}')
     lines.append("  end")

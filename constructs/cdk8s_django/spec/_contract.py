@@ -39,7 +39,7 @@ URL_ENCODED_KEY_SUFFIX = "-urlencoded"
 # Set by the library on every app container; overriding them through env would be silently ignored.
 RESERVED_ENV = frozenset({
     "ALLOWED_HOSTS", "DATABASE_URL", DATABASE_PASSWORD, DATABASE_PASSWORD_URLENCODED, "POD_IP", "DJANGO_SETTINGS_MODULE",
-    "NEW_RELIC_LICENSE_KEY",
+    "NEW_RELIC_LICENSE_KEY", "CELERY_BROKER_PASSWORD",
 })
 
 
@@ -48,12 +48,7 @@ def url_encoded_key(key: str) -> str:
     return f"{key}{URL_ENCODED_KEY_SUFFIX}"
 
 
-def _redis_url(app: str, store: StorePlan) -> str:
-    host = f"{app}-{store.role.value}"
-    if store.tls:
-        # Chain verified; the name dialled is the in-cluster alias, so no hostname check.
-        return f"rediss://{host}:{store.port}/0?ssl_cert_reqs=required&ssl_check_hostname=false"
-    return f"redis://{host}:{store.port}/0"
+_URL_ROLES = (("CACHE_URL", StoreRole.CACHE), ("CELERY_BROKER_URL", StoreRole.BROKER))
 
 
 def config_env(
@@ -65,13 +60,12 @@ def config_env(
     tls = postgres.tls
     env: dict[str, str] = {
         "DJANGO_ENVIRONMENT": environment.name,
-        "DATABASE_HOST": f"{app}-{StoreRole.POSTGRES.value}",
+        "DATABASE_HOST": f"{app}-{postgres.component}",
         "DATABASE_PORT": str(postgres.port),
         "DATABASE_NAME": app,
         "DATABASE_USER": app,
         "DATABASE_SSLMODE": "verify-ca" if tls else "disable",
-        "CACHE_URL": _redis_url(app, stores[StoreRole.CACHE]),
-        "CELERY_BROKER_URL": _redis_url(app, stores[StoreRole.BROKER]),
+        **{name: url for name, url in ((name, stores[role].kind.url(app, stores[role])) for name, role in _URL_ROLES) if url},
         "CSRF_TRUSTED_ORIGINS": ",".join(f"https://{host}" for host in environment.hosts),
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "STATIC_URL": environment.static_url,
@@ -90,7 +84,9 @@ def config_env(
     return env
 
 
-def secret_env(django_app: DjangoApp, password: SecretKeyRef, *, url_encoded: bool) -> dict[str, SecretKeyRef]:
+def secret_env(
+    django_app: DjangoApp, password: SecretKeyRef, *, url_encoded: bool, stores: Mapping[StoreRole, StorePlan] | None = None,
+) -> dict[str, SecretKeyRef]:
     """Env vars read from one Secret key each. ``url_encoded``: ESO makes the database Secret, so it
     also holds the password percent-encoded (``DATABASE_PASSWORD_URLENCODED``, for ``DATABASE_URL``)."""
     env = {DATABASE_PASSWORD: password}
@@ -98,11 +94,14 @@ def secret_env(django_app: DjangoApp, password: SecretKeyRef, *, url_encoded: bo
         env[DATABASE_PASSWORD_URLENCODED] = SecretKeyRef(password.name, url_encoded_key(password.key))
     if django_app.newrelic:
         env["NEW_RELIC_LICENSE_KEY"] = django_app.newrelic.license_key
+    for store in (stores or {}).values():
+        env.update(store.kind.secret_env(django_app.name, store))
     return env
 
 
 def pod_env(
     django_app: DjangoApp, environment: Environment, namespace: str, postgres: StorePlan, *, url_encoded: bool = False,
+    stores: Mapping[StoreRole, StorePlan] | None = None,
 ) -> dict[str, str]:
     """Values set on each container: they refer to other variables, which a ConfigMap cannot.
 
@@ -117,4 +116,7 @@ def pod_env(
     )
     if postgres.tls:
         url += "&sslrootcert=$(DATABASE_SSLROOTCERT)"
-    return {"ALLOWED_HOSTS": ",".join(allowed), "DATABASE_URL": url}
+    env = {"ALLOWED_HOSTS": ",".join(allowed), "DATABASE_URL": url}
+    for store in (stores or {}).values():
+        env.update(store.kind.pod_env(django_app.name, store))
+    return env

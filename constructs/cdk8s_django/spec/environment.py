@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
+from ..stores._placement import InCluster, Managed
+from ..stores.memcached import Memcached
+from ..stores.rabbitmq import RabbitMQ
 from ._validation import ConfigError, check_host_name
-from .defaults import DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL, DEFAULT_STORAGE_CLASS
+from .defaults import DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL
 from .options import (
     UNSET,
     Autoscaling,
@@ -30,44 +33,12 @@ from .preview import Preview, SeedData, preview_name
 __all__ = ["Environment", "EnvironmentKind", "EnvironmentOptions", "InCluster", "Managed"]
 
 
+IN_CLUSTER = InCluster()  # staging's stores by default: each its StatefulSet, on the storage class gp3
+
+
 class EnvironmentKind(enum.Enum):
     STAGING = "staging"
     PRODUCTION = "production"
-
-
-@dataclass(frozen=True)
-class InCluster:
-    """Run the store inside the cluster (StatefulSet and volume claim).
-
-    Attributes:
-        storage: volume size, a Kubernetes quantity. Default None: the store's own (Postgres ``10Gi``, the broker
-            ``1Gi``: ``STORE_STORAGE``). The cache keeps no volume: giving it ``storage`` is an error.
-        storage_class: the claim's storage class. Default ``gp3``.
-        image: the store's image, e.g. pinned by digest (``postgres@sha256:...``). Default None: the
-            construct's (``postgres:16.4-bookworm``, ``redis:7.4-bookworm``).
-    """
-
-    storage: str | None = None
-    storage_class: str = DEFAULT_STORAGE_CLASS
-    image: str | None = None
-
-
-@dataclass(frozen=True)
-class Managed:
-    """A managed endpoint (RDS, ElastiCache, Amazon MQ) behind an ExternalName Service.
-
-    Attributes:
-        host: the endpoint's DNS name (ExternalName takes no IP address).
-        port: the endpoint's port. Default None: 5432 for Postgres, 6379 for Redis.
-        tls: connect with TLS (``sslmode=verify-ca`` for Postgres, ``rediss://`` for Redis). Default True.
-        ca_bundle: path of the CA bundle inside the image, for Postgres's ``sslrootcert``.
-            Default ``/etc/ssl/certs/rds-global-bundle.pem``.
-    """
-
-    host: str
-    port: int | None = None
-    tls: bool = True
-    ca_bundle: str = "/etc/ssl/certs/rds-global-bundle.pem"
 
 
 @dataclass(frozen=True)
@@ -83,7 +54,8 @@ class Environment:
         hosts: public host names of the web. Default none (no Ingress).
         ingress: Ingress options; needs ``hosts``. Default None: no Ingress, so no public host
             (``hosts`` must then stay empty, and web admits no traffic from outside the namespace).
-        postgres, cache, broker: ``InCluster()`` or ``Managed(host)``.
+        postgres, cache, broker: ``InCluster()`` or ``Managed(host)`` (Postgres; Redis for the cache and the broker),
+            or a kind of its own: ``cache=Memcached(...)``, ``broker=RabbitMQ(...)`` (``host=`` for a managed one).
         database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
         web_replicas, worker_replicas: pod counts without autoscaling. Default UNSET: 2 and 1 (staging 1 and 1).
@@ -119,8 +91,8 @@ class Environment:
     name: str
     kind: EnvironmentKind
     postgres: InCluster | Managed
-    cache: InCluster | Managed
-    broker: InCluster | Managed
+    cache: InCluster | Managed | Memcached
+    broker: InCluster | Managed | RabbitMQ
     namespace: str | None = None
     hosts: tuple[str, ...] = ()
     ingress: IngressOptions | None = None
@@ -153,9 +125,9 @@ class Environment:
         *,
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
-        postgres: InCluster | Managed = InCluster(),
-        cache: InCluster | Managed = InCluster(),
-        broker: InCluster | Managed = InCluster(),
+        postgres: InCluster | Managed = IN_CLUSTER,
+        cache: InCluster | Managed | Memcached = IN_CLUSTER,
+        broker: InCluster | Managed | RabbitMQ = IN_CLUSTER,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
@@ -215,8 +187,8 @@ class Environment:
         cls,
         *,
         postgres: Managed,
-        cache: Managed,
-        broker: Managed,
+        cache: Managed | Memcached,
+        broker: Managed | RabbitMQ,
         name: str = "production",
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,

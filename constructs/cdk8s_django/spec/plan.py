@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
+from ..stores import KINDS, StoreKind, kind_of, store_components
 from . import _validation as v
 from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env, secret_env
 from ._secrets import check_file, check_no_secrets, check_values
@@ -24,24 +25,17 @@ from .defaults import (
     DEFAULT_CRON_RESOURCES,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MIGRATION_RESOURCES,
-    DEFAULT_POSTGRES_IMAGE,
-    DEFAULT_POSTGRES_RESOURCES,
-    DEFAULT_REDIS_IMAGE,
-    DEFAULT_REDIS_RESOURCES,
     DEFAULT_SHELL_RESOURCES,
     DEFAULT_WEB_REPLICAS,
     DEFAULT_WEB_RESOURCES,
     DEFAULT_WORKER_REPLICAS,
     DEFAULT_WORKER_RESOURCES,
-    POSTGRES_PORT,
     PREVIEW_WORKER_AUTOSCALING,
     PRODUCTION_MAX_CONNECTIONS,
     PRODUCTION_WEB_AUTOSCALING,
     PRODUCTION_WORKER_AUTOSCALING,
-    REDIS_PORT,
     STAGING_RESOURCES,
     STAGING_WEB_REPLICAS,
-    STORE_STORAGE,
 )
 from .django_app import CronTask, DjangoApp, Worker
 from .environment import Environment, EnvironmentKind, InCluster, Managed
@@ -55,37 +49,48 @@ __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerP
 # would collide with their Services, selectors, HPAs and PDBs.
 RESERVED_COMPONENTS = frozenset({
     "web", "beat", "shell", "shell-exec", "migrate", "seed", "config", "namespace", "secrets",
-    "service-account", "network-policy", "default-deny", "postgres", "redis-cache", "redis-broker", "files", "env",
+    "service-account", "network-policy", "default-deny", "files", "env", *store_components(),
 })
-RESOURCE_KEYS = ("web", "worker", "beat", "shell", "migrate", "cron", "postgres", "redis")
+# The app's own keys, then each store kind's (the registry's order).
 _DEFAULT_RESOURCES = {
     "web": DEFAULT_WEB_RESOURCES, "worker": DEFAULT_WORKER_RESOURCES, "beat": DEFAULT_BEAT_RESOURCES,
     "shell": DEFAULT_SHELL_RESOURCES, "migrate": DEFAULT_MIGRATION_RESOURCES, "cron": DEFAULT_CRON_RESOURCES,
-    "postgres": DEFAULT_POSTGRES_RESOURCES, "redis": DEFAULT_REDIS_RESOURCES,
+    **{kind.resources_key: kind.resources for kind in KINDS},
 }
-_STORE_PORTS = {StoreRole.POSTGRES: POSTGRES_PORT, StoreRole.CACHE: REDIS_PORT, StoreRole.BROKER: REDIS_PORT}
-_STORE_IMAGES = {StoreRole.POSTGRES: DEFAULT_POSTGRES_IMAGE, StoreRole.CACHE: DEFAULT_REDIS_IMAGE, StoreRole.BROKER: DEFAULT_REDIS_IMAGE}
+_STAGING_RESOURCES = {**{kind.resources_key: kind.staging_resources for kind in KINDS}, **STAGING_RESOURCES}
+RESOURCE_KEYS = tuple(_DEFAULT_RESOURCES)
 
 
 @dataclass(frozen=True)
 class StorePlan:
-    """One of the three stores: in the cluster or managed, with its port and (in-cluster) size."""
+    """One of the three stores, resolved: its kind, where it runs, its port and (in the cluster) its size.
+
+    ``host`` is the managed endpoint (None: in the cluster); ``tls``: clients connect with TLS (a managed
+    store that asks for it); ``storage``: the in-cluster claim's size, None for no volume."""
 
     role: StoreRole
-    spec: InCluster | Managed
+    kind: StoreKind
+    spec: object
     port: int
     resources: Resources
-    storage: str | None = None  # in-cluster: the claim's size (the store's own default unless given); None: no volume
-    image: str | None = None  # in-cluster: the store's image (the library's unless given)
+    host: str | None = None
+    tls: bool = False
+    storage: str | None = None
+    image: str | None = None
+
+    @property
+    def component(self) -> str:
+        """The stable name's suffix: the Service ``<app>-<component>``, the same in every environment."""
+        return self.kind.component(self.role)
 
     @property
     def managed(self) -> Managed | None:
+        """The spec when it is a generic ``Managed`` (Postgres reads its CA bundle from it)."""
         return self.spec if isinstance(self.spec, Managed) else None
 
     @property
-    def tls(self) -> bool:
-        """Clients connect with TLS: a managed store that asks for it."""
-        return self.managed is not None and self.managed.tls
+    def in_cluster(self) -> bool:
+        return self.host is None
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
     v.check_secret_ref(where, "environment.database_password", password)
     generate = _pick(environment.generate_database_password, not production)
     # ESO makes the database Secret (AwsSecret, or GeneratedPassword for an in-cluster Postgres): it holds the password URL-encoded too.
-    by_eso = environment.aws_secrets is not None or (generate and stores[StoreRole.POSTGRES].managed is None)
+    by_eso = environment.aws_secrets is not None or (generate and stores[StoreRole.POSTGRES].in_cluster)
     plan = Plan(
         app=django_app, environment=environment, namespace=namespace, image=image, production=production,
         uses_alb=environment.ingress is not None and environment.ingress.controller is IngressController.AWS_LOAD_BALANCER,
@@ -172,9 +177,10 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         cron=_cron_plans(django_app),
         max_connections=_pick(environment.max_connections, PRODUCTION_MAX_CONNECTIONS if production else DEFAULT_MAX_CONNECTIONS),
         database_password=password,
-        secret_env=MappingProxyType(secret_env(django_app, password, url_encoded=by_eso)),
+        secret_env=MappingProxyType(secret_env(django_app, password, url_encoded=by_eso, stores=stores)),
         config_env=MappingProxyType(config_env(django_app, environment, stores, region)),
-        pod_env=MappingProxyType(pod_env(django_app, environment, namespace, stores[StoreRole.POSTGRES], url_encoded=by_eso)),
+        pod_env=MappingProxyType(pod_env(django_app, environment, namespace, stores[StoreRole.POSTGRES], url_encoded=by_eso,
+                                         stores=stores)),
         config_files=_config_files(where, django_app),
         command_prefix=NEW_RELIC_COMMAND_PREFIX if django_app.newrelic else (),
         generate_database_password=generate,
@@ -319,7 +325,7 @@ def _check_production(where: object, django_app: DjangoApp, environment: Environ
         raise v.ConfigError(where, "environment.web_autoscaling.min_replicas", scaling.min_replicas,
                             "at least 2 in production (one pod means downtime on every node drain)", "set min_replicas=2 or more")
     for role, store in _store_specs(environment):
-        if isinstance(store, InCluster):
+        if _placement(store)[0] is None:
             prop = _STORE_PROPS[role]
             raise v.ConfigError(
                 where, f"environment.{prop}", store, "a Managed store in production (in-cluster stores are for throwaway staging)",
@@ -367,7 +373,7 @@ def _check_env_vars(where: object, django_app: DjangoApp, environment: Environme
 
 
 def _resources(where: object, environment: Environment) -> Mapping[str, Resources]:
-    given = _pick(environment.resources, STAGING_RESOURCES if environment.kind is EnvironmentKind.STAGING else {})
+    given = _pick(environment.resources, _STAGING_RESOURCES if environment.kind is EnvironmentKind.STAGING else {})
     unknown = set(given) - set(RESOURCE_KEYS)
     if unknown:
         raise v.ConfigError(where, "environment.resources", min(unknown), f"one of {', '.join(sorted(RESOURCE_KEYS))}",
@@ -378,25 +384,47 @@ def _resources(where: object, environment: Environment) -> Mapping[str, Resource
 _STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
 
 
-def _store_specs(environment: Environment) -> list[tuple[StoreRole, InCluster | Managed]]:
+def _store_specs(environment: Environment) -> list[tuple[StoreRole, object]]:
     return [(StoreRole.POSTGRES, environment.postgres), (StoreRole.CACHE, environment.cache), (StoreRole.BROKER, environment.broker)]
+
+
+def _placement(spec: object) -> tuple[str | None, int | None, bool]:
+    """(managed host or None for in the cluster, the port given, TLS asked): every kind's option type has them."""
+    if isinstance(spec, InCluster):
+        return None, None, False
+    host = getattr(spec, "host", None)
+    return host, getattr(spec, "port", None), host is not None and bool(getattr(spec, "tls", False))
 
 
 def _stores(where: object, environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
     plans = {}
     for role, spec in _store_specs(environment):
-        port = spec.port if isinstance(spec, Managed) and spec.port is not None else _STORE_PORTS[role]
-        size = resources["postgres" if role is StoreRole.POSTGRES else "redis"]
+        prop = f"environment.{_STORE_PROPS[role]}"
+        kind = kind_of(role, spec)
+        if kind is None or role not in kind.roles:
+            fits = [k.options.__name__ + "(...)" for k in KINDS if role in k.roles and k.options is not InCluster]
+            raise v.ConfigError(
+                where, prop, spec, f"a store that can be the {_STORE_PROPS[role]}: InCluster(), Managed(host)"
+                + "".join(f" or {name}" for name in fits),
+                f"pass {_STORE_PROPS[role]}=" + (fits[0] if fits else "InCluster()"),
+            )
+        host, port, tls = _placement(spec)
+        default_storage = kind.storage[role]
         storage = image = None
-        if isinstance(spec, InCluster):
-            if spec.storage is not None and STORE_STORAGE[role] is None:
-                prop = _STORE_PROPS[role]
-                raise v.ConfigError(where, f"environment.{prop}.storage", spec.storage,
-                                    f"no storage: the in-cluster {prop} keeps no volume (it starts empty after a restart)",
-                                    f"drop storage= from {prop}=InCluster(...); size its memory with Environment.resources['redis']")
-            storage = spec.storage if spec.storage is not None else STORE_STORAGE[role]
-            image = spec.image if spec.image is not None else _STORE_IMAGES[role]
-        plans[role] = StorePlan(role, spec, port, size, storage=storage, image=image)
+        if host is None:
+            given = getattr(spec, "storage", None)
+            if given is not None and default_storage is None:
+                raise v.ConfigError(where, f"{prop}.storage", given,
+                                    f"no storage: the in-cluster {_STORE_PROPS[role]} keeps no volume (it starts empty after a restart)",
+                                    f"drop storage= from {_STORE_PROPS[role]}={type(spec).__name__}(...); size its memory with"
+                                    f" Environment.resources[{kind.resources_key!r}]")
+            storage = given if given is not None else default_storage
+            image = getattr(spec, "image", None) or kind.image
+        port = port if port is not None else kind.managed_port if host is not None else kind.port
+        plans[role] = StorePlan(role, kind, spec, port, resources[kind.resources_key], host=host, tls=tls,
+                                storage=storage, image=image)
+        if kind.check is not None:
+            kind.check(where, prop, plans[role])
     _check_separate_cache_and_broker(where, plans[StoreRole.CACHE], plans[StoreRole.BROKER])
     return MappingProxyType(plans)
 
@@ -404,13 +432,13 @@ def _stores(where: object, environment: Environment, resources: Mapping[str, Res
 def _check_separate_cache_and_broker(where: object, cache: StorePlan, broker: StorePlan) -> None:
     """A cache evicts (allkeys-lru) and a broker must not lose a task: one server cannot be both (its eviction
     policy is one, whichever database number each uses). No opt-in: a second server is the fix."""
-    if cache.managed is None or broker.managed is None:
+    if cache.host is None or broker.host is None:
         return
-    endpoint = (cache.managed.host.lower().rstrip("."), cache.port)
-    if (broker.managed.host.lower().rstrip("."), broker.port) == endpoint:
-        shared = f"{cache.managed.host}:{cache.port}"
+    endpoint = (cache.host.lower().rstrip("."), cache.port)
+    if (broker.host.lower().rstrip("."), broker.port) == endpoint:
+        shared = f"{cache.host}:{cache.port}"
         raise v.ConfigError(
-            where, "environment.broker", broker.managed,
+            where, "environment.broker", broker.spec,
             f"a server other than environment.cache's ({shared}): a cache evicts keys under memory pressure and would"
             " evict queued tasks with them", "give the broker a server of its own (e.g. a second ElastiCache cluster, noeviction)",
         )
@@ -441,7 +469,7 @@ def _check_network(where: object, plan: Plan) -> None:
             "the ingress controller's namespace (or the load balancer's CIDRs): without a source, web admits no traffic",
             "pass network=NetworkAccess(ingress_namespace='ingress-nginx')",
         )
-    managed = any(store.managed is not None for store in plan.stores.values())
+    managed = any(store.host is not None for store in plan.stores.values())
     if network.egress is not None and managed and not network.egress.managed_cidrs:
         raise v.ConfigError(
             where, "environment.network.egress.managed_cidrs", (),
@@ -465,10 +493,10 @@ def _check_network(where: object, plan: Plan) -> None:
 
 def _consumers(plan: Plan) -> dict[str, bool]:
     """Which resource keys a construct of this environment will receive (and check)."""
-    in_cluster = {role for role, store in plan.stores.items() if store.managed is None}
+    in_cluster = {store.kind.resources_key for store in plan.stores.values() if store.in_cluster}
     return {
         "web": True, "shell": True, "migrate": True, "worker": bool(plan.workers), "beat": plan.app.beat, "cron": bool(plan.cron),
-        "postgres": StoreRole.POSTGRES in in_cluster, "redis": bool(in_cluster & {StoreRole.CACHE, StoreRole.BROKER}),
+        **{kind.resources_key: kind.resources_key in in_cluster for kind in KINDS},
     }
 
 
