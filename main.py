@@ -12,7 +12,6 @@ from datetime import datetime
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cdk8s import Chart
-
 from cdk8s_django import (
     AcmCertificate,
     App,
@@ -27,18 +26,17 @@ from cdk8s_django import (
     Environment,
     IngressOptions,
     Managed,
-    Memcached,
     NamespaceFence,
     NetworkAccess,
     NewRelic,
     PreviewReaperAccess,
     QueueAutoscaling,
-    RabbitMQ,
     SecretKeyRef,
     SeedData,
     Worker,
     mark_for_argo_cd,
 )
+from cdk8s_django.stores import Memcached, RabbitMQ
 
 NEWRELIC_INI = """\
 [newrelic]

@@ -1,5 +1,5 @@
-"""Local servers standing in for production's managed stores (RDS, ElastiCache): Debian's PostgreSQL and Redis
-serving TLS only, with a certificate that names the managed host (never the alias ``shop-postgres`` the app
+"""Local servers standing in for production's managed stores (RDS, ElastiCache, Amazon MQ): Debian's PostgreSQL,
+Redis, RabbitMQ and Memcached serving TLS only, with a certificate that names the managed host (never the alias ``shop-postgres`` the app
 dials), each on its own IP, which the environment's ExternalName Service resolves to."""
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ class StandIn:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    stop_signal: int = signal.SIGINT  # PostgreSQL's fast shutdown; Redis's and Memcached's too
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)  # PostgreSQL's fast shutdown; Redis's too
+            os.killpg(self.process.pid, self.stop_signal)
             try:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:
@@ -81,3 +82,30 @@ def redis(network: Network, state: Path, name: str, certificate: Path, key: Path
             "--tls-auth-clients", "no", "--dir", "/data", "--protected-mode", "no"]
     mounts = {"/data": (str(folders["data"]), False), "/etc/e2e-tls": (str(certificate.parent), True)}
     return _start(network, state, name, argv, {"PATH": "/usr/bin:/bin"}, mounts)
+
+
+def rabbitmq(network: Network, state: Path, name: str, certificate: Path, key: Path, ca: Path, user: str, password: str,
+             vhost: str) -> StandIn:
+    """Amazon MQ for RabbitMQ: AMQP over TLS alone (amqps, 5671), no client certificate asked."""
+    folders = _folders(state, name, "home", "etc", "log")
+    (folders["etc"] / "rabbitmq.conf").write_text("\n".join([
+        "listeners.tcp = none", "listeners.ssl.default = 5671", f"ssl_options.cacertfile = /etc/e2e-tls/{ca.name}",
+        f"ssl_options.certfile = /etc/e2e-tls/{certificate.name}", f"ssl_options.keyfile = /etc/e2e-tls/{key.name}",
+        "ssl_options.verify = verify_none", "ssl_options.fail_if_no_peer_cert = false", "log.console = true", "log.file = false", "",
+    ]))
+    (folders["etc"] / "enabled_plugins").write_text("[].\n")
+    env = {"PATH": "/usr/lib/rabbitmq/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/var/lib/rabbitmq", "RABBITMQ_LOGS": "-",
+           "RABBITMQ_LOG_BASE": "/var/log/rabbitmq", "RABBITMQ_DEFAULT_USER": user, "RABBITMQ_DEFAULT_PASS": password,
+           "RABBITMQ_DEFAULT_VHOST": vhost}
+    mounts = {"/var/lib/rabbitmq": (str(folders["home"]), False), "/etc/rabbitmq": (str(folders["etc"]), True),
+              "/var/log/rabbitmq": (str(folders["log"]), False), "/etc/e2e-tls": (str(certificate.parent), True)}
+    standin = _start(network, state, name, ["rabbitmq-server"], env, mounts)
+    standin.stop_signal = signal.SIGTERM  # the Erlang VM's orderly stop
+    return standin
+
+
+def memcached(network: Network, state: Path, name: str, certificate: Path, key: Path) -> StandIn:
+    """ElastiCache for Memcached with in-transit encryption: every connection TLS (``-Z``)."""
+    tls_files = f"ssl_chain_cert=/etc/e2e-tls/{certificate.name},ssl_key=/etc/e2e-tls/{key.name}"
+    argv = ["memcached", "-p", "11211", "-U", "0", "-Z", "-o", tls_files]
+    return _start(network, state, name, argv, {"PATH": "/usr/bin:/bin"}, {"/etc/e2e-tls": (str(certificate.parent), True)})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from . import manifests, secrets, standins, tls
+from . import manifests, secrets, standins, tls, variants
 from .conftest import BUILT, load
 from .network import Network
 from .pod import Pod, PodFailed
@@ -27,10 +28,6 @@ APP = "shop"
 STORE_COMPONENTS = ("postgres", "redis-cache", "redis-broker", "rabbitmq", "memcached")
 # The migration and wait loops' Django start-up, plus its sleep of 5 s: generous, never a timing assertion.
 SETTLE = 60
-# Production's managed hosts (main.py): the names the stand-ins' certificates carry.
-PRODUCTION_HOSTS = {"shop-postgres": "shop.abc123.eu-west-1.rds.amazonaws.com",
-                    "shop-redis-cache": "shop-cache.abc123.euw1.cache.amazonaws.com",
-                    "shop-redis-broker": "shop-broker.abc123.euw1.cache.amazonaws.com"}
 
 
 @dataclass
@@ -76,29 +73,43 @@ class Stage:
 
 
 def _production_stores(
-    env: manifests.Environment, network: Network, state: Path,
+    env: manifests.Environment, network: Network, state: Path, cluster: dict[str, dict[str, str]],
 ) -> tuple[dict[str, standins.StandIn], dict[str, str], dict[str, str]]:
-    """The stand-ins for RDS and ElastiCache; the image's files that trust Amazon's CA (the RDS bundle at
-    DATABASE_SSLROOTCERT, and the system trust store redis-py's default context reads), and the same files
-    trusting another CA."""
+    """A stand-in for each managed store behind an ExternalName Service (RDS, ElastiCache, Amazon MQ), its certificate
+    naming the managed host; the image's files that trust Amazon's CA (the RDS bundle at DATABASE_SSLROOTCERT, and the
+    system trust store redis-py's, py-amqp's and pymemcache's default contexts read), and the same files trusting another CA."""
     certificates = state / "tls"
     amazon, rogue = tls.authority(certificates, "amazon"), tls.authority(certificates, "rogue")
     config = env.get("ConfigMap", f"{APP}-env")["data"]
+    web_env = {e["name"]: e for e in env.pod_template("Deployment", f"{APP}-web")["spec"]["containers"][0]["env"]}
     stores: dict[str, standins.StandIn] = {}
-    for service, host in PRODUCTION_HOSTS.items():
-        spec = env.get("Service", service)["spec"]
-        assert (spec["type"], spec["externalName"]) == ("ExternalName", host), f"production: Service {service}: {spec}"
-        network.alias(host, f"standin-{service}")
+    for service in env.of_kind("Service"):
+        spec, name = service["spec"], service["metadata"]["name"]
+        if spec["type"] != "ExternalName":
+            continue
+        host, component = spec["externalName"], service["metadata"]["labels"]["app.kubernetes.io/component"]
+        network.alias(host, f"standin-{name}")
         certificate, key = tls.server_certificate(amazon, host, standins.UID)
-        if service == f"{APP}-postgres":
-            stores[service] = standins.postgres(network, state, f"standin-{service}", certificate, key, config["DATABASE_USER"],
-                                                config["DATABASE_NAME"], secrets.AWS_DATABASE_PASSWORD)
+        if component == "postgres":
+            stores[name] = standins.postgres(network, state, f"standin-{name}", certificate, key, config["DATABASE_USER"],
+                                             config["DATABASE_NAME"], secrets.AWS_DATABASE_PASSWORD)
+        elif component.startswith("redis-"):
+            stores[name] = standins.redis(network, state, f"standin-{name}", certificate, key, amazon)
+        elif component == "rabbitmq":
+            url = urlsplit(web_env["CELERY_BROKER_URL"]["value"])
+            password = web_env["CELERY_BROKER_PASSWORD"]["valueFrom"]["secretKeyRef"]
+            stores[name] = standins.rabbitmq(network, state, f"standin-{name}", certificate, key, amazon, url.username or "",
+                                             cluster[password["name"]][password["key"]], url.path.lstrip("/"))
+        elif component == "memcached":
+            stores[name] = standins.memcached(network, state, f"standin-{name}", certificate, key)
         else:
-            stores[service] = standins.redis(network, state, f"standin-{service}", certificate, key, amazon)
+            raise AssertionError(f"production: a managed {component} make e2e has no stand-in for")
+    assert {"postgres"} < {n.removeprefix(f"{APP}-") for n in stores}, f"production: managed stores {sorted(stores)}"
     # libpq checks the certificate whenever the bundle exists: a weaker sslmode would pass the steps, so it is asserted.
     assert config["DATABASE_SSLMODE"] in ("verify-ca", "verify-full"), f"production: DATABASE_SSLMODE={config['DATABASE_SSLMODE']}"
-    for url in (config["CACHE_URL"], config["CELERY_BROKER_URL"]):
-        assert url.startswith("rediss://") and "ssl_cert_reqs=required" in url, f"production: {url}"
+    for url in (config["CACHE_URL"], config.get("CELERY_BROKER_URL") or web_env["CELERY_BROKER_URL"]["value"]):
+        assert (url.startswith("rediss://") and "ssl_cert_reqs=required" in url) or url.startswith("amqps://") \
+            or (url.startswith("pymemcache://") and url.endswith("?tls=true")), f"production: {url}"
     trust = (config["DATABASE_SSLROOTCERT"], "/etc/ssl/certs/ca-certificates.crt")
     return stores, {path: str(amazon) for path in trust}, {path: str(rogue) for path in trust}
 
@@ -108,13 +119,15 @@ def stage(request: pytest.FixtureRequest, network: Network, state: Path) -> Iter
     """The environment the test module names (``ENVIRONMENT``): one module each, so each runs on a worker of
     its own (``--dist loadfile``), its steps in order."""
     name = request.module.ENVIRONMENT
-    env = load(name)
+    variant = getattr(request.module, "VARIANT", None)  # an environment main.py's would be on another stack (variants.py)
+    env = variants.load(variant, state) if variant else load(name)
+    cluster = {**secrets.cluster_secrets(env), **variants.SECRETS.get(variant or "", {})}
     stores: dict[str, standins.StandIn] = {}
     files: dict[str, str] = {}
     rogue: dict[str, str] = {}
     if name == "production":
-        stores, files, rogue = _production_stores(env, network, state / env.name)
-    rollout = Rollout(env, network, state, BUILT, files)
+        stores, files, rogue = _production_stores(env, network, state / env.name, cluster)
+    rollout = Rollout(env, network, state, BUILT, files, cluster)
     stage = Stage(name, rollout, standins=stores, rogue_files=rogue)
     yield stage
     rollout.stop_all()
@@ -166,9 +179,22 @@ def _evictions(stage: Stage) -> int:
 
 
 def test_stores_start_and_answer_their_probes(stage: Stage) -> None:
-    if stage.name == "production":
-        time.sleep(1)
+    if stage.name == "production":  # each stand-in accepts connections on the port its Service names
         for name, store in stage.standins.items():
+            port = stage.env.get("Service", name)["spec"]["ports"][0]["port"]
+            address = (stage.rollout.network.ip_of(store.name), port)
+
+            def up(store: standins.StandIn = store, address: tuple[str, int] = address) -> bool:
+                """It accepts connections, or it exited (asserted below)."""
+                if store.process.poll() is not None:
+                    return True
+                try:
+                    socket.create_connection(address, timeout=2).close()
+                    return True
+                except OSError:
+                    return False
+
+            _wait(up, SETTLE, f"production: the stand-in for {name} on {port}")
             assert store.process.poll() is None, f"production: the stand-in for {name} exited\n{store.log.read_text()}"
         return
     stores = _store_workloads(stage)
@@ -353,13 +379,17 @@ def test_a_worker_finishes_its_task_within_the_grace_period_on_sigterm(stage: St
 def test_a_server_certificate_from_another_ca_is_refused(stage: Stage) -> None:
     if stage.name != "production":
         pytest.skip("staging's stores speak plain TCP inside the namespace (DATABASE_SSLMODE=disable)")
-    distrusting = Rollout(stage.env, stage.rollout.network, stage.rollout.state.parent, BUILT, stage.rogue_files)
+    distrusting = Rollout(stage.env, stage.rollout.network, stage.rollout.state.parent, BUILT, stage.rogue_files,
+                          stage.rollout.cluster.secrets)
     try:
         shell = distrusting.start("StatefulSet", f"{APP}-shell", "shell")
         database = shell.exec(["python", "-m", "django", "migrate", "--check"])
         assert database.returncode != 0 and "certificate verify failed" in database.stderr, database.stderr[-2000:]
         cache = shell.exec(["python", "-m", "django", "shell", "-c", "from django.core.cache import cache; cache.get('x')"])
         assert cache.returncode != 0 and "certificate verify failed" in cache.stderr, cache.stderr[-2000:]
+        broker = shell.exec(["python", "-m", "django", "shell", "-c",
+                             "from shop.celery import app; app.connection_for_write().ensure_connection(max_retries=1)"])
+        assert broker.returncode != 0 and "certificate verify failed" in broker.stderr, broker.stderr[-2000:]
     finally:
         distrusting.stop_all()
 

@@ -24,11 +24,13 @@ from __future__ import annotations
 import math
 import random
 import string
+import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cdk8s_django.stores import Memcached, RabbitMQ
 from cdk8s_django import (
     STAGING_RESOURCES,
     AcmCertificate,
@@ -611,7 +613,29 @@ def _valid_spec(rng: random.Random) -> Spec:
     kind = rng.choices(("staging", "production", "preview"), (45, 35, 20))[0]
     build = {"staging": _staging_env, "production": _production_env, "preview": _preview_env}[kind]
     env = build(rng, app)
-    return app, _with_ingress_source(_with_region(_fit_budget(rng, app, env)))
+    return app, _with_other_kinds(app, _with_ingress_source(_with_region(_fit_budget(rng, app, env))))
+
+
+def _with_other_kinds(app: DjangoApp, env: Environment) -> Environment:
+    """RabbitMQ as the broker, Memcached as the cache, in a quarter of the specs each. Drawn from a generator of
+    their own, seeded by the spec: the main one's draws, and so the rest of the corpus, stay put."""
+    if not isinstance(env, Environment) or not isinstance(app, DjangoApp):
+        return env
+    alt = random.Random(zlib.crc32(repr((app.name, env.name, env.kind, env.hosts, env.resources)).encode()))
+    managed = not isinstance(env.postgres, InCluster)
+    if alt.random() < 0.25:
+        if managed:
+            env = replace(env, broker=RabbitMQ(host=f"b-{_hex(alt, 8)}.mq.eu-west-1.amazonaws.com", vhost=alt.choice(("/", app.name)),
+                                               password=SecretKeyRef(f"{app.name}-broker", "password")))
+        else:
+            longest = max((w.task_time_limit for w in app.workers), default=300)
+            env = replace(env, broker=RabbitMQ(storage=alt.choice((None, "2Gi")), storage_class=alt.choice(("gp3", "gp2")),
+                                               consumer_timeout=alt.choice((None, max(60, longest * 3))),
+                                               username=alt.choice((None, "celery"))))
+    if alt.random() < 0.25:
+        env = replace(env, cache=Memcached(host=f"{app.name}-mc.{_hex(alt, 6)}.cfg.euw1.cache.amazonaws.com", tls=alt.random() < 0.5)
+                      if managed else Memcached())
+    return env
 
 
 def _with_ingress_source(env: Environment) -> Environment:

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .components.external_secrets import AwsSecret, GeneratedPassword
     from .components.managed_data_store import ManagedDataStore
     from .components.management_cron_job import ManagementCronJob
-    from .components.memcached_deployment import MemcachedDeployment
     from .components.migration_job import MigrationJob
     from .components.monitoring import Monitoring
     from .components.namespace_fence import NamespaceFence
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from .components.ops_shell import OpsShell
     from .components.postgres_stateful_set import PostgresStatefulSet
     from .components.preview_reaper import PreviewReaperAccess
-    from .components.rabbitmq_stateful_set import RabbitMQStatefulSet
     from .components.redis_stateful_set import RedisStatefulSet
     from .components.seed_data_job import SeedDataJob
     from .components.shell_access import ShellAccess
@@ -69,7 +67,6 @@ if TYPE_CHECKING:
     from .spec.placeholders import PLACEHOLDER, placeholders
     from .spec.plan import Plan, resolve
     from .spec.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
-    from .stores import Memcached, RabbitMQ
 
 __version__ = "0.1.0"
 
@@ -98,8 +95,6 @@ _EXPORTS = {
     "OpsShell": "components.ops_shell",
     "PostgresStatefulSet": "components.postgres_stateful_set",
     "PreviewReaperAccess": "components.preview_reaper",
-    "MemcachedDeployment": "components.memcached_deployment",
-    "RabbitMQStatefulSet": "components.rabbitmq_stateful_set",
     "RedisStatefulSet": "components.redis_stateful_set",
     "SeedDataJob": "components.seed_data_job",
     "ShellAccess": "components.shell_access",
@@ -116,8 +111,6 @@ _EXPORTS = {
     "EnvironmentOptions": "spec.environment",
     "InCluster": "spec.environment",
     "Managed": "spec.environment",
-    "Memcached": "stores",
-    "RabbitMQ": "stores",
     "AcmCertificate": "spec.options",
     "Autoscaling": "spec.options",
     "AwsSecretsManager": "spec.options",
@@ -178,8 +171,6 @@ __all__ = [
     "Managed",
     "ManagedDataStore",
     "ManagementCronJob",
-    "Memcached",
-    "MemcachedDeployment",
     "MigrationJob",
     "Monitoring",
     "NamespaceFence",
@@ -193,8 +184,6 @@ __all__ = [
     "Preview",
     "PreviewReaperAccess",
     "QueueAutoscaling",
-    "RabbitMQ",
-    "RabbitMQStatefulSet",
     "RedisRole",
     "RedisStatefulSet",
     "Resources",

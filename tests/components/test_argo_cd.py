@@ -206,8 +206,11 @@ def test_the_preview_project_allows_exactly_the_kinds_previews_emit() -> None:
     from cdk8s_django.components.argo_cd import PREVIEW_KINDS
 
     emitted: set[tuple[str, str]] = set()
+    from cdk8s_django.stores import Memcached, RabbitMQ
+
     for options in ({}, {"monitoring": True, "seed": SeedData(fixtures=("demo",)), "web_autoscaling": Autoscaling(2, 4),
-                         "web_replicas": 2, "worker_autoscaling": Autoscaling(1, 3)}):
+                         "web_replicas": 2, "worker_autoscaling": Autoscaling(1, 3)},
+                    {"broker": RabbitMQ(), "cache": Memcached()}):  # KEDA on RabbitMQ: a TriggerAuthentication
         environment = Environment.for_branch("feature/x", owner="a", domain=main.PREVIEW_DOMAIN, ingress=main.STAGING_INGRESS,
                                              network=main.STAGING_NETWORK, **options)  # type: ignore[arg-type]
         app = main.shop if options else replace(main.shop, workers=(Worker(name="worker", queues=("default",), metrics_port=9808),))

@@ -10,7 +10,6 @@ import dataclasses
 
 import pytest
 from cdk8s import App
-
 from cdk8s_django import (
     ConfigError,
     DjangoApp,
@@ -18,13 +17,11 @@ from cdk8s_django import (
     Environment,
     InCluster,
     Managed,
-    Memcached,
     QueueAutoscaling,
-    RabbitMQ,
     SecretKeyRef,
     Worker,
 )
-from cdk8s_django.stores import KINDS, kind_of
+from cdk8s_django.stores import KINDS, Memcached, RabbitMQ, kind_of
 from cdk8s_django.testing import by_kind, find, synth
 
 APP = DjangoApp(name="shop", image="registry.example.com/shop:1.4.2", settings_module="shop.settings",

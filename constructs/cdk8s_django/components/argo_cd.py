@@ -57,6 +57,7 @@ PREVIEW_KINDS = (
     ("", "ConfigMap"), ("", "Service"), ("", "ServiceAccount"), ("apps", "Deployment"), ("apps", "StatefulSet"),
     ("autoscaling", "HorizontalPodAutoscaler"), ("batch", "CronJob"), ("batch", "Job"),
     ("external-secrets.io", "ExternalSecret"), ("generators.external-secrets.io", "Password"), ("keda.sh", "ScaledObject"),
+    ("keda.sh", "TriggerAuthentication"),
     ("monitoring.coreos.com", "PodMonitor"), ("monitoring.coreos.com", "ServiceMonitor"),
     ("networking.k8s.io", "Ingress"), ("networking.k8s.io", "NetworkPolicy"), ("policy", "PodDisruptionBudget"),
 )

@@ -77,8 +77,7 @@ def _workloads(chart: DjangoChart) -> list[Workload]:
 def facts(chart: DjangoChart) -> EnvironmentFacts:
     """Everything the diagram and notes need, from the plan and the components."""
     plan, environment = chart.plan, chart.plan.environment
-    stores = [Store(s.role, chart.runtime.name(s.component), s.host, f"{s.kind.title}{_ROLE_WORDS[s.role]}",
-                    "Deployment" if s.kind.storage[s.role] is None and s.kind.name != "redis" else "StatefulSet")
+    stores = [Store(s.role, chart.runtime.name(s.component), s.host, f"{s.kind.title}{_ROLE_WORDS[s.role]}", s.kind.workload)
               for s in plan.stores.values()]
     return EnvironmentFacts(
         environment=environment.name,

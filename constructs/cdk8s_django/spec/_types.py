@@ -44,6 +44,9 @@ def _describe(hint: Any) -> str:
         return f"a mapping of {_plural(key)} to {_plural(value)}"
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return " or ".join(f"{hint.__name__}.{member.name}" for member in hint)
+    describe = getattr(hint, "describe", None)
+    if isinstance(hint, type) and callable(describe):
+        return str(describe())  # a store role's kinds (CacheOptions: Memcached(...))
     return f"{getattr(hint, '__name__', str(hint))}(...)"
 
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
+from ..stores._kind import BrokerOptions, CacheOptions
 from ..stores._placement import InCluster, Managed
-from ..stores.memcached import Memcached
-from ..stores.rabbitmq import RabbitMQ
 from ._validation import ConfigError, check_host_name
 from .defaults import DEFAULT_PREVIEW_TTL, DEFAULT_STATIC_URL
 from .options import (
@@ -55,7 +54,7 @@ class Environment:
         ingress: Ingress options; needs ``hosts``. Default None: no Ingress, so no public host
             (``hosts`` must then stay empty, and web admits no traffic from outside the namespace).
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)`` (Postgres; Redis for the cache and the broker),
-            or a kind of its own: ``cache=Memcached(...)``, ``broker=RabbitMQ(...)`` (``host=`` for a managed one).
+            or another kind from ``cdk8s_django.stores``: ``cache=Memcached(...)``, ``broker=RabbitMQ(...)`` (``host=`` for a managed one).
         database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
         web_replicas, worker_replicas: pod counts without autoscaling. Default UNSET: 2 and 1 (staging 1 and 1).
@@ -63,7 +62,7 @@ class Environment:
         worker_autoscaling: HPA or KEDA for workers; None for none. Default UNSET: none; production
             ``Autoscaling(2, 6)``; previews ``QueueAutoscaling(0, 2)``. ``QueueAutoscaling()`` scales staging workers to zero.
         resources: per-component requests and limits (keys ``web``, ``worker``, ``beat``, ``shell``,
-            ``migrate``, ``cron``, ``postgres``, ``redis``). Default UNSET: each construct's; staging ``STAGING_RESOURCES``.
+            ``migrate``, ``cron``, and each store kind's: ``postgres``, ``redis``, ``rabbitmq``, ``memcached``). Default UNSET: each construct's; staging ``STAGING_RESOURCES``.
         max_connections: Postgres ``max_connections``; synthesis fails when web, workers, beat,
             shell and jobs could open more. Default UNSET: 100 (Postgres's default); production 400
             (RDS's default for a 4 GiB instance is about 450).
@@ -91,8 +90,8 @@ class Environment:
     name: str
     kind: EnvironmentKind
     postgres: InCluster | Managed
-    cache: InCluster | Managed | Memcached
-    broker: InCluster | Managed | RabbitMQ
+    cache: InCluster | Managed | CacheOptions
+    broker: InCluster | Managed | BrokerOptions
     namespace: str | None = None
     hosts: tuple[str, ...] = ()
     ingress: IngressOptions | None = None
@@ -126,8 +125,8 @@ class Environment:
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
         postgres: InCluster | Managed = IN_CLUSTER,
-        cache: InCluster | Managed | Memcached = IN_CLUSTER,
-        broker: InCluster | Managed | RabbitMQ = IN_CLUSTER,
+        cache: InCluster | Managed | CacheOptions = IN_CLUSTER,
+        broker: InCluster | Managed | BrokerOptions = IN_CLUSTER,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
@@ -146,12 +145,15 @@ class Environment:
         created_at: datetime | None = None,
         ttl: timedelta = DEFAULT_PREVIEW_TTL,
         ingress: IngressOptions | None = None,
+        cache: InCluster | CacheOptions = IN_CLUSTER,
+        broker: InCluster | BrokerOptions = IN_CLUSTER,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A preview environment for a branch: a staging environment named from the
         branch (``preview_name``), at ``<name>.<domain>`` (with an ``ingress``), that expires ``ttl`` after
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
-        Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise."""
+        Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise. Its stores run in
+        its namespace; ``cache`` and ``broker`` choose their kind (``broker=RabbitMQ()``). Default: Redis."""
         _check_options("Environment.for_branch", options)
         if "namespace" in options:  # the reaper may delete preview namespaces: never let one be named like another
             raise ConfigError("Environment.for_branch", "namespace", options["namespace"],
@@ -176,8 +178,7 @@ class Environment:
         check_host_name("Environment.for_branch", "domain", domain)
         name = preview_name(branch)
         return cls(
-            name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(),
-            cache=InCluster(), broker=InCluster(),
+            name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(), cache=cache, broker=broker,
             hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress,
             preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )
@@ -187,8 +188,8 @@ class Environment:
         cls,
         *,
         postgres: Managed,
-        cache: Managed | Memcached,
-        broker: Managed | RabbitMQ,
+        cache: Managed | CacheOptions,
+        broker: Managed | BrokerOptions,
         name: str = "production",
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,

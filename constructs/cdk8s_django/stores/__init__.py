@@ -2,7 +2,8 @@
 
 A store spec names its kind by its type: ``RabbitMQ(...)`` and ``Memcached(...)`` are their kinds';
 ``InCluster()`` and ``Managed(host)`` mean the role's usual kind (Postgres for the database, Redis for
-the cache and the broker). Adding a kind is its module, its construct, and one line below.
+the cache and the broker). Import a kind's options from here (``from cdk8s_django.stores import RabbitMQ``).
+Adding a kind is its module here (options and descriptor), its construct in ``components/``, and its line below.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..spec.options import StoreRole
-from ._kind import StoreKind, store_options
+from ._kind import BrokerOptions, CacheOptions, StoreKind, store_options
 from ._placement import InCluster, Managed
 from .memcached import MEMCACHED, Memcached
 from .postgres import POSTGRES
 from .rabbitmq import RABBITMQ, RabbitMQ
 from .redis import REDIS
 
-__all__ = ["DEFAULT_KINDS", "KINDS", "Memcached", "RabbitMQ", "StoreKind", "kind_of", "store_components", "store_options"]
+__all__ = [
+    "DEFAULT_KINDS", "KINDS", "BrokerOptions", "CacheOptions", "InCluster", "Managed", "Memcached", "RabbitMQ", "StoreKind",
+    "contract_table", "kind_of", "store_components", "store_options",
+]
 
-# Every kind, in the order docs list them.
+# The registry: every kind, in the order docs list them.
 KINDS: tuple[StoreKind, ...] = (POSTGRES, REDIS, RABBITMQ, MEMCACHED)
 # What InCluster() and Managed() mean for each role.
 DEFAULT_KINDS: Mapping[StoreRole, StoreKind] = MappingProxyType({

@@ -21,9 +21,26 @@ from ..spec.options import Resources, SecretKeyRef, StoreRole
 if TYPE_CHECKING:
     from ..spec.plan import StorePlan
 
-__all__ = ["StoreKind", "store_options"]
+__all__ = ["BrokerOptions", "CacheOptions", "StoreKind", "store_options"]
 
 _C = TypeVar("_C", bound=type)
+
+
+class _RoleOptions:
+    """The option types of the kinds that can play one role: ``Environment`` names the role, never a kind."""
+
+    @classmethod
+    def describe(cls) -> str:
+        """The kinds, for a message: ``RabbitMQ(...)``."""
+        return " or ".join(f"{kind.__name__}(...)" for kind in cls.__subclasses__())
+
+
+class CacheOptions(_RoleOptions):
+    """A cache kind's options (``Memcached``)."""
+
+
+class BrokerOptions(_RoleOptions):
+    """A broker kind's options (``RabbitMQ``)."""
 
 
 @dataclass_transform(frozen_default=True, kw_only_default=True)
@@ -82,6 +99,7 @@ class StoreKind:
         keda_address: the broker's address as KEDA dials it (app, namespace, store). Default ``host:port``.
         contract: the README's words for the URL it gives, per role.
         check: the kind's own checks of a resolved store (``where``, the prop as typed, the plan).
+        workload: what runs it in the cluster, for the notes and diagram. Default ``StatefulSet``.
     """
 
     name: str
@@ -105,6 +123,7 @@ class StoreKind:
     keda_address: Callable[[str, str, StorePlan], str] = _host_port
     contract: Mapping[StoreRole, str] = dataclasses.field(default_factory=dict)
     check: Callable[[object, str, StorePlan], None] | None = None
+    workload: str = "StatefulSet"
 
     def component(self, role: StoreRole) -> str:
         return self.roles[role]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..spec import _validation as v
 from ..spec.options import Resources, StoreRole
-from ._kind import StoreKind, store_options
+from ._kind import CacheOptions, StoreKind, store_options
 
 if TYPE_CHECKING:
     from ..spec.plan import StorePlan
@@ -24,7 +24,7 @@ MEMCACHED_PORT = 11211
 
 
 @store_options
-class Memcached:
+class Memcached(CacheOptions):
     """Memcached as the cache.
 
     Attributes:
@@ -68,6 +68,6 @@ MEMCACHED = StoreKind(
     staging_resources=Resources(cpu="10m", memory="96Mi"),
     storage={StoreRole.CACHE: None}, options=Memcached,
     construct="..components.memcached_deployment:from_plan",
-    url=_url, check=_check,
+    url=_url, check=_check, workload="Deployment",
     contract={StoreRole.CACHE: "`pymemcache://<app>-memcached:11211` (`?tls=true` for a managed endpoint with TLS)"},
 )

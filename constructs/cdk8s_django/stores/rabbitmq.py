@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ..spec import _validation as v
 from ..spec.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS
 from ..spec.options import Resources, SecretKeyRef, StoreRole
-from ._kind import StoreKind, store_options
+from ._kind import BrokerOptions, StoreKind, store_options
 
 if TYPE_CHECKING:
     from ..spec.plan import StorePlan
@@ -32,7 +32,7 @@ _USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 @store_options
-class RabbitMQ:
+class RabbitMQ(BrokerOptions):
     """RabbitMQ as the broker.
 
     Attributes:
