@@ -887,7 +887,8 @@ def _cron_manage_py(rng: random.Random, app: DjangoApp, env: Environment) -> tup
 
 
 def _cron_name(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
-    name = rng.choice(("clear_sessions", "Report", "x" * (53 - len(app.name)), "-x", "a.b"))
+    # Not 'clear_sessions': a Django command's name is a cron key as written (its CronJob takes '-').
+    name = rng.choice(("clear sessions", "Report", "x" * (53 - len(app.name)), "-x", "a.b"))
     return _with_cron(app, "0 3 * * *", name=name), env, "name"
 
 
@@ -1022,7 +1023,14 @@ def _string_settings(rng: random.Random, app: DjangoApp, env: Environment) -> tu
     return app, replace(env, **{field: value}), prop
 
 
+def _not_a_preview(rng: random.Random, app: DjangoApp, env: Environment) -> Environment:
+    """A preview refuses shell_operators and aws_secrets whatever their value: a case about the value needs another
+    environment (drawn for previews alone, so the other cases keep their draws)."""
+    return _production_base(rng, app, env) if getattr(env, "preview", None) is not None else env
+
+
 def _shell_operators(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    env = _not_a_preview(rng, app, env)
     return app, replace(env, shell_operators=rng.choice((" ", "\t", "g" * 254))), "group"
 
 
@@ -1134,6 +1142,7 @@ def _storage(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[Djan
 
 
 def _aws_store(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    env = _not_a_preview(rng, app, env)
     if _chance(rng, 0.5):
         return app, replace(env, aws_secrets=AwsSecretsManager(kind=rng.choice(("Vault", "clustersecretstore", "")))), "store.kind"
     return app, replace(env, aws_secrets=AwsSecretsManager(store=rng.choice(("AWS", "aws_sm", "")))), "store.store"
