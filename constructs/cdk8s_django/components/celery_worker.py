@@ -21,6 +21,7 @@ from ..spec.defaults import (
     DEFAULT_WORKER_NAME,
     DEFAULT_WORKER_REPLICAS,
     DEFAULT_WORKER_RESOURCES,
+    ROLLOUT_SURGE_PERCENT,
 )
 from ..spec.options import Autoscaling, QueueAutoscaling, Resources
 
@@ -129,7 +130,7 @@ class CeleryWorker(DjangoConstruct):
                 **({} if autoscaling else {"replicas": replicas}),
                 "revisionHistoryLimit": 5,
                 "selector": {"matchLabels": runtime.selector(name)},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": f"{ROLLOUT_SURGE_PERCENT}%", "maxUnavailable": 0}},
                 "template": runtime.pod_template(
                     name, [container], termination_grace_period_seconds=task_time_limit + SHUTDOWN_MARGIN_SECONDS
                 ),

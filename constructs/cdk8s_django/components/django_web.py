@@ -23,6 +23,7 @@ from ..spec.defaults import (
     DEFAULT_WEB_PORT,
     DEFAULT_WEB_REPLICAS,
     DEFAULT_WEB_RESOURCES,
+    ROLLOUT_SURGE_PERCENT,
 )
 from ..spec.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, Resources
 
@@ -110,7 +111,7 @@ class DjangoWeb(DjangoConstruct):
                 **spec,
                 "revisionHistoryLimit": 5,
                 "selector": {"matchLabels": selector},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": f"{ROLLOUT_SURGE_PERCENT}%", "maxUnavailable": 0}},
                 "template": runtime.pod_template(
                     COMPONENT, [container],
                     extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],

@@ -16,12 +16,12 @@ from ..spec.defaults import (
     DEFAULT_REDIS_RESOURCES,
     DEFAULT_STORAGE_CLASS,
     REDIS_PORT,
-    STORE_STORAGE,
     STORE_UID,
 )
 from ..spec.options import RedisRole, Resources, StoreRole
 from ..spec.plan import StorePlan
 from ..stores._placement import InCluster
+from ..stores.redis import REDIS
 
 __all__ = ["RedisStatefulSet"]
 
@@ -35,8 +35,8 @@ PING = {"exec": {"command": ["redis-cli", "-p", str(REDIS_PORT), "ping"]}, "time
 
 
 def _claim_size(where: LazyPath, role: StoreRole, storage: str | None, storage_class: str) -> str | None:
-    """The broker's claim size (its ``STORE_STORAGE`` unless given); None for the cache, which refuses one."""
-    default = STORE_STORAGE[role]
+    """The broker's claim size (its kind's default unless given); None for the cache, which refuses one."""
+    default = REDIS.storage[role]
     if default is None:
         if storage is not None:
             raise v.ConfigError(where, "storage", storage, "no storage: a cache keeps no volume (it starts empty after a restart)",
@@ -62,7 +62,7 @@ class RedisStatefulSet(DjangoConstruct):
         role: ``RedisRole.CACHE`` or ``RedisRole.BROKER``.
         max_memory: Redis ``maxmemory`` as a Kubernetes quantity; must stay below the container's
             memory limit (Redis needs headroom beyond its data). Default: 70% of the limit.
-        storage: the broker's claim size, a Kubernetes quantity. Default None, the broker's ``1Gi`` (``STORE_STORAGE``);
+        storage: the broker's claim size, a Kubernetes quantity. Default None, the broker's ``1Gi`` (``REDIS.storage``);
             a cache has no claim, and giving it one is an error.
         storage_class: the broker claim's storage class. Default ``gp3``.
         image: the Redis image. Default ``redis:7.4-bookworm``.

@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 from . import _validation as v
+from .defaults import ROLLOUT_SURGE_PERCENT
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["SUPERUSER_RESERVED_CONNECTIONS", "check_connection_budget", "connection_budget"]
 
 SUPERUSER_RESERVED_CONNECTIONS = 3
-ROLLOUT_SURGE = 0.25  # the Deployments' maxSurge
+ROLLOUT_SURGE = ROLLOUT_SURGE_PERCENT / 100  # the Deployments' maxSurge
 
 
 def _with_surge(pods: int) -> int:

@@ -8,11 +8,10 @@ The README's "Production-grade defaults" documents them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from types import MappingProxyType
 
-from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources, StoreRole
+from .options import Autoscaling, NetworkAccess, QueueAutoscaling, Resources
 
 __all__ = [
     "APP_NAME_MAX",
@@ -59,9 +58,9 @@ __all__ = [
     "PRODUCTION_WEB_AUTOSCALING",
     "PRODUCTION_WORKER_AUTOSCALING",
     "REDIS_PORT",
+    "ROLLOUT_SURGE_PERCENT",
     "STAGING_RESOURCES",
     "STAGING_WEB_REPLICAS",
-    "STORE_STORAGE",
     "STORE_UID",
 ]
 
@@ -86,6 +85,9 @@ DEFAULT_WEB_RESOURCES = Resources(cpu="250m", memory="512Mi")
 DEFAULT_METRICS_PATH = "/metrics"
 DEFAULT_WEB_METRICS_PORT = 9100
 DEFAULT_STATIC_URL = "/static/"
+
+# Deployments' maxSurge during a rollout (web and workers); the connection budget counts those extra pods.
+ROLLOUT_SURGE_PERCENT = 25
 
 # -- Celery --------------------------------------------------------------
 DEFAULT_WORKER_NAME = "worker"
@@ -116,11 +118,6 @@ DEFAULT_REDIS_IMAGE = "redis:7.4-bookworm"
 DEFAULT_STORAGE_CLASS = "gp3"
 DEFAULT_POSTGRES_STORAGE = "10Gi"
 DEFAULT_BROKER_STORAGE = "1Gi"
-# Each store's own volume when InCluster(storage=None): declared once, here. The cache keeps none (an LRU cache
-# starts empty after a restart), so a storage given for it is refused rather than ignored.
-STORE_STORAGE: Mapping[StoreRole, str | None] = MappingProxyType({
-    StoreRole.POSTGRES: DEFAULT_POSTGRES_STORAGE, StoreRole.BROKER: DEFAULT_BROKER_STORAGE, StoreRole.CACHE: None,
-})
 DEFAULT_POSTGRES_RESOURCES = Resources(cpu="250m", memory="512Mi", memory_limit="1Gi")
 DEFAULT_REDIS_RESOURCES = Resources(cpu="50m", memory="256Mi")
 # Postgres's own default.

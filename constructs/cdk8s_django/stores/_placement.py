@@ -18,7 +18,7 @@ class InCluster:
 
     Attributes:
         storage: volume size, a Kubernetes quantity. Default None: the store's own (Postgres ``10Gi``, the broker
-            ``1Gi``: ``STORE_STORAGE``). The cache keeps no volume: giving it ``storage`` is an error.
+            ``1Gi``: each kind's ``StoreKind.storage``). The cache keeps no volume: giving it ``storage`` is an error.
         storage_class: the claim's storage class. Default ``gp3``.
         image: the store's image, e.g. pinned by digest (``postgres@sha256:...``). Default None: the
             construct's (``postgres:16.4-bookworm``, ``redis:7.4-bookworm``).
