@@ -61,9 +61,9 @@ class Environment:
         web_autoscaling: CPU HPA for web; None for none. Default UNSET: none; production ``Autoscaling(2, 10)``.
         worker_autoscaling: HPA or KEDA for workers; None for none. Default UNSET: none; production
             ``Autoscaling(2, 6)``; previews ``QueueAutoscaling(0, 2)``. ``QueueAutoscaling()`` scales staging workers to zero.
-        resources: per-component requests and limits (keys ``web``, ``worker``, ``beat``, ``shell``,
-            ``migrate``, ``cron``, and each store kind's: ``postgres``, ``redis``, ``rabbitmq``, ``memcached``).
-            Default UNSET: each construct's; staging ``STAGING_RESOURCES``.
+        resources: per-component requests and limits. Default UNSET: each construct's; staging ``STAGING_RESOURCES``.
+            Keys ``web``, ``worker``, ``beat``, ``shell``, ``migrate``, ``cron``, and each store kind's (``postgres``,
+            ``redis``, ``rabbitmq``, ``memcached``).
         max_connections: Postgres ``max_connections``; synthesis fails when web, workers, beat,
             shell and jobs could open more. Default UNSET: 100 (Postgres's default); production 400
             (RDS's default for a 4 GiB instance is about 450).
