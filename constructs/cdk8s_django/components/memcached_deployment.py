@@ -15,6 +15,7 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
+from ..k8s._stateful_store import in_cluster_endpoint
 from ..k8s.runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime, resources_dict
 from ..k8s.security import PodSecurity
 from ..spec import _validation as v
@@ -60,12 +61,8 @@ class MemcachedDeployment(DjangoConstruct):
                                 "at least 22Mi (memcached's -m, 75% of the limit, needs 16 MiB or more)", "use '64Mi' or more")
         super().__init__(scope, id)
 
-        self.role = StoreRole.CACHE
-        self.component = COMPONENT
-        self.name = runtime.name(COMPONENT)
-        self.namespace = runtime.namespace
-        self.port = MEMCACHED_PORT
-        self.tls = False
+        in_cluster_endpoint(self, runtime, StoreRole.CACHE, COMPONENT, MEMCACHED_PORT)
+        self.name: str
         self.item_memory_mib = memory
         container = {
             "name": "memcached",

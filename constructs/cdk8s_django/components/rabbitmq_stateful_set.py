@@ -16,7 +16,7 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
-from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
+from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store, in_cluster_endpoint
 from ..k8s.runtime import AppRuntime, resources_dict, secret_source
 from ..k8s.security import PodSecurity
 from ..spec import _validation as v
@@ -99,12 +99,8 @@ class RabbitMQStatefulSet(DjangoConstruct):
             v.check_secret_ref(where, "password", password)
         super().__init__(scope, id)
 
-        self.role = StoreRole.BROKER
-        self.component = COMPONENT
-        self.name = runtime.name(COMPONENT)
-        self.namespace = runtime.namespace
-        self.port = AMQP_PORT
-        self.tls = False
+        in_cluster_endpoint(self, runtime, StoreRole.BROKER, COMPONENT, AMQP_PORT)
+        self.name: str
         user = username if username is not None else runtime.app
         self.secret: GeneratedPassword | None = None
         if password is None:

@@ -15,7 +15,7 @@ from ._manifest import emit
 from .runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime
 from .security import PodSecurity
 
-__all__ = ["StatefulStoreObjects", "check_claim", "emit_stateful_store"]
+__all__ = ["StatefulStoreObjects", "check_claim", "emit_stateful_store", "in_cluster_endpoint"]
 
 
 class StatefulStoreObjects:
@@ -25,6 +25,13 @@ class StatefulStoreObjects:
         self.stateful_set = stateful_set
         self.service = service
         self.headless_service = headless_service
+
+
+def in_cluster_endpoint(store: Any, runtime: AppRuntime, role: Any, component: str, port: int) -> None:
+    """What every in-cluster store construct tells the chart, its policies and KEDA: role, component, name, namespace,
+    port, and no TLS (inside the namespace)."""
+    store.role, store.component, store.name = role, component, runtime.name(component)
+    store.namespace, store.port, store.tls = runtime.namespace, port, False
 
 
 def check_claim(where: LazyPath, storage: str, storage_class: str) -> None:
