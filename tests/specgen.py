@@ -867,7 +867,7 @@ def _web_autoscaling_type(rng: random.Random, app: DjangoApp, env: Environment) 
 def _cron_schedule(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
     schedule = rng.choice(("61 3 * * *", "0 0 3 * * *", "0 3 * * 7", "0 3 L * *", "0 3 * * 1#2", "every day", "@reboot", "", 5))
     task = schedule if _chance(rng, 0.5) and isinstance(schedule, str) else CronTask(schedule)
-    return _with_cron(app, task), env, "schedule"
+    return _with_cron(app, task), env, "django_app.cron"  # django_app.cron['fz'], or its .schedule
 
 
 def _cron_time_zone(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
@@ -889,7 +889,7 @@ def _cron_manage_py(rng: random.Random, app: DjangoApp, env: Environment) -> tup
 def _cron_name(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
     # Not 'clear_sessions': a Django command's name is a cron key as written (its CronJob takes '-').
     name = rng.choice(("clear sessions", "Report", "x" * (53 - len(app.name)), "-x", "a.b"))
-    return _with_cron(app, "0 3 * * *", name=name), env, "name"
+    return _with_cron(app, "0 3 * * *", name=name), env, "django_app.cron"  # the key as typed
 
 
 def _env_var_key(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:

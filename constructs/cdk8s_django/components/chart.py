@@ -20,11 +20,11 @@ from ..k8s._manifest import batched, emit, object_labels
 from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..spec._budget import check_connection_budget
-from ..spec._validation import ConfigError
-from ..spec.django_app import DjangoApp
+from ..spec._validation import ConfigError, props_as_typed
+from ..spec.django_app import DjangoApp, Worker
 from ..spec.environment import Environment
-from ..spec.options import AcmCertificate, SecretKeyRef, StoreRole
-from ..spec.plan import Plan, resolve
+from ..spec.options import AcmCertificate, SecretKeyRef, StoreRole, Unset
+from ..spec.plan import Plan, cron_job_name, resolve
 from ..spec.preview import LABEL_DELETION_PROTECTION
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
@@ -47,6 +47,29 @@ IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 # so a rollout never outruns the load balancer's registration.
 ALB_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
 _STORE_IDS = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Cache", StoreRole.BROKER: "Broker"}
+_STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
+# A store construct's props that are its option type's fields, as typed: environment.<store>.<name>.
+_STORE_OPTIONS = ("host", "port", "storage", "storage_class", "image", "vhost", "username", "password", "consumer_timeout")
+# The props DjangoChart hands a component, by the names main.py gives them.
+_CELERY_AS_TYPED = {"celery_app": "django_app.celery_app", "heartbeat": "django_app.celery_heartbeat"}
+_WEB_AS_TYPED = {
+    "hosts": "environment.hosts", "ingress": "environment.ingress", "port": "django_app.web_port",
+    "health_check_path": "django_app.health_check_path", "replicas": "environment.web_replicas",
+    "autoscaling": "environment.web_autoscaling", "wsgi_application": "django_app.wsgi_application",
+    "workers": "django_app.gunicorn_workers", "threads": "django_app.gunicorn_threads", "metrics_port": "django_app.web_metrics_port",
+}
+
+
+def _resources_as_typed(key: str) -> dict[str, str]:
+    return {"resources": f"environment.resources[{key!r}]"}
+
+
+def _worker_as_typed(worker: Worker) -> dict[str, str]:
+    """A worker's own options as ``Worker('emails').concurrency``; the environment's where it gave them."""
+    own = f"Worker({worker.name!r})"
+    scaling = f"{own}.autoscaling" if not isinstance(worker.autoscaling, Unset) else "environment.worker_autoscaling"
+    return {**{name: f"{own}.{name}" for name in ("name", "queues", "concurrency", "task_time_limit", "metrics_port")},
+            "autoscaling": scaling, "replicas": "environment.worker_replicas", **_CELERY_AS_TYPED, **_resources_as_typed("worker")}
 
 Store = Any  # an in-cluster store's construct (its kind's) or a ManagedDataStore
 
@@ -143,11 +166,17 @@ class DjangoChart(Chart):
     def _store(self, plan: Plan, role: StoreRole) -> Store:
         """A managed store's ExternalName alias, or the in-cluster construct its kind builds."""
         store, id = plan.stores[role], _STORE_IDS[role]
-        if store.host is not None:
-            return ManagedDataStore(self, id, runtime=self.runtime, component=store.component, host=store.host, port=store.port,
-                                    tls=store.tls)
-        built: Store = store.kind.build(self, id, store)
-        return built
+        prop = f"environment.{_STORE_PROPS[role]}"
+        as_typed = {name: f"{prop}.{name}" for name in _STORE_OPTIONS}
+        as_typed.update(_resources_as_typed(store.kind.resources_key))
+        if role is StoreRole.POSTGRES:
+            as_typed["password"] = "environment.database_password"
+        with props_as_typed(as_typed):
+            if store.host is not None:
+                return ManagedDataStore(self, id, runtime=self.runtime, component=store.component, host=store.host,
+                                        port=store.port, tls=store.tls)
+            built: Store = store.kind.build(self, id, store)
+            return built
 
     def _keda_broker(self, plan: Plan) -> KedaBroker:
         """The broker as KEDA's operator sees it: its address, TLS, trigger and credentials, from its kind."""
@@ -156,36 +185,48 @@ class DjangoChart(Chart):
         return KedaBroker(store.kind.keda_address(app, plan.namespace, store), store.tls, store.kind.keda_trigger, auth)
 
     def _compose_workloads(self, plan: Plan) -> None:
+        """Each component gets the plan's values; its errors name them as main.py spells them (``props_as_typed``)."""
         app, environment, runtime, sizes = plan.app, plan.environment, self.runtime, plan.resources
-        self.migration = MigrationJob(self, "Migrate", runtime=runtime, resources=sizes["migrate"])
-        self.web = DjangoWeb(
-            self, "Web", runtime=runtime, hosts=environment.hosts, ingress=environment.ingress,
-            port=app.web_port, health_check_path=app.health_check_path,
-            replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
-            workers=app.gunicorn_workers, threads=app.gunicorn_threads,
-            metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
-        )
-        broker = self._keda_broker(plan)
-        self.workers = [
-            CeleryWorker(
-                self, f"Worker-{w.worker.name}", runtime=runtime, name=w.worker.name, queues=w.worker.queues,
-                concurrency=w.worker.concurrency, task_time_limit=w.worker.task_time_limit, replicas=w.replicas,
-                autoscaling=w.scaling, heartbeat=app.celery_heartbeat, celery_app=app.celery_app,
-                metrics_port=w.worker.metrics_port, resources=sizes["worker"], broker=broker,
+        with props_as_typed(_resources_as_typed("migrate")):
+            self.migration = MigrationJob(self, "Migrate", runtime=runtime, resources=sizes["migrate"])
+        with props_as_typed({**_WEB_AS_TYPED, **_resources_as_typed("web")}):
+            self.web = DjangoWeb(
+                self, "Web", runtime=runtime, hosts=environment.hosts, ingress=environment.ingress,
+                port=app.web_port, health_check_path=app.health_check_path,
+                replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
+                workers=app.gunicorn_workers, threads=app.gunicorn_threads,
+                metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
             )
-            for w in plan.workers
-        ]
-        self.beat = CeleryBeat(
-            self, "Beat", runtime=runtime, scheduler=app.beat_scheduler, celery_app=app.celery_app,
-            heartbeat=app.celery_heartbeat, resources=sizes["beat"],
-        ) if app.beat else None
-        self.seed = SeedDataJob(self, "Seed", runtime=runtime, seed=environment.seed) if environment.seed else None
-        self.shell = OpsShell(self, "Shell", runtime=runtime, resources=sizes["shell"])
-        self.cron_jobs = [
-            ManagementCronJob(self, f"Cron-{name}", runtime=runtime, name=name, schedule=task.schedule,
-                              command=task.command, time_zone=task.time_zone, resources=sizes["cron"])
-            for name, task in plan.cron
-        ]
+        broker = self._keda_broker(plan)
+        self.workers = []
+        for w in plan.workers:
+            with props_as_typed(_worker_as_typed(w.worker)):
+                self.workers.append(CeleryWorker(
+                    self, f"Worker-{w.worker.name}", runtime=runtime, name=w.worker.name, queues=w.worker.queues,
+                    concurrency=w.worker.concurrency, task_time_limit=w.worker.task_time_limit, replicas=w.replicas,
+                    autoscaling=w.scaling, heartbeat=app.celery_heartbeat, celery_app=app.celery_app,
+                    metrics_port=w.worker.metrics_port, resources=sizes["worker"], broker=broker,
+                ))
+        with props_as_typed({**_CELERY_AS_TYPED, "scheduler": "django_app.beat_scheduler", **_resources_as_typed("beat")}):
+            self.beat = CeleryBeat(
+                self, "Beat", runtime=runtime, scheduler=app.beat_scheduler, celery_app=app.celery_app,
+                heartbeat=app.celery_heartbeat, resources=sizes["beat"],
+            ) if app.beat else None
+        with props_as_typed({"seed": "environment.seed"}):
+            self.seed = SeedDataJob(self, "Seed", runtime=runtime, seed=environment.seed) if environment.seed else None
+        with props_as_typed(_resources_as_typed("shell")):
+            self.shell = OpsShell(self, "Shell", runtime=runtime, resources=sizes["shell"])
+        self.cron_jobs = []
+        keys = {cron_job_name(key): key for key in app.cron}
+        for name, task in plan.cron:
+            key = keys[name]
+            entry = f"django_app.cron[{key!r}]"
+            schedule = entry if isinstance(app.cron[key], str) else f"{entry}.schedule"
+            as_typed = {"name": entry, "schedule": schedule, "command": f"{entry}.command", "time_zone": f"{entry}.time_zone"}
+            with props_as_typed({**as_typed, **_resources_as_typed("cron")}):
+                self.cron_jobs.append(ManagementCronJob(
+                    self, f"Cron-{name}", runtime=runtime, name=name, schedule=task.schedule,
+                    command=task.command, time_zone=task.time_zone, resources=sizes["cron"]))
 
     def _compose_guard_rails(self, plan: Plan) -> None:
         environment, runtime = plan.environment, self.runtime

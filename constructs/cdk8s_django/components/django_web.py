@@ -248,7 +248,7 @@ def _check_props(
 def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str]) -> None:
     if not hosts:
         raise v.ConfigError(
-            where, "hosts", list(hosts),
+            where, "hosts", hosts,
             "at least one host name when an Ingress is requested",
             "pass hosts=('shop.example.com',) or drop ingress",
         )

@@ -9,10 +9,11 @@ rule is the API server's own (apimachinery's ``IsDNS1123Label``,
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from croniter import croniter
@@ -81,7 +82,25 @@ class ConfigError(ValueError):
         self.path = path
         self.prop = prop
         self.value = value
+        self.expected = expected
+        self.fix = fix
         super().__init__(f"{path}: invalid {prop}={value!r}: expected {expected}. Fix: {fix}")
+
+
+@contextlib.contextmanager
+def props_as_typed(names: Mapping[str, str]) -> Iterator[None]:
+    """Inside, a construct's ``ConfigError`` names the prop as the user typed it: ``DjangoChart`` hands a component
+    ``threads=app.gunicorn_threads``, and ``{"threads": "django_app.gunicorn_threads"}`` turns the component's
+    ``threads`` (and ``threads.x``, ``threads[0]``) into that. The rule stays the component's, written once; used
+    directly, a component names its own props."""
+    try:
+        yield
+    except ConfigError as error:
+        for own in sorted(names, key=len, reverse=True):
+            if error.prop == own or error.prop.startswith((f"{own}.", f"{own}[")):
+                typed = names[own] + error.prop[len(own):]
+                raise ConfigError(error.path, typed, error.value, error.expected, error.fix) from None
+        raise
 
 
 def check_dns_label(path: object, prop: str, value: Any, max_len: int = DNS_LABEL_MAX) -> str:
