@@ -30,6 +30,7 @@ from cdk8s_django import (
     NamespaceFence,
     NetworkAccess,
     NewRelic,
+    NginxStatic,
     PreviewReaperAccess,
     QueueAutoscaling,
     SecretKeyRef,
@@ -80,9 +81,10 @@ STAGING_INGRESS = IngressOptions(
 environments = [
     Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK),
     # demo idles most of the time: KEDA scales its workers to zero on empty queues.
+    # Its static files come from nginx in the web pod rather than WhiteNoise.
     Environment.staging(
         "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK,
-        worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2),
+        worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2), static=NginxStatic(),
     ),
     Environment.production(
         hosts=("shop.example.com", "www.shop.example.com"),

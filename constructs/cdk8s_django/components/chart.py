@@ -154,6 +154,7 @@ class DjangoChart(Chart):
             replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
             workers=app.gunicorn_workers, threads=app.gunicorn_threads,
             metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
+            static=environment.static, static_url=environment.static_url,
         )
         broker = self.stores[StoreRole.BROKER.value]
         assert not isinstance(broker, PostgresStatefulSet)
