@@ -1,6 +1,8 @@
 """Stand-ins for the images the manifests name, made of what this machine has: the reference app built as its
-Dockerfile builds it (``make e2e`` does: a venv, the app, ``collectstatic``), and Debian's PostgreSQL and Redis
-for ``postgres:*`` and ``redis:*``, whose command-line flags are the same.
+Dockerfile builds it (``make e2e`` does: a venv, the app, ``collectstatic``), Debian's PostgreSQL and Redis
+for ``postgres:*`` and ``redis:*``, whose command-line flags are the same, and Debian's nginx for the unprivileged
+nginx image (``/usr/sbin/nginx``; the config the manifests give it needs no root and no path of the image's own
+but ``/etc/nginx/mime.types``, which both have).
 
 An image here is its Dockerfile's ``ENV`` and ``WORKDIR``, its entrypoint, and the paths it contains (mounted
 into each pod at the same path, so that the container's non-root user can reach them).
@@ -34,7 +36,8 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
             env={"PATH": f"{venv}/bin:/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": str(app), "PYTHONDONTWRITEBYTECODE": "1",
                  "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "shop.settings", "LANG": "C.UTF-8"},
             working_dir=str(app),
-            files={str(app): str(app), str(venv): str(venv), **python, **(extra_files or {})},
+            # The app at its Dockerfile's WORKDIR too (/app: STATIC_ROOT is /app/staticfiles there).
+            files={str(app): str(app), "/app": str(app), str(venv): str(venv), **python, **(extra_files or {})},
             passwd_user="app",  # the Dockerfile's useradd: HOME /tmp
         ),
         "postgres": Image(env={"PATH": f"{postgres_bindir()}:/usr/bin:/bin", "LANG": "C.UTF-8"},
@@ -42,4 +45,7 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
                           passwd_user="postgres",
                           stop_signal=signal.SIGINT),
         "redis": Image(env={"PATH": "/usr/bin:/bin"}),
+        # The image's STOPSIGNAL is SIGQUIT: nginx's graceful shutdown (SIGTERM would be its fast one).
+        "nginxinc/nginx-unprivileged": Image(env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+                                             stop_signal=signal.SIGQUIT),
     }
