@@ -81,13 +81,13 @@ docs: install
 test: install $(CHECKOV_VENV)/.installed lint
 	$(PY) -m pytest -n auto --dist worksteal
 
-# `make e2e`: every container of dist/qa/ and dist/production/ run as its manifest says (command, env, volumes,
-# user, probes, preStop), against Debian's PostgreSQL and Redis and the reference app in examples/shop-app/
+# `make e2e`: every container of dist/qa/, dist/demo/ and dist/production/ run as its manifest says (command, env,
+# volumes, user, probes, preStop), against Debian's PostgreSQL, Redis, RabbitMQ, Memcached and nginx and the reference app in examples/shop-app/
 # (README: "What make e2e proves"). Root: each pod gets namespaces of its own; the run gets its own network.
 E2E_IMAGE := build/e2e/image
-E2E_DEBIAN := postgresql redis-server rabbitmq-server memcached iproute2 util-linux
+E2E_DEBIAN := postgresql redis-server rabbitmq-server memcached nginx iproute2 util-linux
 e2e: install e2e-packages $(E2E_IMAGE)/.built
-	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v -n 2 --dist loadfile --durations 8 e2e
+	unshare --net -- $(PY) -m pytest -p no:cacheprovider -v -n 3 --dist loadfile --durations 8 e2e
 
 # The servers e2e runs, from Debian's packages: installed when missing (CI runs as root; a laptop: sudo apt-get).
 e2e-packages:

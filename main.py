@@ -29,6 +29,7 @@ from cdk8s_django import (
     NamespaceFence,
     NetworkAccess,
     NewRelic,
+    NginxStatic,
     PreviewReaperAccess,
     QueueAutoscaling,
     SecretKeyRef,
@@ -80,11 +81,11 @@ STAGING_INGRESS = IngressOptions(
 environments = [
     Environment.staging("qa", hosts=("qa.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK),
     # demo idles most of the time: KEDA scales its workers to zero on empty queues. It runs the other
-    # stack teams choose: RabbitMQ as the broker, Memcached as the cache.
+    # stack teams choose: RabbitMQ as the broker, Memcached as the cache, nginx in the web pod for static files.
     Environment.staging(
         "demo", hosts=("demo.staging.shop.example.com",), ingress=STAGING_INGRESS, network=STAGING_NETWORK,
         worker_autoscaling=QueueAutoscaling(min_replicas=0, max_replicas=2),
-        broker=RabbitMQ(), cache=Memcached(),
+        broker=RabbitMQ(), cache=Memcached(), static=NginxStatic(),
     ),
     Environment.production(
         hosts=("shop.example.com", "www.shop.example.com"),

@@ -81,6 +81,15 @@ def _which(name: str, path: str) -> str:
     raise SystemExit(f'exec: "{name}": executable file not found in $PATH ({path})')
 
 
+def _own_stdio(uid: int, gid: int) -> None:
+    """The container's user owns its stdout and stderr, as runc makes it (fixStdioPermissions): a process that reopens
+    /dev/stdout (nginx's access log) may then write there. Not a character device (/dev/null, a terminal)."""
+    for fd in (0, 1, 2):
+        status = os.fstat(fd)
+        if status.st_uid != uid and not stat.S_ISCHR(status.st_mode):
+            os.fchown(fd, uid, gid)
+
+
 def main() -> None:
     with open(sys.argv[1]) as file:
         spec = json.load(file)
@@ -92,6 +101,8 @@ def main() -> None:
     os.chroot(spec["root"])
     os.chdir(spec["working_dir"])
     program = _which(spec["argv"][0], spec["env"].get("PATH", "/usr/bin:/bin"))
+    if spec["uid"] is not None:
+        _own_stdio(spec["uid"], spec["gid"] if spec["gid"] is not None else spec["uid"])
     if spec["gid"] is not None:
         os.setgroups(spec["groups"])
         os.setgid(spec["gid"])

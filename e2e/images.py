@@ -1,7 +1,9 @@
 """Stand-ins for the images the manifests name, made of what this machine has: the reference app built as its
-Dockerfile builds it (``make e2e`` does: a venv, the app, ``collectstatic``), and Debian's PostgreSQL and Redis
-for ``postgres:*`` and ``redis:*``, Debian's RabbitMQ and Memcached for ``rabbitmq:*`` and ``memcached:*``,
-whose command lines and configuration files are the same.
+Dockerfile builds it (``make e2e`` does: a venv, the app, ``collectstatic``), Debian's PostgreSQL and Redis
+for ``postgres:*`` and ``redis:*``, Debian's RabbitMQ and Memcached for ``rabbitmq:*`` and ``memcached:*``, whose
+command lines and configuration files are the same, and Debian's nginx for the unprivileged nginx image
+(``/usr/sbin/nginx``; the config the manifests give it needs no root and no path of the image's own but
+``/etc/nginx/mime.types``, which both have).
 
 An image here is its Dockerfile's ``ENV`` and ``WORKDIR``, its entrypoint, and the paths it contains (mounted
 into each pod at the same path, so that the container's non-root user can reach them).
@@ -35,7 +37,8 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
             env={"PATH": f"{venv}/bin:/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": str(app), "PYTHONDONTWRITEBYTECODE": "1",
                  "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "shop.settings", "LANG": "C.UTF-8"},
             working_dir=str(app),
-            files={str(app): str(app), str(venv): str(venv), **python, **(extra_files or {})},
+            # The app at its Dockerfile's WORKDIR too (/app: STATIC_ROOT is /app/staticfiles there).
+            files={str(app): str(app), "/app": str(app), str(venv): str(venv), **python, **(extra_files or {})},
             passwd_user="app",  # the Dockerfile's useradd: HOME /tmp
         ),
         "postgres": Image(env={"PATH": f"{postgres_bindir()}:/usr/bin:/bin", "LANG": "C.UTF-8"},
@@ -46,4 +49,7 @@ def build(app_image: str, built: Path, extra_files: dict[str, str] | None = None
         # Debian's /usr/sbin/rabbitmq-server refuses any user but root and rabbitmq: the scripts behind it do not.
         "rabbitmq": Image(env={"PATH": "/usr/lib/rabbitmq/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}, stop_signal=signal.SIGTERM),
         "memcached": Image(env={"PATH": "/usr/bin:/bin"}),
+        # The image's STOPSIGNAL is SIGQUIT: nginx's graceful shutdown (SIGTERM would be its fast one).
+        "nginxinc/nginx-unprivileged": Image(env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+                                             stop_signal=signal.SIGQUIT),
     }

@@ -2,7 +2,9 @@
 hostname and IP from the manifest; probes, ``exec`` and stopping (preStop, SIGTERM, grace period, SIGKILL).
 
 Each pod gets its own mount, network and UTS namespaces (``unshare``): its own IP on the test bridge, its own
-``/etc/hosts`` mapping the Service names, its volumes at their ``mountPath``. Nothing on the machine changes.
+``/etc/hosts`` mapping the Service names, its volumes at their ``mountPath``. The containers of one pod share a
+``Sandbox``, as a kubelet's pod does: its network and UTS namespaces (held by a pause process) and its emptyDirs;
+each container keeps a mount namespace of its own. Nothing on the machine changes.
 """
 
 from __future__ import annotations
@@ -48,6 +50,47 @@ class PodFailed(AssertionError):
 
 
 @dataclass
+class Sandbox:
+    """What the kubelet makes once per pod, before its first container: the network and UTS namespaces, held by a
+    pause process (the runtime's pause container), with the pod's IP on its eth0; and the emptyDirs, which every
+    container of the pod shares (an init container's files reach the containers after it)."""
+
+    name: str
+    network: Network
+    ip: str
+    state: Path
+    process: subprocess.Popen[bytes] | None = None
+    empty_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def start(self) -> Sandbox:
+        pause = [shutil.which("unshare") or "unshare", "--net", "--uts", sys.executable, "-c", "import signal; signal.pause()"]
+        self.process = subprocess.Popen(pause, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+        self.network.attach(self.process.pid, self.ip)
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, f"{self.name}: the pod's sandbox is not started"
+        return self.process.pid
+
+    def empty_dir(self, volume: str, uid: int, gid: int) -> Path:
+        """The pod's emptyDir ``volume``, made when its first container starts."""
+        if volume not in self.empty_dirs:
+            folder = self.state / "volumes" / f"{self.name}-{volume}-{os.getpid()}-{time.monotonic_ns()}"
+            folder.mkdir(parents=True)
+            os.chown(folder, uid, gid)
+            folder.chmod(0o2775)
+            self.empty_dirs[volume] = folder
+        return self.empty_dirs[volume]
+
+    def stop(self) -> None:
+        """The pod is gone: its namespaces with it (its IP free for the next pod of the workload)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@dataclass
 class Pod:
     env: manifests.Environment
     kind: str
@@ -58,6 +101,7 @@ class Pod:
     cluster: manifests.Cluster
     state: Path
     init: bool = False
+    sandbox: Sandbox | None = None  # None: a pod of this one container, with namespaces and emptyDirs of its own
     process: subprocess.Popen[bytes] | None = None
 
     def __post_init__(self) -> None:
@@ -67,7 +111,7 @@ class Pod:
         matches = [c for c in containers if c["name"] == self.container_name]
         assert matches, f"{self.where}: no container {self.container_name!r}"
         self.container = matches[0]
-        self.ip = self.network.ip_of(f"{self.env.name}/{self.workload}")
+        self.ip = self.sandbox.ip if self.sandbox is not None else self.network.ip_of(f"{self.env.name}/{self.workload}")
         self.cluster = manifests.Cluster(self.cluster.secrets, pod_ip=self.ip)
         self.image = self._image(self.container["image"])
         variables = manifests.container_env(self.env, self.cluster, self.template, self.container,
@@ -103,6 +147,9 @@ class Pod:
             if self.kind == "StatefulSet" else set()
         for volume in self.template["spec"].get("volumes", []) + [{"name": name, "claim": True} for name in claims]:
             name = volume["name"]
+            if "emptyDir" in volume and self.sandbox is not None:
+                sources[name] = self.sandbox.empty_dir(name, uid or 0, owner_gid)
+                continue
             if "emptyDir" in volume:
                 folder = self.state / "volumes" / f"{self.workload}-{name}-{os.getpid()}-{time.monotonic_ns()}"
             else:
@@ -143,7 +190,8 @@ class Pod:
                 "read_only_root": bool(self.container.get("securityContext", {}).get("readOnlyRootFilesystem")),
                 "working_dir": self.container.get("workingDir", self.image.working_dir), "uid": uid, "gid": gid,
                 "groups": groups, "argv": self.argv, "env": self.variables}
-        self.process = launch(spec, self.network, self.ip, self.state / "roots" / f"{self.workload}-{self.container_name}", self.log)
+        self.process = launch(spec, self.network, self.ip, self.state / "roots" / f"{self.workload}-{self.container_name}", self.log,
+                              sandbox=self.sandbox)
         return self
 
     # -- what the kubelet does to a running container ------------------------------------------------------
@@ -188,11 +236,17 @@ class Pod:
 
     def http(self, path: str, port: int, headers: Mapping[str, str], timeout: float = 10, method: str = "GET",
              body: bytes | None = None) -> tuple[int, bytes]:
+        status, _, content = self.request(path, port, headers, timeout, method, body)
+        return status, content
+
+    def request(self, path: str, port: int, headers: Mapping[str, str], timeout: float = 10, method: str = "GET",
+                body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        """An HTTP request to the pod's IP: status, response headers (names in lower case) and body."""
         connection = http.client.HTTPConnection(self.ip, port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=dict(headers))
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:
             connection.close()
 
@@ -266,22 +320,29 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def launch(spec: dict[str, Any], network: Network, ip: str, root: Path, log: Path) -> subprocess.Popen[bytes]:
+def launch(spec: dict[str, Any], network: Network, ip: str, root: Path, log: Path,
+           sandbox: Sandbox | None = None) -> subprocess.Popen[bytes]:
     """Start ``spec["argv"]`` in new mount, network and UTS namespaces, in a root built by _enter_pod.py, with
-    ``ip`` on its eth0 before the process starts."""
+    ``ip`` on its eth0 before the process starts; or, with a ``sandbox``, in the sandbox's network and UTS
+    namespaces (its IP) and a mount namespace of its own."""
     root = root.with_name(f"{root.name}-{time.monotonic_ns()}")
     root.mkdir(parents=True)
     read_end, write_end = os.pipe()
     spec_file = root.with_suffix(".json")
     spec_file.write_text(json.dumps({**spec, "root": str(root), "ready_fd": read_end}))
+    unshare = shutil.which("unshare") or "unshare"
+    if sandbox is None:
+        argv = [unshare, "--mount", "--net", "--uts", "--propagation", "private", sys.executable, str(ENTER), str(spec_file)]
+    else:
+        argv = [shutil.which("nsenter") or "nsenter", "--target", str(sandbox.pid), "--net", "--uts", "--",
+                unshare, "--mount", "--propagation", "private", sys.executable, str(ENTER), str(spec_file)]
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            [shutil.which("unshare") or "unshare", "--mount", "--net", "--uts", "--propagation", "private",
-             sys.executable, str(ENTER), str(spec_file)],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, pass_fds=(read_end,), start_new_session=True)
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, pass_fds=(read_end,),
+                                   start_new_session=True)
     os.close(read_end)
     try:
-        network.attach(process.pid, ip)
+        if sandbox is None:
+            network.attach(process.pid, ip)
     finally:
         os.write(write_end, b"1")
         os.close(write_end)

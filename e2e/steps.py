@@ -1,7 +1,9 @@
-"""Each step of a rollout, written once for staging (test_qa.py: in-cluster stores from their own StatefulSets)
-and production (test_production.py: managed stores, local TLS servers behind the ExternalName aliases). The steps
-of one environment run in this file's order and build on each other, as a rollout does: stores, migrations, web,
-shell, workers and beat, cron, then stopping.
+"""Each step of a rollout, written once for staging (test_qa.py, and test_demo.py with nginx in the web pod:
+in-cluster stores from their own StatefulSets) and production (test_production.py: managed stores, local TLS
+servers behind the ExternalName aliases). The steps of one environment run in this file's order and build on each
+other, as a rollout does: stores, migrations, web, shell, workers and beat, cron, then stopping. Each step reads
+what the environment's manifests hold (the web pod's containers, the port the Service targets) rather than
+assuming one environment's shape.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +24,7 @@ import pytest
 from . import manifests, secrets, standins, tls, variants
 from .conftest import BUILT, load
 from .network import Network
-from .pod import Pod, PodFailed
+from .pod import Pod, PodFailed, Sandbox
 from .rollout import Rollout
 
 APP = "shop"
@@ -36,7 +39,9 @@ class Stage:
 
     name: str
     rollout: Rollout
-    running: dict[str, Pod] = field(default_factory=dict)
+    running: dict[str, Pod] = field(default_factory=dict)  # each workload's first container
+    pods: dict[str, list[Pod]] = field(default_factory=dict)  # each running workload's containers, in the pod's order
+    sandboxes: dict[str, Sandbox] = field(default_factory=dict)
     standins: dict[str, standins.StandIn] = field(default_factory=dict)
     rogue_files: dict[str, str] = field(default_factory=dict)  # the image's trust files, with another CA
 
@@ -45,15 +50,49 @@ class Stage:
         return self.rollout.env
 
     def start(self, kind: str, workload: str) -> Pod:
-        """The pod of ``workload``: each init container to completion (exit 0), then its first container."""
+        """A pod of ``workload`` (replacing the one before, if any): each init container to completion (exit 0), then
+        every container, in one sandbox. Returns its first container."""
+        if workload in self.sandboxes:
+            for pod in self.pods.pop(workload, []):
+                pod.kill()
+            self.sandboxes.pop(workload).stop()
+        sandbox = self.sandboxes[workload] = self.rollout.sandbox(workload)
         template = self.env.pod_template(kind, workload)
         for init in template["spec"].get("initContainers", []):
-            pod = self.rollout.start(kind, workload, init["name"], init=True)
+            pod = self.rollout.start(kind, workload, init["name"], init=True, sandbox=sandbox)
             code = pod.wait(SETTLE)
             assert code == 0, f"{pod.where}: init container exited {code}\n{pod.tail()}"
-        pod = self.rollout.start(kind, workload, template["spec"]["containers"][0]["name"])
-        self.running[workload] = pod
-        return pod
+        pods = [self.rollout.start(kind, workload, container["name"], sandbox=sandbox) for container in template["spec"]["containers"]]
+        self.pods[workload], self.running[workload] = pods, pods[0]
+        return pods[0]
+
+    def stop(self, workload: str) -> dict[str, tuple[int, float]]:
+        """Delete the pod of ``workload``, as the kubelet does: every container's preStop and stop signal at once, each
+        within the grace period. Each container's exit code and the seconds it took."""
+        self.running.pop(workload, None)
+        pods = self.pods.pop(workload)
+        results: dict[str, tuple[int, float]] = {}
+        failures: list[Exception] = []
+
+        def stop(pod: Pod) -> None:
+            try:
+                results[pod.container_name] = pod.stop()
+            except (PodFailed, OSError, subprocess.SubprocessError) as error:  # a preStop past the grace period: raised below
+                failures.append(error)
+
+        threads = [threading.Thread(target=stop, args=(pod,)) for pod in pods]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.sandboxes.pop(workload).stop()
+        if failures:
+            raise failures[0]
+        return results
+
+    def container(self, workload: str, name: str) -> Pod | None:
+        """The running container ``name`` of ``workload``'s pod, or None when the pod has none of that name."""
+        return next((pod for pod in self.pods.get(workload, []) if pod.container_name == name), None)
 
     def job(self, kind: str, workload: str, timeout: float = SETTLE) -> tuple[int, str]:
         """Run a Job's (or a CronJob's) pod to completion: its exit code and log."""
@@ -70,6 +109,16 @@ class Stage:
 
     def public_host(self) -> str:
         return self.env.get("Ingress", f"{APP}-web")["spec"]["rules"][0]["host"]
+
+    def traffic_port(self) -> int:
+        """The container port web's Service sends the load balancer's traffic to: gunicorn's, or nginx's in front of it."""
+        target = self.env.get("Service", f"{APP}-web")["spec"]["ports"][0]["targetPort"]
+        if isinstance(target, int):
+            return target
+        containers = self.env.pod_template("Deployment", f"{APP}-web")["spec"]["containers"]
+        ports = [p["containerPort"] for c in containers for p in c.get("ports", []) if p.get("name") == target]
+        assert len(ports) == 1, f"{self.name}: Service {APP}-web targets port {target!r}, which {len(ports)} containers declare"
+        return int(ports[0])
 
 
 def _production_stores(
@@ -229,33 +278,85 @@ def test_the_migration_job_twice_is_harmless(stage: Stage) -> None:
 def test_web_answers_its_probes_as_the_manifest_defines_them(stage: Stage) -> None:
     web = stage.start("Deployment", f"{APP}-web")
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert web.container[probe]["httpGet"]["port"] == "http"  # the name, resolved to containerPort below
+        # The port the load balancer's traffic goes to: gunicorn's own ("http"), or nginx's in front of it.
+        port = manifests.port_number(web.container, web.container[probe]["httpGet"]["port"])
+        assert port == stage.traffic_port(), f"{web.where}: {probe} on port {port}, not the Service's {stage.traffic_port()}"
         web.wait_for(probe)
+    for sidecar in stage.pods[f"{APP}-web"][1:]:
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            if probe in sidecar.container:
+                sidecar.wait_for(probe)
 
 
 def test_a_public_host_behind_the_load_balancer_is_served_and_an_unlisted_host_refused(stage: Stage) -> None:
-    web, host = stage.running[f"{APP}-web"], stage.public_host()
-    status, body = web.http("/orders/", 8000, {"Host": host, "X-Forwarded-Proto": "https", "Content-Type": "application/json"},
+    web, host, port = stage.running[f"{APP}-web"], stage.public_host(), stage.traffic_port()
+    status, body = web.http("/orders/", port, {"Host": host, "X-Forwarded-Proto": "https", "Content-Type": "application/json"},
                             method="POST", body=json.dumps({"email": "first@example.com"}).encode())
     assert status == 201, f"{web.where}: POST /orders/ with Host {host}: {status} {body[:500]!r}\n{web.tail()}"
     order = json.loads(body)
     assert order["url"] == f"https://{host}/orders/{order['id']}/"  # SECURE_PROXY_SSL_HEADER: the request was https
-    status, _ = web.http("/", 8000, {"Host": "evil.example.com"})
+    status, _ = web.http("/", port, {"Host": "evil.example.com"})
     assert status == 400, f"{web.where}: an unlisted Host was answered {status}"
-    status, _ = web.http("/", 8000, {"Host": web.ip})  # the pod IP, the ALB health check's Host
+    status, _ = web.http("/", port, {"Host": web.ip})  # the pod IP, the ALB health check's Host
     assert status == 200
 
 
-def test_static_files_come_from_whitenoise_at_static_url(stage: Stage) -> None:
+def _stylesheet(stage: Stage) -> tuple[str, Path]:
+    """The path (at the pod) of the stylesheet the home page links under STATIC_URL, and the file collectstatic wrote."""
     web = stage.running[f"{APP}-web"]
     static_url = stage.env.get("ConfigMap", f"{APP}-env")["data"]["STATIC_URL"]
-    status, page = web.http("/", 8000, {"Host": stage.public_host(), "X-Forwarded-Proto": "https"})
-    assert status == 200
+    status, page = web.http("/", stage.traffic_port(), {"Host": stage.public_host(), "X-Forwarded-Proto": "https"})
+    assert status == 200, f"{web.where}: GET / answered {status}"
     found = re.search(rf'href="{re.escape(static_url)}([^"]+\.css)"', page.decode())
     assert found, f"{web.where}: no stylesheet under STATIC_URL {static_url} in the page"
-    path = urlsplit(static_url).path + found.group(1)  # production: the CDN's origin is the pod's /static/
-    status, css = web.http(path, 8000, {"Host": stage.public_host()})
-    assert status == 200 and b"{" in css, f"{web.where}: GET {path}: {status}"
+    # production: the CDN's origin is the pod's /static/
+    return urlsplit(static_url).path + found.group(1), BUILT / "app" / "staticfiles" / found.group(1)
+
+
+def test_static_files_are_served_at_static_url_by_whitenoise_or_nginx(stage: Stage) -> None:
+    web, nginx = stage.running[f"{APP}-web"], stage.container(f"{APP}-web", "nginx")
+    path, collected = _stylesheet(stage)
+    status, headers, css = web.request(path, stage.traffic_port(), {"Host": stage.public_host()})
+    assert (status, css) == (200, collected.read_bytes()), f"{web.where}: GET {path}: {status}, not the collected file"
+    server = headers.get("server", "")
+    if nginx is None:  # WhiteNoise, inside gunicorn
+        assert server.startswith("gunicorn") and "immutable" in headers.get("cache-control", ""), f"{web.where}: {headers}"
+        return
+    assert server == "nginx", f"{nginx.where}: GET {path} answered by {server!r}"
+    assert headers.get("cache-control") == "public, max-age=31536000, immutable", f"{nginx.where}: {headers}"  # a hashed name
+    assert "etag" in headers and headers.get("access-control-allow-origin") == "*", f"{nginx.where}: {headers}"
+    # collectstatic keeps a .gz beside a file only when it is much smaller: nginx serves it then (gzip_static).
+    gzipped = collected.with_name(collected.name + ".gz")
+    status, headers, body = web.request(path, stage.traffic_port(), {"Host": stage.public_host(), "Accept-Encoding": "gzip"})
+    if gzipped.exists():
+        served = (status, headers.get("content-encoding"), headers.get("vary"), body)
+        assert served == (200, "gzip", "Accept-Encoding", gzipped.read_bytes()), f"{nginx.where}: {headers}"
+    else:
+        assert (status, headers.get("content-encoding"), body) == (200, None, collected.read_bytes()), f"{nginx.where}: {headers}"
+
+
+def test_nginx_if_any_proxies_to_gunicorn_with_the_host_kept(stage: Stage) -> None:
+    """nginx in front of gunicorn passes Host and X-Forwarded-Proto on as the load balancer sent them; gunicorn is
+    then reachable from nowhere else. Without nginx in the pod, the Service targets gunicorn itself."""
+    web, nginx, port = stage.running[f"{APP}-web"], stage.container(f"{APP}-web", "nginx"), stage.traffic_port()
+    gunicorn_port = int(web.argv[web.argv.index("--bind") + 1].rsplit(":", 1)[1])
+    if nginx is None:
+        assert port == gunicorn_port, f"{web.where}: no nginx in the pod, yet the Service targets {port}, not gunicorn's {gunicorn_port}"
+        return
+    assert port != gunicorn_port and web.argv[web.argv.index("--bind") + 1] == f"127.0.0.1:{gunicorn_port}"
+    # Through nginx, the page Django renders (the public-host step, on this same port, showed Host and scheme reach it).
+    static_url = stage.env.get("ConfigMap", f"{APP}-env")["data"]["STATIC_URL"]
+    status, headers, body = web.request("/", port, {"Host": stage.public_host(), "X-Forwarded-Proto": "https"})
+    assert (status, headers.get("server")) == (200, "nginx") and f'href="{static_url}'.encode() in body, \
+        f"{nginx.where}: GET /: {status} {headers} {body[:300]!r}"
+    status, _ = web.http("/", port, {"Host": "evil.example.com"})
+    assert status == 400, f"{nginx.where}: an unlisted Host, proxied, was answered {status} (Django must refuse it)"
+    with pytest.raises(OSError):  # gunicorn listens on the pod's loopback only
+        web.http("/healthz/", gunicorn_port, {"Host": "localhost"}, timeout=3)
+    local = f"http://127.0.0.1:{gunicorn_port}/healthz/"
+    fetch = f"import urllib.request as u; print(u.urlopen(u.Request({local!r}, headers={{'Host': 'localhost'}})).status)"
+    inside = web.exec(["python", "-c", fetch])
+    assert inside.stdout.strip() == "200", f"{web.where}: GET {local} inside the pod: {inside.stdout} {inside.stderr[-1000:]}"
 
 
 # -- shell ----------------------------------------------------------------------------------------------------
@@ -275,11 +376,11 @@ def test_a_task_from_web_reaches_the_worker_of_its_queue(stage: Stage) -> None:
     for workload in (f"{APP}-worker", f"{APP}-worker-emails"):
         stage.start("Deployment", workload).wait_for("readinessProbe")
     stage.start("StatefulSet", f"{APP}-beat").wait_for("readinessProbe")
-    web = stage.running[f"{APP}-web"]
-    _, body = web.http("/orders/", 8000, {"Host": stage.public_host(), "Content-Type": "application/json"}, method="POST",
+    web, port = stage.running[f"{APP}-web"], stage.traffic_port()
+    _, body = web.http("/orders/", port, {"Host": stage.public_host(), "Content-Type": "application/json"}, method="POST",
                        body=json.dumps({"email": "second@example.com"}).encode())
     order = json.loads(body)["id"]
-    _wait(lambda: json.loads(web.http(f"/orders/{order}/", 8000, {"Host": "localhost"})[1])["confirmed"], SETTLE,
+    _wait(lambda: json.loads(web.http(f"/orders/{order}/", port, {"Host": "localhost"})[1])["confirmed"], SETTLE,
           f"{stage.name}: order {order} confirmed by a worker")
     ran = stage.django("from shop.models import TaskRun\n"
                        "runs = TaskRun.objects.filter(name='shop.tasks.send_order_confirmation', finished_at__isnull=False)\n"
@@ -329,10 +430,9 @@ def test_the_cache_and_the_broker_are_different_servers(stage: Stage) -> None:
 def test_filling_the_cache_past_its_memory_never_evicts_a_queued_task(stage: Stage) -> None:
     if stage.name == "production":
         pytest.skip("production's cache and broker are managed (ElastiCache's own eviction settings)")
-    emails = stage.running.pop(f"{APP}-worker-emails")
-    emails.stop()
-    web = stage.running[f"{APP}-web"]
-    _, body = web.http("/orders/", 8000, {"Host": "localhost", "Content-Type": "application/json"}, method="POST",
+    stage.stop(f"{APP}-worker-emails")
+    web, port = stage.running[f"{APP}-web"], stage.traffic_port()
+    _, body = web.http("/orders/", port, {"Host": "localhost", "Content-Type": "application/json"}, method="POST",
                        body=json.dumps({"email": "queued@example.com"}).encode())
     order = json.loads(body)["id"]
     _wait(lambda: _queued(stage, "emails") == 1, 20, "the task queued on the broker")
@@ -343,7 +443,7 @@ def test_filling_the_cache_past_its_memory_never_evicts_a_queued_task(stage: Sta
         assert policy == ["maxmemory-policy", "noeviction"]
     assert _queued(stage, "emails") == 1
     stage.start("Deployment", f"{APP}-worker-emails")
-    _wait(lambda: json.loads(web.http(f"/orders/{order}/", 8000, {"Host": "localhost"})[1])["confirmed"], SETTLE,
+    _wait(lambda: json.loads(web.http(f"/orders/{order}/", port, {"Host": "localhost"})[1])["confirmed"], SETTLE,
           f"{stage.name}: the queued order confirmed once a worker came back")
 
 
@@ -405,21 +505,38 @@ def test_liveness_holds_with_the_database_stopped(stage: Stage) -> None:
         assert ok, f"{web.where}: {probe} failed with the database stopped: {output}"
 
 
-def test_gunicorn_drains_after_its_prestop_and_exits_within_the_grace_period(stage: Stage) -> None:
-    web = stage.running.pop(f"{APP}-web")
+def test_web_drains_after_its_prestop_and_exits_within_the_grace_period(stage: Stage) -> None:
+    """gunicorn serves through its preStop, then drains; nginx, when in the pod, keeps serving until gunicorn is gone
+    (its preStop outlasts gunicorn's stop), and every container exits 0 within the grace period."""
+    web, nginx, port = stage.running[f"{APP}-web"], stage.container(f"{APP}-web", "nginx"), stage.traffic_port()
     grace = web.template["spec"]["terminationGracePeriodSeconds"]
+    path, collected = _stylesheet(stage) if nginx is not None else ("", Path())
     answered: list[int] = []
+    after_gunicorn: list[object] = []
 
     def during_prestop() -> None:
         time.sleep(2)
-        answered.append(web.http("/healthz/", 8000, {"Host": "localhost"})[0])
+        answered.append(web.http("/healthz/", port, {"Host": "localhost"})[0])
 
-    probe = threading.Thread(target=during_prestop)
-    probe.start()
-    code, seconds = web.stop()
-    probe.join()
+    def once_gunicorn_is_gone() -> None:
+        assert web.process is not None and nginx is not None
+        web.process.wait(grace)
+        after_gunicorn.append(nginx.process is not None and nginx.process.poll() is None)  # nginx still running
+        after_gunicorn.append(web.http(path, port, {"Host": stage.public_host()}))  # the files, from nginx alone
+        after_gunicorn.append(web.probe("readinessProbe")[0])  # web's probes go through nginx to gunicorn: failing now
+
+    checks = [threading.Thread(target=during_prestop)] + ([threading.Thread(target=once_gunicorn_is_gone)] if nginx else [])
+    for check in checks:
+        check.start()
+    stopped = stage.stop(f"{APP}-web")
+    for check in checks:
+        check.join()
     assert answered == [200], f"{web.where}: not serving during preStop: {answered}"
-    assert code == 0 and seconds < grace, f"{web.where}: exited {code} after {seconds:.1f}s (grace {grace}s)\n{web.tail()}"
+    for name, (code, seconds) in stopped.items():
+        assert code == 0 and seconds < grace, f"{stage.name}: web's {name} exited {code} after {seconds:.1f}s (grace {grace}s)"
+    if nginx is not None:
+        assert after_gunicorn == [True, (200, collected.read_bytes()), False], f"{nginx.where}: once gunicorn was gone: {after_gunicorn}"
+        assert stopped["nginx"][1] > stopped["web"][1], f"{nginx.where}: stopped before gunicorn had drained: {stopped}"
 
 
 

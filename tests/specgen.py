@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from cdk8s_django.stores import Memcached, RabbitMQ
 from cdk8s_django import (
@@ -48,6 +49,7 @@ from cdk8s_django import (
     Managed,
     NetworkAccess,
     NewRelic,
+    NginxStatic,
     QueueAutoscaling,
     Resources,
     SecretKeyRef,
@@ -63,6 +65,9 @@ __all__ = [
 # Fixed, so a preview's expiry annotation (and so the output) is the same on every run.
 CREATED_AT = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 EDGE_RATE = 0.15
+# nginx in the web pod: drawn at the end of a case, so the cases without it draw what they drew before.
+NGINX_RATE = 0.2
+NGINX_INVALID_RATE = 0.05
 
 LETTERS = string.ascii_lowercase
 NOT_P = LETTERS.replace("p", "")  # a first letter that never makes the reserved preview prefix "pr-"
@@ -1360,14 +1365,56 @@ EDGES: tuple[tuple[str, Callable[[random.Random, DjangoApp, Environment], Spec]]
 
 # --- the entry points -------------------------------------------------------------------------
 
+def _nginx_static(rng: random.Random) -> NginxStatic:
+    kwargs: dict[str, Any] = {}
+    if _chance(rng, 0.3):
+        kwargs["port"] = rng.choice((8081, 8088, 3000, 65535))
+    if _chance(rng, 0.3):
+        kwargs["resources"] = _resources(rng)
+    if _chance(rng, 0.2):
+        kwargs["static_root"] = rng.choice(("/srv/static", "/code/static_root/", "/app/static-files"))
+    if _chance(rng, 0.2):
+        kwargs["image"] = rng.choice(("nginxinc/nginx-unprivileged:1.27-bookworm", f"ghcr.io/acme/nginx@sha256:{_hex(rng, 64)}"))
+    return NginxStatic(**kwargs)
+
+
+def _with_static(rng: random.Random, app: DjangoApp, env: Environment) -> Environment:
+    """Sometimes nginx in the web pod: drawn last in a case, so every case without it stays as it was. Kept valid: a
+    port of its own, and only where STATIC_URL has a path of its own (drawn, then dropped, where it has none)."""
+    if not _chance(rng, NGINX_RATE):
+        return env
+    static = _nginx_static(rng)
+    if not isinstance(env, Environment) or urlsplit(str(env.static_url)).path == "/":
+        return env
+    taken = {app.web_port, app.web_metrics_port if env.monitoring else None}
+    if static.port in taken:
+        static = replace(static, port=next(p for p in (8080, 8081, 8082) if p not in taken))
+    return replace(env, static=static)
+
+
+def _nginx_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    """One bad value of nginx in the web pod, on a valid spec (the others valid: a port of nginx's own)."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        return app, replace(env, static=NginxStatic(port=app.web_port)), "static.port"
+    base = NginxStatic(port=next(p for p in (8080, 8081, 8082) if p not in (app.web_port, app.web_metrics_port)))
+    if choice == 1:
+        image = rng.choice(("nginxinc/nginx-unprivileged", "nginx:latest"))
+        return app, replace(env, static=replace(base, image=image)), "static.image"
+    if choice == 2:
+        root = rng.choice(("staticfiles", "/", "/app/../etc"))
+        return app, replace(env, static=replace(base, static_root=root)), "static.static_root"
+    return app, replace(env, static=rng.choice(("nginx", True, {"port": 8080}))), "environment.static"
+
+
 def random_case(rng: random.Random) -> tuple[DjangoApp, Environment, str | None]:
     """A spec and the name of the one edge it carries (None for the ~85% that are fully valid)."""
     app, env = _valid_spec(rng)
     if not _chance(rng, EDGE_RATE):
-        return app, env, None
+        return app, _with_static(rng, app, env), None
     name, edge = rng.choice(EDGES)
     app, env = edge(rng, app, env)
-    return app, env, name
+    return app, _with_static(rng, app, env), name
 
 
 def random_spec(rng: random.Random) -> tuple[DjangoApp, Environment]:
@@ -1387,7 +1434,10 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     app, env = _valid_spec(rng)
     env = _roomy(app, env)
     name, mutation = rng.choice(INVALID)
+    valid = (app, env)
     app, env, prop = mutation(rng, app, env)
+    if _chance(rng, NGINX_INVALID_RATE):  # drawn last, so every other case stays as it was
+        name, (app, env, prop) = "nginx-static", _nginx_invalid(rng, *valid)
     if name != "connection-budget":
         env = _room_after(app, env)
     if isinstance(env, Environment):
@@ -1480,6 +1530,7 @@ def _describe_env(env: Any) -> dict[str, bool]:
         "env.shell_operators": getattr(env, "shell_operators", None) is not None,
         "env.media_bucket": getattr(env, "media_bucket", None) is not None,
         "env.custom_static_url": getattr(env, "static_url", "/static/") != "/static/",
+        "env.nginx_static": _is(getattr(env, "static", None), NginxStatic),
         "env.image_override": getattr(env, "image", None) is not None,
         "env.namespace_override": getattr(env, "namespace", None) is not None,
     }

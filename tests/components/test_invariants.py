@@ -36,8 +36,10 @@ def test_namespace_file_applies_first(rendered: dict[str, dict[str, str]]) -> No
 
 def test_one_image_for_every_app_pod(example_docs: dict[str, list[dict[str, Any]]]) -> None:
     for env, docs in example_docs.items():
-        images = {c["image"] for d in docs if runs_app_code(d) for c in containers(d)}
+        images = {c["image"] for d in docs if runs_app_code(d) for c in containers(d) if c["name"] != "nginx"}
         assert images == {main.shop.image}, env
+        nginx = [(d["metadata"]["name"], c["image"]) for d in docs for c in containers(d) if c["name"] == "nginx"]
+        assert nginx == ([("shop-web", main.NginxStatic().image)] if env == "demo" else []), env  # beside the app, in web only
         app_workloads = {d["metadata"]["labels"]["app.kubernetes.io/component"] for d in docs if runs_app_code(d)}
         assert app_workloads == {"web", "worker", "worker-emails", "beat", "shell", "migrate", "clearsessions", "weekly-report"}
 
@@ -113,8 +115,9 @@ def test_every_app_pod_waits_for_migrations_except_the_migration(example_docs: d
             if doc["kind"] == "Job":
                 assert init == [], doc["metadata"]["name"]
                 assert doc["spec"]["template"]["spec"]["containers"][0]["command"][-2:] == ["migrate", "--noinput"]
-            else:
-                assert init == ["wait-for-migrations"], (env, doc["kind"], doc["metadata"]["name"])
+            else:  # first; with nginx, web's static files are copied after it
+                nginx = doc["metadata"]["name"] == "shop-web" and env == "demo"
+                assert init == ["wait-for-migrations", *(["copy-static"] if nginx else [])], (env, doc["kind"], doc["metadata"]["name"])
 
 
 def test_app_commands_are_exec_form(example_docs: dict[str, list[dict[str, Any]]]) -> None:

@@ -113,7 +113,8 @@ def test_every_pod_is_restricted(example_docs: dict[str, list[dict[str, Any]]]) 
                 assert c["capabilities"] == {"drop": ["ALL"]}
                 assert container["resources"]["requests"].keys() == {"cpu", "memory"}
                 assert "memory" in container["resources"]["limits"]
-                assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+                tmp = [m["name"] for m in container["volumeMounts"] if m["mountPath"] == "/tmp" and not m.get("readOnly")]
+                assert tmp and "emptyDir" in next(v for v in spec["volumes"] if v["name"] == tmp[0]), container["name"]
 
 
 def test_writable_paths_are_empty_dirs(example_docs: dict[str, list[dict[str, Any]]]) -> None:

@@ -32,6 +32,7 @@ from cdk8s_django import (
     ManagedDataStore,
     ManagementCronJob,
     MigrationJob,
+    NginxStatic,
     OpsShell,
     PostgresStatefulSet,
     RedisRole,
@@ -124,6 +125,9 @@ VARIANTS: dict[str, Variant] = {
         c, "Web", runtime=RUNTIME, hosts=["blog.example.com"],
         ingress=IngressOptions(class_name="nginx", controller=IngressController.NGINX, tls=CertManagerIssuer("letsencrypt")),
     ), only("Ingress")),
+    "web-nginx-static/pod-and-config": Variant(lambda c: DjangoWeb(
+        c, "Web", runtime=RUNTIME, static=NginxStatic(), static_url="https://static.blog.example.com/static/",
+    ), lambda docs: [find(docs, "Deployment", "blog-web")["spec"]["template"], find(docs, "ConfigMap", "blog-web-nginx")]),
     "worker-default": Variant(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME)),
     "worker-queues/worker-container": Variant(
         lambda c: CeleryWorker(

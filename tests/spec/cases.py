@@ -324,7 +324,7 @@ CASES: list[Case] = [
     Case("static-url-without-slash", chart(environment=replace(QA, static_url="https://cdn.example.com/static")),
          "qa: invalid environment.static_url='https://cdn.example.com/static': expected a URL ending with '/' (Django's check refuses STATIC_URL without one). Fix: use 'https://cdn.example.com/static/'"),
     Case("factory-misspelt-option", lambda: Environment.staging("qa", web_replica=2),  # type: ignore[call-arg]
-         "Environment.staging: invalid web_replica=2: expected one of the options aws_region, aws_secrets, database_password, deletion_protection, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
+         "Environment.staging: invalid web_replica=2: expected one of the options aws_region, aws_secrets, database_password, deletion_protection, env, generate_database_password, iam_role_arn, image, max_connections, media_bucket, monitoring, namespace, network, resources, seed, shell_operators, static, static_url, web_autoscaling, web_replicas, worker_autoscaling, worker_replicas. Fix: fix the option's spelling"),
     Case("app-name-not-dns", chart(replace(APP, name="Shop_App")),
          "qa: invalid django_app.name='Shop_App': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     Case("app-name-too-long", chart(replace(APP, name="a" * 31)),

@@ -57,6 +57,7 @@ _WEB_AS_TYPED = {
     "health_check_path": "django_app.health_check_path", "replicas": "environment.web_replicas",
     "autoscaling": "environment.web_autoscaling", "wsgi_application": "django_app.wsgi_application",
     "workers": "django_app.gunicorn_workers", "threads": "django_app.gunicorn_threads", "metrics_port": "django_app.web_metrics_port",
+    "static": "environment.static", "static_url": "environment.static_url",
 }
 
 
@@ -196,6 +197,7 @@ class DjangoChart(Chart):
                 replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
                 workers=app.gunicorn_workers, threads=app.gunicorn_threads,
                 metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
+                static=environment.static, static_url=environment.static_url,
             )
         broker = self._keda_broker(plan)
         self.workers = []

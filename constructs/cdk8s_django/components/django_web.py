@@ -1,4 +1,4 @@
-"""``DjangoWeb``: gunicorn behind a Service and, optionally, an Ingress."""
+"""``DjangoWeb``: gunicorn behind a Service and, optionally, an Ingress (and nginx in the pod, with ``static``)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from ..spec.defaults import (
     DEFAULT_GUNICORN_TIMEOUT,
     DEFAULT_GUNICORN_WORKERS,
     DEFAULT_HEALTH_CHECK_PATH,
+    DEFAULT_STATIC_URL,
     DEFAULT_WEB_PORT,
     DEFAULT_WEB_REPLICAS,
     DEFAULT_WEB_RESOURCES,
     ROLLOUT_SURGE_PERCENT,
 )
-from ..spec.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, Resources
+from ..spec.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, NginxStatic, Resources
+from .nginx_static import CONFIG_CHECKSUM_ANNOTATION, CONFIG_FILE, NginxParts, check_nginx_static, nginx_parts
 
 __all__ = ["DjangoWeb"]
 
@@ -37,14 +39,21 @@ PRE_STOP_PAUSE_SECONDS = 10
 GRACEFUL_TIMEOUT_SECONDS = 25
 # Python, not `sleep`: the image needs no coreutils (and lifecycle sleep needs Kubernetes 1.30+).
 PRE_STOP_COMMAND = ["python", "-c", f"import time; time.sleep({PRE_STOP_PAUSE_SECONDS})"]
+# What gunicorn may take to stop: its preStop pause, then its graceful timeout; the grace period adds a margin.
+GUNICORN_STOP_SECONDS = PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS
+GRACE_MARGIN_SECONDS = 10
 
 
 class DjangoWeb(DjangoConstruct):
-    """gunicorn serving the Django app (static files by WhiteNoise from the image).
+    """gunicorn serving the Django app (static files by WhiteNoise from the image, or by nginx with ``static``).
 
     Emits a Deployment and a ClusterIP Service named ``<app>-web``, and an
     Ingress of the same name when ``ingress`` is given. Probes send
     ``Host: localhost`` so Django's ``ALLOWED_HOSTS`` check passes.
+
+    With ``static=NginxStatic()`` the pod runs nginx beside gunicorn (``components/nginx_static.py``): the
+    Service, the Ingress's health check and the probes go to nginx's port, gunicorn binds ``127.0.0.1``
+    only, and nginx stops after gunicorn has drained. Its config is the ConfigMap ``<app>-web-nginx``.
 
     Args:
         runtime: the shared app runtime (image, config, secrets).
@@ -62,6 +71,12 @@ class DjangoWeb(DjangoConstruct):
         resources: requests and memory limit. Default 250m CPU, 512Mi.
         metrics_port: a second container and Service port (``metrics``) for Prometheus, so
             metrics never share the port the Ingress exposes. Default None: no metrics port.
+        static: nginx in the pod serving the static files at ``static_url``'s path. Default None: WhiteNoise.
+        static_url: ``STATIC_URL``, whose path nginx serves (read only with ``static``). Default ``/static/``.
+
+    Attributes: ``deployment``, ``service``, ``ingress``, ``autoscaler``, ``disruption_budget``, ``nginx_config``
+    (the ConfigMap, or None); ``port`` (gunicorn's) and ``traffic_port`` (what the Service targets: nginx's with
+    ``static``, else gunicorn's).
     """
 
     @checked_props
@@ -83,10 +98,16 @@ class DjangoWeb(DjangoConstruct):
         timeout: int = DEFAULT_GUNICORN_TIMEOUT,
         resources: Resources = DEFAULT_WEB_RESOURCES,
         metrics_port: int | None = None,
+        static: NginxStatic | None = None,
+        static_url: str = DEFAULT_STATIC_URL,
     ) -> None:
-        _check_props(LazyPath(scope, id), hosts=hosts, ingress=ingress, port=port, health_check_path=health_check_path,
+        where = LazyPath(scope, id)
+        _check_props(where, hosts=hosts, ingress=ingress, port=port, health_check_path=health_check_path,
                      replicas=replicas, autoscaling=autoscaling, workers=workers, threads=threads, timeout=timeout,
                      resources=resources, metrics_port=metrics_port, wsgi_application=wsgi_application)
+        if static is not None:
+            check_nginx_static(where, static, static_url=static_url, web_port=port, metrics_port=metrics_port,
+                               health_check_path=health_check_path)
         super().__init__(scope, id)
 
         self.runtime = runtime
@@ -95,7 +116,10 @@ class DjangoWeb(DjangoConstruct):
         self.port = port
         self.metrics_port = metrics_port
         self.hosts = tuple(hosts)
-        container = self._container(wsgi_application, workers, threads, timeout, health_check_path, resources)
+        nginx = nginx_parts(runtime, static, static_url=static_url, upstream_port=port, drain_after=GUNICORN_STOP_SECONDS) \
+            if static is not None else None
+        self.traffic_port = static.port if static is not None else port
+        container = self._container(wsgi_application, workers, threads, timeout, health_check_path, resources, nginx is not None)
         selector = runtime.selector(COMPONENT)
         spread = [
             {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
@@ -113,13 +137,22 @@ class DjangoWeb(DjangoConstruct):
                 "selector": {"matchLabels": selector},
                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": f"{ROLLOUT_SURGE_PERCENT}%", "maxUnavailable": 0}},
                 "template": runtime.pod_template(
-                    COMPONENT, [container],
-                    extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}],
-                    termination_grace_period_seconds=PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS + 10,
+                    COMPONENT, [container, *([nginx.container] if nginx else [])],
+                    extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+                                   *(nginx.volumes if nginx else [])],
+                    init_containers=[nginx.init_container] if nginx else [],
+                    termination_grace_period_seconds=_grace_period(nginx),
+                    annotations={CONFIG_CHECKSUM_ANNOTATION: f"sha256:{nginx.checksum}"} if nginx else None,
                     extra_spec={"topologySpreadConstraints": spread},
                 ),
             },
         })
+        self.nginx_config: ApiObject | None = emit(self, "NginxConfig", {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": runtime.metadata(COMPONENT, name=runtime.name("web-nginx")),
+            "data": {CONFIG_FILE: nginx.config},
+        }) if nginx else None
         self.autoscaler: ApiObject | None = emit_hpa(self, self, autoscaling) if autoscaling else None
         self.disruption_budget: ApiObject | None = emit_pdb(self, self) if runs_two_or_more(replicas, autoscaling) else None
         self.service: ApiObject = emit(self, "Service", {
@@ -141,18 +174,22 @@ class DjangoWeb(DjangoConstruct):
 
 
     def _container(self, wsgi_application: str | None, workers: int, threads: int, timeout: int,
-                   health_check_path: str, resources: Resources) -> dict[str, Any]:
+                   health_check_path: str, resources: Resources, behind_nginx: bool) -> dict[str, Any]:
+        """gunicorn. Behind nginx it binds 127.0.0.1 (only nginx reaches it) and its probes go through nginx's
+        port to the health check path, so a dead gunicorn fails them as a dead nginx does."""
         runtime, port, metrics_port = self.runtime, self.port, self.metrics_port
         wsgi = wsgi_application if wsgi_application is not None else f"{runtime.package}.wsgi:application"
         probe = {
-            "httpGet": {"path": health_check_path, "port": "http", "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
+            "httpGet": {"path": health_check_path, "port": self.traffic_port if behind_nginx else "http",
+                        "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
             "timeoutSeconds": 5,
         }
+        http = [] if behind_nginx else [{"name": "http", "containerPort": port, "protocol": "TCP"}]
         container = runtime.container(
             "web",
             [
                 "gunicorn", wsgi,
-                "--bind", f"0.0.0.0:{port}",
+                "--bind", f"{'127.0.0.1' if behind_nginx else '0.0.0.0'}:{port}",
                 "--workers", str(workers),
                 "--threads", str(threads),
                 "--timeout", str(timeout),
@@ -163,7 +200,7 @@ class DjangoWeb(DjangoConstruct):
             ],
             resources=resources,
             ports=[
-                {"name": "http", "containerPort": port, "protocol": "TCP"},
+                *http,
                 *([{"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}] if metrics_port else []),
             ],
             probes={
@@ -214,6 +251,11 @@ class DjangoWeb(DjangoConstruct):
             "metadata": self.runtime.metadata(COMPONENT, annotations=annotations),
             "spec": spec,
         }
+
+
+def _grace_period(nginx: NginxParts | None) -> int:
+    """gunicorn's stop plus a margin; with nginx, also nginx's, which starts only once gunicorn has drained."""
+    return max(GUNICORN_STOP_SECONDS, nginx.stop_seconds if nginx else 0) + GRACE_MARGIN_SECONDS
 
 
 def _check_props(

@@ -74,7 +74,7 @@ class NetworkPolicies(DjangoConstruct):
 
     - ``<app>-default-deny``: no ingress to any pod unless a policy below allows it (labelled
       ``cdk8s-django/baseline=ingress``);
-    - ``<app>-web``: the web port from the load balancer (CIDRs or the ingress
+    - ``<app>-web``: the web traffic port (nginx's, with ``NginxStatic``) from the load balancer (CIDRs or the ingress
       controller's namespace; with neither, from nowhere) and, when it has a metrics port, from the
       monitoring namespace;
     - ``<app>-<worker>-metrics``: worker metrics ports from the monitoring namespace (with ``monitoring``);
@@ -87,7 +87,7 @@ class NetworkPolicies(DjangoConstruct):
 
     Args:
         runtime: the app runtime (names, labels, namespace).
-        web: the ``DjangoWeb`` whose port (and metrics port) the load balancer (and Prometheus) reach.
+        web: the ``DjangoWeb`` whose traffic port (and metrics port) the load balancer (and Prometheus) reach.
         access: who may connect from outside the namespace. Default ``NetworkAccess()``.
         workers: the ``CeleryWorker``s whose metrics ports Prometheus scrapes. Default none.
         monitoring: open the workers' metrics ports to the monitoring namespace. Default False.
@@ -159,7 +159,8 @@ class NetworkPolicies(DjangoConstruct):
         if access.ingress_namespace:
             sources.append(_namespace(access.ingress_namespace))
         # No source, no rule: an empty `from` would admit every pod in every namespace.
-        rules = [{"from": sources, "ports": [{"port": web.port, "protocol": "TCP"}]}] if sources else []
+        # The port the Service targets: nginx's when it runs in the pod (gunicorn then listens on 127.0.0.1 only).
+        rules = [{"from": sources, "ports": [{"port": web.traffic_port, "protocol": "TCP"}]}] if sources else []
         if web.metrics_port:
             rules.append(self._from_monitoring(web.metrics_port))
         return rules

@@ -198,13 +198,15 @@ class AppRuntime:
         containers: Sequence[dict[str, Any]],
         *,
         extra_volumes: Sequence[dict[str, Any]] = (),
+        init_containers: Sequence[dict[str, Any]] = (),
         wait_for_migrations: bool | None = None,
         restart_policy: str | None = None,
         termination_grace_period_seconds: int | None = None,
         annotations: Mapping[str, str] | None = None,
         extra_spec: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A pod template carrying the config checksum, so config changes roll the pods."""
+        """A pod template carrying the config checksum, so config changes roll the pods. ``init_containers`` run
+        after the one waiting for migrations."""
         wait = self.wait_for_migrations if wait_for_migrations is None else wait_for_migrations
         pod_annotations = {"cdk8s-django/config-checksum": f"sha256:{self.config_checksum}"} if self.config_checksum else {}
         pod_annotations.update(annotations or {})
@@ -213,8 +215,9 @@ class AppRuntime:
             spec["serviceAccountName"] = self.service_account
         spec["automountServiceAccountToken"] = self.automount_service_account_token
         spec["securityContext"] = self.security.pod_context()
-        if wait:
-            spec["initContainers"] = [self.wait_for_migrations_container()]
+        init = [*([self.wait_for_migrations_container()] if wait else []), *init_containers]
+        if init:
+            spec["initContainers"] = init
         spec["containers"] = list(containers)
         spec["volumes"] = [TMP_VOLUME, *self.volumes(), *extra_volumes]
         if restart_policy:

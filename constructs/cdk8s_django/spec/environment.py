@@ -22,6 +22,7 @@ from .options import (
     AwsSecretsManager,
     IngressOptions,
     NetworkAccess,
+    NginxStatic,
     QueueAutoscaling,
     Resources,
     SecretKeyRef,
@@ -86,6 +87,8 @@ class Environment:
             to AWS (``iam_role_arn`` or ``media_bucket``): pods cannot read it from the blocked metadata
             endpoint. Default None: taken from the ACM certificate's ARN; an error if it cannot be.
         static_url: ``STATIC_URL`` (a CDN URL in production). Default ``/static/``.
+        static: ``NginxStatic()`` for nginx in the web pod, serving the path of ``static_url`` from the collected
+            files and proxying the rest to gunicorn. Default None: WhiteNoise serves them from gunicorn.
     """
 
     name: str
@@ -104,6 +107,7 @@ class Environment:
     media_bucket: str | None = None
     aws_region: str | None = None
     static_url: str = DEFAULT_STATIC_URL
+    static: NginxStatic | None = None
     web_autoscaling: Autoscaling | None | Unset = UNSET
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset = UNSET
     resources: Mapping[str, Resources] | Unset = UNSET
@@ -216,6 +220,7 @@ class EnvironmentOptions(TypedDict, total=False):
     media_bucket: str | None
     aws_region: str | None
     static_url: str
+    static: NginxStatic | None
     web_autoscaling: Autoscaling | None | Unset
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset
     resources: Mapping[str, Resources] | Unset

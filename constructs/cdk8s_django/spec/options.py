@@ -14,6 +14,10 @@ from typing import Final
 
 __all__ = [
     "DEFAULT_ALB_SSL_POLICY",
+    "DEFAULT_NGINX_IMAGE",
+    "DEFAULT_NGINX_PORT",
+    "DEFAULT_NGINX_RESOURCES",
+    "DEFAULT_STATIC_ROOT",
     "METADATA_ENDPOINTS",
     "UNSET",
     "AcmCertificate",
@@ -26,6 +30,7 @@ __all__ = [
     "IngressOptions",
     "NetworkAccess",
     "NewRelic",
+    "NginxStatic",
     "QueueAutoscaling",
     "RedisRole",
     "Resources",
@@ -282,3 +287,34 @@ class IngressOptions:
     external_dns: bool = True
     internet_facing: bool = True
     ssl_policy: str = DEFAULT_ALB_SSL_POLICY
+
+
+# nginxinc/nginx-unprivileged:1.27-bookworm: nginx as a non-root user, listening on 8080, its pid and temp
+# paths under /tmp (the official image runs as root and writes to /var/cache/nginx and /var/run).
+DEFAULT_NGINX_IMAGE = "nginxinc/nginx-unprivileged@sha256:f9dfa9c20b2b0b7c5cc830374f22f23dee3f750b6c5291ca7e0330b5c88e6403"
+DEFAULT_NGINX_PORT = 8080
+# One nginx worker serving files to a CDN and proxying to gunicorn needs a few MiB.
+DEFAULT_NGINX_RESOURCES = Resources(cpu="10m", memory="64Mi")
+# The reference app's STATIC_ROOT (examples/shop-app: WORKDIR /app, STATIC_ROOT = BASE_DIR / "staticfiles").
+DEFAULT_STATIC_ROOT = "/app/staticfiles"
+
+
+@dataclass(frozen=True)
+class NginxStatic:
+    """nginx in the web pod, in front of gunicorn: it serves the collected static files (copied from the app
+    image by an init container) at the path of ``STATIC_URL`` and proxies everything else to gunicorn.
+    For teams that would rather not have WhiteNoise serve files from Python; a CDN stays in front either way.
+
+    Attributes:
+        image: the nginx image; an unprivileged one (non-root, no writes outside its emptyDirs).
+            Default ``nginxinc/nginx-unprivileged:1.27-bookworm``, pinned by digest.
+        port: nginx's container port, which the Service, the Ingress and the probes then target. Default 8080.
+        resources: nginx's requests and memory limit. Default 10m CPU, 64Mi.
+        static_root: where ``collectstatic`` wrote the files inside the app image (``STATIC_ROOT``).
+            Default ``/app/staticfiles``.
+    """
+
+    image: str = DEFAULT_NGINX_IMAGE
+    port: int = DEFAULT_NGINX_PORT
+    resources: Resources = DEFAULT_NGINX_RESOURCES
+    static_root: str = DEFAULT_STATIC_ROOT
