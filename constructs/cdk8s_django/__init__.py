@@ -41,12 +41,11 @@ if TYPE_CHECKING:
     from .components.shell_access import ShellAccess
     from .k8s.runtime import AppRuntime
     from .k8s.security import PodSecurity
-    from .output.writer import App
-    from .spec._validation import ConfigError
-    from .spec.defaults import STAGING_RESOURCES
-    from .spec.django_app import CronTask, DjangoApp, Worker
-    from .spec.environment import Environment, EnvironmentKind, EnvironmentOptions, InCluster, Managed
-    from .spec.options import (
+    from .model._validation import ConfigError
+    from .model.defaults import STAGING_RESOURCES
+    from .model.django_app import CronTask, DjangoApp, Worker
+    from .model.environment import Environment, EnvironmentKind, EnvironmentOptions, InCluster, Managed
+    from .model.options import (
         UNSET,
         AcmCertificate,
         Autoscaling,
@@ -65,14 +64,15 @@ if TYPE_CHECKING:
         SecretKeyRef,
         StoreRole,
     )
-    from .spec.placeholders import PLACEHOLDER, placeholders
-    from .spec.plan import Plan, resolve
-    from .spec.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
+    from .model.placeholders import PLACEHOLDER, placeholders
+    from .model.plan import Plan, resolve
+    from .model.preview import ExpiredPreview, Preview, SeedData, expired_previews, preview_name
+    from .output.writer import App
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "EgressAllowList": "spec.options",
+    "EgressAllowList": "model.options",
     "AppConfig": "components.app_config",
     "ArgoCdApplications": "components.argo_cd",
     "ArgoCdPreviews": "components.argo_cd",
@@ -90,8 +90,8 @@ _EXPORTS = {
     "MigrationJob": "components.migration_job",
     "Monitoring": "components.monitoring",
     "NamespaceFence": "components.namespace_fence",
-    "PLACEHOLDER": "spec.placeholders",
-    "placeholders": "spec.placeholders",
+    "PLACEHOLDER": "model.placeholders",
+    "placeholders": "model.placeholders",
     "NetworkPolicies": "components.network_policies",
     "OpsShell": "components.ops_shell",
     "PostgresStatefulSet": "components.postgres_stateful_set",
@@ -102,39 +102,39 @@ _EXPORTS = {
     "AppRuntime": "k8s.runtime",
     "PodSecurity": "k8s.security",
     "App": "output.writer",
-    "ConfigError": "spec._validation",
-    "STAGING_RESOURCES": "spec.defaults",
-    "CronTask": "spec.django_app",
-    "DjangoApp": "spec.django_app",
-    "Worker": "spec.django_app",
-    "Environment": "spec.environment",
-    "EnvironmentKind": "spec.environment",
-    "EnvironmentOptions": "spec.environment",
-    "InCluster": "spec.environment",
-    "Managed": "spec.environment",
-    "AcmCertificate": "spec.options",
-    "Autoscaling": "spec.options",
-    "AwsSecretsManager": "spec.options",
-    "BeatScheduler": "spec.options",
-    "CertManagerIssuer": "spec.options",
-    "IngressController": "spec.options",
-    "IngressOptions": "spec.options",
-    "NetworkAccess": "spec.options",
-    "NewRelic": "spec.options",
-    "NginxStatic": "spec.options",
-    "QueueAutoscaling": "spec.options",
-    "RedisRole": "spec.options",
-    "Resources": "spec.options",
-    "SecretKeyRef": "spec.options",
-    "StoreRole": "spec.options",
-    "UNSET": "spec.options",
-    "Plan": "spec.plan",
-    "resolve": "spec.plan",
-    "ExpiredPreview": "spec.preview",
-    "Preview": "spec.preview",
-    "SeedData": "spec.preview",
-    "expired_previews": "spec.preview",
-    "preview_name": "spec.preview",
+    "ConfigError": "model._validation",
+    "STAGING_RESOURCES": "model.defaults",
+    "CronTask": "model.django_app",
+    "DjangoApp": "model.django_app",
+    "Worker": "model.django_app",
+    "Environment": "model.environment",
+    "EnvironmentKind": "model.environment",
+    "EnvironmentOptions": "model.environment",
+    "InCluster": "model.environment",
+    "Managed": "model.environment",
+    "AcmCertificate": "model.options",
+    "Autoscaling": "model.options",
+    "AwsSecretsManager": "model.options",
+    "BeatScheduler": "model.options",
+    "CertManagerIssuer": "model.options",
+    "IngressController": "model.options",
+    "IngressOptions": "model.options",
+    "NetworkAccess": "model.options",
+    "NewRelic": "model.options",
+    "NginxStatic": "model.options",
+    "QueueAutoscaling": "model.options",
+    "RedisRole": "model.options",
+    "Resources": "model.options",
+    "SecretKeyRef": "model.options",
+    "StoreRole": "model.options",
+    "UNSET": "model.options",
+    "Plan": "model.plan",
+    "resolve": "model.plan",
+    "ExpiredPreview": "model.preview",
+    "Preview": "model.preview",
+    "SeedData": "model.preview",
+    "expired_previews": "model.preview",
+    "preview_name": "model.preview",
 }
 
 __all__ = [

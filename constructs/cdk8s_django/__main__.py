@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .output.diff import differs, format_diff, load_environment, semantic_diff
-from .spec.preview import (
+from .model.preview import (
     ANNOTATION_EXPIRES_AT,
     LABEL_DELETION_PROTECTION,
     LABEL_PREVIEW,
@@ -26,6 +25,7 @@ from .spec.preview import (
     ExpiredPreview,
     expired_previews,
 )
+from .output.diff import differs, format_diff, load_environment, semantic_diff
 
 # kubectl's own log lines (klog: "E1202 21:03:13.489777   13913 memcache.go:265] ..."): it retries and logs each
 # attempt, then says once, on a plain line, what went wrong.

@@ -30,8 +30,8 @@ from cdk8s import ApiObject, JsonPatch, Size
 
 from .k8s._manifest import LABEL_PART_OF
 from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime
-from .spec import _validation as v
-from .spec.plan import RESERVED_COMPONENTS
+from .model import _validation as v
+from .model.plan import RESERVED_COMPONENTS
 
 if TYPE_CHECKING:
     from .components.chart import DjangoChart

@@ -25,10 +25,10 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from .model import _validation as v
+from .model.defaults import APP_NAME_MAX
+from .model.placeholders import PLACEHOLDER
 from .output._atomic import FILE_MODE, FOLDER_MODE
-from .spec import _validation as v
-from .spec.defaults import APP_NAME_MAX
-from .spec.placeholders import PLACEHOLDER
 
 __all__ = ["CDK8S_CLI_VERSION", "init", "package_requirement"]
 

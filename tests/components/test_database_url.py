@@ -32,9 +32,9 @@ from cdk8s_django import (
     Managed,
     SecretKeyRef,
 )
-from cdk8s_django.spec._contract import pod_env, secret_env, url_encoded_key
-from cdk8s_django.spec.options import Resources, StoreRole
-from cdk8s_django.spec.plan import resolve
+from cdk8s_django.model._contract import pod_env, secret_env, url_encoded_key
+from cdk8s_django.model.options import Resources, StoreRole
+from cdk8s_django.model.plan import resolve
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -188,7 +188,7 @@ BAD: list[tuple[str, Any, str]] = [
      "c/Web: invalid static.port=8000: expected a port other than the web port (gunicorn's, which nginx proxies to) 8000."
      " Fix: give nginx a port of its own, e.g. NginxStatic(port=8080)"),
     ("port-is-custom-web-port", lambda: _chart(replace(APP, web_port=8080), static=NginxStatic()),
-     "qa/Web: invalid static.port=8080: expected a port other than the web port (gunicorn's, which nginx proxies to) 8080."
+     "qa/Web: invalid environment.static.port=8080: expected a port other than the web port (gunicorn's, which nginx proxies to) 8080."
      " Fix: give nginx a port of its own, e.g. NginxStatic(port=8081)"),
     ("port-is-metrics-port", lambda: _web(static=NginxStatic(port=9100), metrics_port=9100),
      "c/Web: invalid static.port=9100: expected a port other than the metrics port 9100. Fix: give nginx a port of its own,"
@@ -210,7 +210,7 @@ BAD: list[tuple[str, Any, str]] = [
      "c/Web: invalid static.static_root='/': expected the absolute path of STATIC_ROOT in the app image, such as"
      " '/app/staticfiles'. Fix: give the folder collectstatic wrote to (letters, digits, '.', '_' and '-' between '/')"),
     ("static-url-at-the-root", lambda: _chart(static=NginxStatic(), static_url="https://cdn.example.com/"),
-     "qa/Web: invalid static_url='https://cdn.example.com/': expected a STATIC_URL with a path of its own, such as '/static/':"
+     "qa/Web: invalid environment.static_url='https://cdn.example.com/': expected a STATIC_URL with a path of its own, such as '/static/':"
      " nginx would serve every path from the files. Fix: put the static files under a path, e.g. 'https://cdn.example.com/static/'"),
     ("static-url-odd-characters", lambda: _web(static=NginxStatic(), static_url="/st atic;/"),
      "c/Web: invalid static_url='/st atic;/': expected a path of letters, digits, '.', '_', '~' and '-' between '/' (nginx's"

@@ -20,7 +20,7 @@ from cdk8s import App as Cdk8sApp
 
 import main
 from cdk8s_django import App, DjangoChart, Environment, Managed, SeedData, Worker, expired_previews, preview_name
-from cdk8s_django.spec.preview import PREVIEW_NAME_MAX
+from cdk8s_django.model.preview import PREVIEW_NAME_MAX
 from cdk8s_django.output.diagram import architecture_markdown
 from cdk8s_django.output.diff import diff_folders, environment_folders, format_diff, semantic_diff
 from cdk8s_django.output.notes import operator_notes

@@ -8,7 +8,7 @@ import ast
 import re
 from pathlib import Path
 
-from cdk8s_django.spec.defaults import DEFAULT_APP_UID
+from cdk8s_django.model.defaults import DEFAULT_APP_UID
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "examples" / "shop-app"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cdk8s_django import scaffold
-from cdk8s_django.spec._validation import ConfigError
+from cdk8s_django.model._validation import ConfigError
 
 REQUIREMENT_FORMS = ("expected one requirement for cdk8s-django: 'cdk8s-django==<version>', 'cdk8s-django @ <https or file URL>'"
                      " or a VCS URL such as 'git+https://<git-url>/cdk8s-django@v<version>' (no pip option, no space in a URL)."

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from cdk8s import App, Chart
 from cdk8s_django import AppRuntime, CronTask, DjangoApp, DjangoChart, Environment, ManagementCronJob
-from cdk8s_django.spec._secrets import check_values, looks_like_secret_name, name_words
+from cdk8s_django.model._secrets import check_values, looks_like_secret_name, name_words
 
 SECRET = ["SECRET_KEY", "DJANGO_SECRET_KEY", "AWS_SECRET_ACCESS_KEY", "DB_PASS", "STRIPE_KEY", "secret_key", "API_KEY",
           "GITHUB_TOKEN", "DATABASE_PASSWORD", "SENTRY_DSN", "LICENSE_KEY", "PRIVATE_KEY", "APIKEY", "smtp-password",

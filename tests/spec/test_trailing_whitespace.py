@@ -28,7 +28,7 @@ from cdk8s_django import (
     SecretKeyRef,
     Worker,
 )
-from cdk8s_django.spec._validation import ConfigError
+from cdk8s_django.model._validation import ConfigError
 
 APP = DjangoApp(
     name="shop", image="registry.example.com/shop:1.4.2", settings_module="shop.settings",

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import content_hash, emit, object_labels
-from ..spec import _validation as v
+from ..model import _validation as v
 
 __all__ = ["AppConfig"]
 

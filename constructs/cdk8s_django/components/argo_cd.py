@@ -32,10 +32,10 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, add_folder_notes, checked_props
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY, emit
+from ..model import _validation as v
+from ..model.environment import EnvironmentKind
+from ..model.preview import APP_SEPARATOR, PREVIEW_PREFIX
 from ..output.writer import chart_documents
-from ..spec import _validation as v
-from ..spec.environment import EnvironmentKind
-from ..spec.preview import APP_SEPARATOR, PREVIEW_PREFIX
 from .chart import DjangoChart
 
 __all__ = ["PREVIEW_KINDS", "RESOURCES_FINALIZER", "ArgoCdApplications", "ArgoCdPreviews", "ArgoCdSync", "mark_for_argo_cd"]

@@ -18,7 +18,7 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY, emit
-from ..spec import _validation as v
+from ..model import _validation as v
 from .chart import DjangoChart
 from .external_secrets import EXTERNAL_SECRETS_API
 

@@ -9,9 +9,9 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import DEFAULT_BEAT_RESOURCES
-from ..spec.options import BeatScheduler, Resources
+from ..model import _validation as v
+from ..model.defaults import DEFAULT_BEAT_RESOURCES
+from ..model.options import BeatScheduler, Resources
 from .celery_worker import heartbeat_probes
 
 __all__ = ["CeleryBeat"]

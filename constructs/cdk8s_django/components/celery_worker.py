@@ -13,8 +13,8 @@ from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s._scaling import BrokerEndpoint, emit_hpa, emit_pdb, emit_scaled_object, runs_two_or_more
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import (
+from ..model import _validation as v
+from ..model.defaults import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUES,
     DEFAULT_TASK_TIME_LIMIT,
@@ -23,7 +23,7 @@ from ..spec.defaults import (
     DEFAULT_WORKER_RESOURCES,
     ROLLOUT_SURGE_PERCENT,
 )
-from ..spec.options import Autoscaling, QueueAutoscaling, Resources
+from ..model.options import Autoscaling, QueueAutoscaling, Resources
 
 __all__ = ["CeleryWorker", "heartbeat_probes"]
 

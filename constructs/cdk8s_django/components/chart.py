@@ -1,6 +1,6 @@
 """``DjangoChart``: one environment of one app, in its own namespace.
 
-It resolves the specs into a checked ``Plan`` (``spec.plan.resolve``), then
+It resolves the specs into a checked ``Plan`` (``model.plan.resolve``), then
 composes the components from it, handing each the objects it refers to.
 """
 
@@ -19,13 +19,13 @@ from ..k8s._base import LazyPath, from_checked_plan, unique_id
 from ..k8s._manifest import batched, emit, object_labels
 from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
-from ..spec._budget import check_connection_budget
-from ..spec._validation import ConfigError, props_as_typed
-from ..spec.django_app import DjangoApp, Worker
-from ..spec.environment import Environment
-from ..spec.options import AcmCertificate, SecretKeyRef, StoreRole, Unset
-from ..spec.plan import Plan, cron_job_name, resolve
-from ..spec.preview import LABEL_DELETION_PROTECTION
+from ..model._budget import check_connection_budget
+from ..model._validation import ConfigError, props_as_typed
+from ..model.django_app import DjangoApp, Worker
+from ..model.environment import Environment
+from ..model.options import AcmCertificate, SecretKeyRef, StoreRole, Unset
+from ..model.plan import Plan, cron_job_name, resolve
+from ..model.preview import LABEL_DELETION_PROTECTION
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
 from .celery_worker import CeleryWorker

@@ -14,8 +14,8 @@ from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s._scaling import emit_hpa, emit_pdb, runs_two_or_more
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import (
+from ..model import _validation as v
+from ..model.defaults import (
     DEFAULT_GUNICORN_THREADS,
     DEFAULT_GUNICORN_TIMEOUT,
     DEFAULT_GUNICORN_WORKERS,
@@ -26,7 +26,7 @@ from ..spec.defaults import (
     DEFAULT_WEB_RESOURCES,
     ROLLOUT_SURGE_PERCENT,
 )
-from ..spec.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, NginxStatic, Resources
+from ..model.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, NginxStatic, Resources
 from .nginx_static import CONFIG_CHECKSUM_ANNOTATION, CONFIG_FILE, NginxParts, check_nginx_static, nginx_parts
 
 __all__ = ["DjangoWeb"]

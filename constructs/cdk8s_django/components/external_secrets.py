@@ -22,9 +22,9 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec._contract import url_encoded_key
-from ..spec.options import AwsSecretsManager
+from ..model import _validation as v
+from ..model._contract import url_encoded_key
+from ..model.options import AwsSecretsManager
 
 __all__ = [
     "EXTERNAL_SECRETS_API", "GENERATED_PASSWORD_KEY", "PASSWORD_GENERATOR_API", "URL_ENCODE_PIPELINE", "AwsSecret",

@@ -9,8 +9,8 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.options import StoreRole
+from ..model import _validation as v
+from ..model.options import StoreRole
 
 __all__ = ["ManagedDataStore"]
 

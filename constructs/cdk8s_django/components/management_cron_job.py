@@ -11,10 +11,10 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec._secrets import check_values
-from ..spec.defaults import DEFAULT_CRON_RESOURCES, DEFAULT_TIME_ZONE
-from ..spec.options import Resources
+from ..model import _validation as v
+from ..model._secrets import check_values
+from ..model.defaults import DEFAULT_CRON_RESOURCES, DEFAULT_TIME_ZONE
+from ..model.options import Resources
 
 __all__ = ["CRON_JOB_NAME_MAX", "ManagementCronJob"]
 

@@ -18,10 +18,10 @@ from ..k8s._manifest import emit
 from ..k8s._stateful_store import in_cluster_endpoint
 from ..k8s.runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime, resources_dict
 from ..k8s.security import PodSecurity
-from ..spec import _validation as v
-from ..spec.defaults import STORE_UID
-from ..spec.options import Resources, StoreRole
-from ..spec.plan import StorePlan
+from ..model import _validation as v
+from ..model.defaults import STORE_UID
+from ..model.options import Resources, StoreRole
+from ..model.plan import StorePlan
 from ..stores.memcached import MEMCACHED, MEMCACHED_IMAGE, MEMCACHED_PORT, Memcached
 
 __all__ = ["MemcachedDeployment", "from_plan", "item_memory_mib"]

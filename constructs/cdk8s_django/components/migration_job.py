@@ -9,14 +9,14 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import JOB_HASH_LENGTH, emit_hashed_job
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import (
+from ..model import _validation as v
+from ..model.defaults import (
     DEFAULT_ACTIVE_DEADLINE_SECONDS,
     DEFAULT_BACKOFF_LIMIT,
     DEFAULT_MIGRATION_RESOURCES,
     DEFAULT_TTL_SECONDS_AFTER_FINISHED,
 )
-from ..spec.options import Resources
+from ..model.options import Resources
 
 __all__ = ["MigrationJob"]
 

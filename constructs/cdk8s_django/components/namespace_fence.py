@@ -31,8 +31,8 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, add_folder_notes, checked_props
 from ..k8s._cel import emit_policy, has_label
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY
-from ..spec import _validation as v
-from ..spec.preview import (
+from ..model import _validation as v
+from ..model.preview import (
     ANNOTATION_EXPIRES_AT,
     EXPIRES_AT_PATTERN,
     LABEL_DELETION_PROTECTION,

@@ -13,10 +13,10 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import LABEL_COMPONENT, LABEL_PART_OF, emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import DEFAULT_NETWORK_ACCESS
-from ..spec.options import METADATA_ENDPOINTS, NetworkAccess
-from ..spec.preview import BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE
+from ..model import _validation as v
+from ..model.defaults import DEFAULT_NETWORK_ACCESS
+from ..model.options import METADATA_ENDPOINTS, NetworkAccess
+from ..model.preview import BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE
 from ..stores import store_components
 from .celery_worker import CeleryWorker
 from .django_web import DjangoWeb

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from ..k8s._manifest import content_hash
 from ..k8s.runtime import TMP_MOUNT, AppRuntime, resources_dict
-from ..spec import _validation as v
-from ..spec.options import NginxStatic, Resources
+from ..model import _validation as v
+from ..model.options import NginxStatic, Resources
 
 __all__ = ["CONFIG_CHECKSUM_ANNOTATION", "NginxParts", "check_nginx_static", "nginx_parts", "static_path"]
 

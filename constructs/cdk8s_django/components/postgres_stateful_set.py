@@ -10,8 +10,8 @@ from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
 from ..k8s.runtime import AppRuntime, resources_dict, secret_source
 from ..k8s.security import PodSecurity
-from ..spec import _validation as v
-from ..spec.defaults import (
+from ..model import _validation as v
+from ..model.defaults import (
     DEFAULT_POSTGRES_IMAGE,
     DEFAULT_POSTGRES_RESOURCES,
     DEFAULT_POSTGRES_STORAGE,
@@ -19,8 +19,8 @@ from ..spec.defaults import (
     POSTGRES_PORT,
     STORE_UID,
 )
-from ..spec.options import Resources, SecretKeyRef, StoreRole
-from ..spec.plan import StorePlan
+from ..model.options import Resources, SecretKeyRef, StoreRole
+from ..model.plan import StorePlan
 from ..stores._placement import InCluster
 
 __all__ = ["PostgresStatefulSet"]

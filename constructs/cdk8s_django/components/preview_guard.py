@@ -30,8 +30,8 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct
 from ..k8s._cel import PREVIEW_NAMESPACE, emit_policy, has_label, same_label
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY
-from ..spec.options import METADATA_ENDPOINTS
-from ..spec.preview import ARGO_CD_TRACKING, BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE, PREVIEW_PREFIX
+from ..model.options import METADATA_ENDPOINTS
+from ..model.preview import ARGO_CD_TRACKING, BASELINE_EGRESS, BASELINE_INGRESS, LABEL_BASELINE, PREVIEW_PREFIX
 
 __all__ = ["PreviewGuard"]
 

@@ -18,8 +18,8 @@ from constructs import Construct
 
 from ..k8s._base import DjangoConstruct, LazyPath, add_folder_notes, checked_props
 from ..k8s._manifest import LABEL_MANAGED_BY, MANAGED_BY, emit
-from ..spec import _validation as v
-from ..spec.preview import REAPER_POLICY
+from ..model import _validation as v
+from ..model.preview import REAPER_POLICY
 from .namespace_fence import NamespaceFence
 
 __all__ = ["PreviewReaperAccess"]

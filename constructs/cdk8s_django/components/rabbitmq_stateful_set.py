@@ -19,10 +19,10 @@ from ..k8s._manifest import emit
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store, in_cluster_endpoint
 from ..k8s.runtime import AppRuntime, resources_dict, secret_source
 from ..k8s.security import PodSecurity
-from ..spec import _validation as v
-from ..spec.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS, DEFAULT_TASK_TIME_LIMIT, STORE_UID
-from ..spec.options import Resources, SecretKeyRef, StoreRole
-from ..spec.plan import StorePlan
+from ..model import _validation as v
+from ..model.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS, DEFAULT_TASK_TIME_LIMIT, STORE_UID
+from ..model.options import Resources, SecretKeyRef, StoreRole
+from ..model.plan import StorePlan
 from ..stores.rabbitmq import AMQP_PORT, RABBITMQ, RABBITMQ_IMAGE, RabbitMQ, broker_user
 from .external_secrets import GeneratedPassword
 

@@ -10,16 +10,16 @@ from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._stateful_store import check_claim, claim_template, emit_stateful_store
 from ..k8s.runtime import AppRuntime, resources_dict
 from ..k8s.security import PodSecurity
-from ..spec import _validation as v
-from ..spec.defaults import (
+from ..model import _validation as v
+from ..model.defaults import (
     DEFAULT_REDIS_IMAGE,
     DEFAULT_REDIS_RESOURCES,
     DEFAULT_STORAGE_CLASS,
     REDIS_PORT,
     STORE_UID,
 )
-from ..spec.options import RedisRole, Resources, StoreRole
-from ..spec.plan import StorePlan
+from ..model.options import RedisRole, Resources, StoreRole
+from ..model.plan import StorePlan
 from ..stores._placement import InCluster
 from ..stores.redis import REDIS
 

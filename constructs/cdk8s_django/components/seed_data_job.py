@@ -11,10 +11,10 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit_hashed_job
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
-from ..spec.defaults import DEFAULT_SEED_RESOURCES
-from ..spec.options import Resources
-from ..spec.preview import SeedData
+from ..model import _validation as v
+from ..model.defaults import DEFAULT_SEED_RESOURCES
+from ..model.options import Resources
+from ..model.preview import SeedData
 
 __all__ = ["SEED_SCRIPT", "SeedDataJob"]
 

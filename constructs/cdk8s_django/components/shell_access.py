@@ -9,7 +9,7 @@ from constructs import Construct
 from ..k8s._base import DjangoConstruct, LazyPath, checked_props
 from ..k8s._manifest import emit
 from ..k8s.runtime import AppRuntime
-from ..spec import _validation as v
+from ..model import _validation as v
 
 __all__ = ["ShellAccess"]
 

@@ -43,7 +43,7 @@ class LazyPath:
 @contextmanager
 def unique_id(scope: Construct, id: str, fix: str = "give the second construct another id") -> Iterator[None]:
     """Turn jsii's duplicate-id ``RuntimeError`` into a ``ConfigError`` with the path and the fix."""
-    from ..spec._validation import ConfigError
+    from ..model._validation import ConfigError
 
     try:
         yield
@@ -89,8 +89,8 @@ def checked_props(init: _Init) -> _Init:
     a wrong type is a ``ConfigError`` naming the construct path and the prop, never an
     ``AttributeError`` from deep inside (or a wrong value written to the YAML). Then run it
     inside ``batched()``: all the objects it emits are created with one jsii call."""
-    from ..spec._types import check_arguments
-    from ..spec._validation import ConfigError
+    from ..model._types import check_arguments
+    from ..model._validation import ConfigError
 
     @functools.wraps(init)
     def wrapper(self: Construct, scope: Construct, id: str, **props: Any) -> None:

@@ -99,7 +99,7 @@ def _check_unique_ids(unborn: list[_Unborn]) -> None:
     for placeholder in unborn:
         key = (id(placeholder.scope), placeholder.id)
         if key in seen:
-            from ..spec._validation import ConfigError
+            from ..model._validation import ConfigError
             from ._base import LazyPath
 
             for other in unborn:

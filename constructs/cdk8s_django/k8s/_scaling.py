@@ -15,7 +15,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..spec.options import Autoscaling, QueueAutoscaling, SecretKeyRef
+from ..model.options import Autoscaling, QueueAutoscaling, SecretKeyRef
 from ..stores.redis import keda_trigger as redis_trigger
 from ._manifest import emit
 from .runtime import AppRuntime

@@ -9,7 +9,7 @@ from cdk8s import ApiObject
 
 from constructs import Construct
 
-from ..spec import _validation as v
+from ..model import _validation as v
 from ._base import LazyPath
 from ._manifest import emit
 from .runtime import TMP_MOUNT, TMP_VOLUME, AppRuntime

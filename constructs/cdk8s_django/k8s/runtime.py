@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec.defaults import DEFAULT_CONFIG_MOUNT_PATH
-from ..spec.options import Resources, SecretKeyRef
+from ..model.defaults import DEFAULT_CONFIG_MOUNT_PATH
+from ..model.options import Resources, SecretKeyRef
 from ._manifest import object_labels, selector_labels
 from .security import PodSecurity
 

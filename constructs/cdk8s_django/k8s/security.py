@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.defaults import DEFAULT_APP_UID, STORE_UID
+from ..model.defaults import DEFAULT_APP_UID, STORE_UID
 
 __all__ = ["DEFAULT_APP_UID", "RESTRICTED_NAMESPACE_LABELS", "STORE_UID", "PodSecurity"]
 

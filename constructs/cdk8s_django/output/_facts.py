@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..spec.options import BeatScheduler, QueueAutoscaling, StoreRole
+from ..model.options import BeatScheduler, QueueAutoscaling, StoreRole
 
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart

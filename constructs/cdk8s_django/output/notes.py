@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..spec.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER, LABEL_DELETION_PROTECTION
+from ..model.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER, LABEL_DELETION_PROTECTION
 from ._facts import facts
 
 if TYPE_CHECKING:

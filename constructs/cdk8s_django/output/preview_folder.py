@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..spec.preview import ANNOTATION_BRANCH, APP_SEPARATOR, LABEL_PREVIEW, PREVIEW_PREFIX, preview_name
+from ..model.preview import ANNOTATION_BRANCH, APP_SEPARATOR, LABEL_PREVIEW, PREVIEW_PREFIX, preview_name
 
 __all__ = ["PreviewRefused", "collect_preview"]
 

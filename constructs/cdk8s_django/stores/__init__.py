@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ..spec.options import StoreRole
+from ..model.options import StoreRole
 from ._kind import BrokerOptions, CacheOptions, StoreKind, store_options
 from ._placement import InCluster, Managed
 from .memcached import MEMCACHED, Memcached

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, dataclass_transform
 
-from ..spec._validation import ConfigError
-from ..spec.options import Resources, SecretKeyRef, StoreRole
+from ..model._validation import ConfigError
+from ..model.options import Resources, SecretKeyRef, StoreRole
 
 if TYPE_CHECKING:
-    from ..spec.plan import StorePlan
+    from ..model.plan import StorePlan
 
 __all__ = ["BrokerOptions", "CacheOptions", "StoreKind", "store_options"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec.defaults import DEFAULT_STORAGE_CLASS
+from ..model.defaults import DEFAULT_STORAGE_CLASS
 
 __all__ = ["InCluster", "Managed"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..spec import _validation as v
-from ..spec.options import Resources, StoreRole
+from ..model import _validation as v
+from ..model.options import Resources, StoreRole
 from ._kind import CacheOptions, StoreKind, store_options
 
 if TYPE_CHECKING:
-    from ..spec.plan import StorePlan
+    from ..model.plan import StorePlan
 
 __all__ = ["MEMCACHED", "MEMCACHED_IMAGE", "Memcached"]
 

@@ -1,12 +1,12 @@
 """Postgres: the database. ``InCluster()`` (a StatefulSet, staging) or ``Managed(host)`` (RDS behind ExternalName).
 
-Its contract is the ``DATABASE_*`` variables (``spec/_contract.py``), not a URL of this descriptor.
+Its contract is the ``DATABASE_*`` variables (``model/_contract.py``), not a URL of this descriptor.
 """
 
 from __future__ import annotations
 
-from ..spec.defaults import DEFAULT_POSTGRES_IMAGE, DEFAULT_POSTGRES_RESOURCES, DEFAULT_POSTGRES_STORAGE, POSTGRES_PORT, STAGING_RESOURCES
-from ..spec.options import StoreRole
+from ..model.defaults import DEFAULT_POSTGRES_IMAGE, DEFAULT_POSTGRES_RESOURCES, DEFAULT_POSTGRES_STORAGE, POSTGRES_PORT, STAGING_RESOURCES
+from ..model.options import StoreRole
 from ._kind import StoreKind
 from ._placement import InCluster
 

@@ -11,13 +11,13 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..spec import _validation as v
-from ..spec.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS
-from ..spec.options import Resources, SecretKeyRef, StoreRole
+from ..model import _validation as v
+from ..model.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS
+from ..model.options import Resources, SecretKeyRef, StoreRole
 from ._kind import BrokerOptions, StoreKind, store_options
 
 if TYPE_CHECKING:
-    from ..spec.plan import StorePlan
+    from ..model.plan import StorePlan
 
 __all__ = ["RABBITMQ", "RABBITMQ_IMAGE", "RabbitMQ", "broker_password", "broker_user"]
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..spec.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_REDIS_IMAGE, DEFAULT_REDIS_RESOURCES, REDIS_PORT, STAGING_RESOURCES
-from ..spec.options import StoreRole
+from ..model.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_REDIS_IMAGE, DEFAULT_REDIS_RESOURCES, REDIS_PORT, STAGING_RESOURCES
+from ..model.options import StoreRole
 from ._kind import StoreKind
 from ._placement import InCluster
 
 if TYPE_CHECKING:
-    from ..spec.plan import StorePlan
+    from ..model.plan import StorePlan
 
 __all__ = ["REDIS", "keda_trigger"]
 

@@ -107,7 +107,7 @@ class DjangoApp:
             ``NAME = "value"``), so ``not_secret=("DB_PASSWORD",)`` lets no password through
             (``DB_PASSWORD="hunter2"`` is still refused). It waives nothing in command arguments. Default
             none. No secret value may appear in ``env``, ``config_files`` or cron commands (``dist/`` is
-            committed): the rules are in ``cdk8s_django.spec._secrets``.
+            committed): the rules are in ``cdk8s_django.model._secrets``.
     """
 
     name: str
