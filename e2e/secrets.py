@@ -14,8 +14,14 @@ from urllib.parse import quote_plus
 
 from . import manifests
 
+URL_ENCODED_SUFFIX = "-urlencoded"  # the key ESO writes a password to, URL-encoded (the library's url_encoded_key)
+
 # Production's database password, as AWS Secrets Manager might hold it: every character a URL must escape.
 AWS_DATABASE_PASSWORD = "p@ss:w/rd?#&%+ 1"
+# Amazon MQ's: the characters a URL must escape that Amazon MQ allows in one (not ',', ':' or '=').
+AWS_BROKER_PASSWORD = "mq@ss/w#rd?%+ 12"
+# What AWS Secrets Manager holds, by the secret's last name; any other secret is an app's (SECRET_KEY).
+AWS_SECRETS = {"database": {"password": AWS_DATABASE_PASSWORD}, "shop-broker": {"password": AWS_BROKER_PASSWORD}}
 
 
 def _template(text: str, data: dict[str, str]) -> str:
@@ -37,7 +43,7 @@ def _source(env: manifests.Environment, external: dict[str, Any]) -> dict[str, s
             data["password"] = "".join(secrets.choice(alphabet) for _ in range(generator.get("length", 32)))
         elif "extract" in source:
             key = source["extract"]["key"]
-            data.update({"password": AWS_DATABASE_PASSWORD} if key.endswith("/database") else {"SECRET_KEY": f"e2e-{key}"})
+            data.update(AWS_SECRETS.get(key.rsplit("/", 1)[-1], {"SECRET_KEY": f"e2e-{key}"}))
         else:
             raise AssertionError(f"{env.name}: ExternalSecret {external['metadata']['name']}: a source make e2e does not know: {source}")
     return data

@@ -146,9 +146,10 @@ def _production_stores(
             stores[name] = standins.redis(network, state, f"standin-{name}", certificate, key, amazon)
         elif component == "rabbitmq":
             url = urlsplit(web_env["CELERY_BROKER_URL"]["value"])
-            password = web_env["CELERY_BROKER_PASSWORD"]["valueFrom"]["secretKeyRef"]
+            password = web_env["CELERY_BROKER_PASSWORD"]["valueFrom"]["secretKeyRef"]  # the URL's, encoded when ESO wrote it
+            raw = password["key"].removesuffix(secrets.URL_ENCODED_SUFFIX)
             stores[name] = standins.rabbitmq(network, state, f"standin-{name}", certificate, key, amazon, url.username or "",
-                                             cluster[password["name"]][password["key"]], url.path.lstrip("/"))
+                                             cluster[password["name"]][raw], url.path.lstrip("/"))
         elif component == "memcached":
             stores[name] = standins.memcached(network, state, f"standin-{name}", certificate, key)
         else:

@@ -13,9 +13,8 @@ from . import manifests
 ROOT = Path(__file__).resolve().parent.parent
 AMAZON_MQ = "b-7f3c9e1a-0d2b-4c55.mq.eu-west-1.amazonaws.com"
 MEMCACHED = "shop-mc.abc123.cfg.euw1.cache.amazonaws.com"
-# The broker's password is the platform team's own Secret (Amazon MQ's is never generated): full of URL-safe characters
-# only, as the README's contract asks of a Secret that goes into the URL raw.
-SECRETS = {"amazon-mq": {"shop-broker": {"password": "e2e-Amazon-MQ-password.1"}}}
+# Amazon MQ's password comes from AWS Secrets Manager, as production's other secrets do (secrets.AWS_SECRETS).
+SECRETS: dict[str, dict[str, dict[str, str]]] = {}
 
 
 def load(variant: str, state: Path) -> manifests.Environment:

@@ -188,3 +188,27 @@ def test_the_readme_shows_the_registrys_contract_table() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert contract_table() in readme
+
+
+def test_amazon_mqs_password_comes_from_aws_secrets_manager_url_encoded_with_aws_secrets() -> None:
+    """With aws_secrets, ESO copies the broker's Secret and writes the password URL-encoded beside it: the URL reads that
+    (a raw '@' or '/' would break it); KEDA reads the raw one."""
+    from cdk8s_django import AwsSecretsManager
+
+    env = Environment.production(**PRODUCTION, cache=Managed("cache.example.com"), aws_secrets=AwsSecretsManager(),
+                                 broker=RabbitMQ(host=AMAZON_MQ, password=SecretKeyRef("shop-broker", "password")),
+                                 worker_autoscaling=QueueAutoscaling(min_replicas=2))
+    docs = chart(env)
+    external = find(docs, "ExternalSecret", "shop-broker")["spec"]
+    assert external["dataFrom"] == [{"extract": {"key": "shop/production/shop-broker"}}]
+    assert "password-urlencoded" in external["target"]["template"]["data"]
+    web = find(docs, "Deployment", "shop-web")["spec"]["template"]["spec"]["containers"][0]
+    env_vars = {e["name"]: e.get("valueFrom") for e in web["env"]}
+    assert env_vars["CELERY_BROKER_PASSWORD"] == {"secretKeyRef": {"name": "shop-broker", "key": "password-urlencoded"}}
+    assert find(docs, "TriggerAuthentication", "shop-worker-keda")["spec"]["secretTargetRef"] == [
+        {"parameter": "password", "name": "shop-broker", "key": "password"}]
+    with pytest.raises(ConfigError) as raised:
+        chart(dataclasses.replace(env, broker=RabbitMQ(host=AMAZON_MQ, password=SecretKeyRef("shop-database", "mq"))))
+    assert str(raised.value) == (
+        "production/Secrets: invalid environment.broker.password.name='shop-database': expected a Secret of the store's own (ESO"
+        " writes it with the password URL-encoded beside it). Fix: use SecretKeyRef('shop-rabbitmq', 'mq')")

@@ -159,6 +159,14 @@ class DjangoChart(Chart):
                                                store=store, remote_key=f"{prefix}/database", url_encode=plan.database_password.key)]
             secrets += [AwsSecret(self, f"Secret-{name}", runtime=runtime, name=name, store=store, remote_key=f"{prefix}/{name}")
                         for name in plan.app.secrets]
+            for role, store_plan in plan.stores.items():  # a managed store's password (Amazon MQ's), URL-encoded too
+                for ref in store_plan.kind.aws_secrets(plan.app.name, store_plan):
+                    if ref.name in plan.app.secrets or ref.name == plan.database_password.name:
+                        raise ConfigError(LazyPath(self, "Secrets"), f"environment.{_STORE_PROPS[role]}.password.name", ref.name,
+                                          "a Secret of the store's own (ESO writes it with the password URL-encoded beside it)",
+                                          f"use SecretKeyRef('{plan.app.name}-{store_plan.component}', {ref.key!r})")
+                    secrets.append(AwsSecret(self, f"Secret-{ref.name}", runtime=runtime, name=ref.name, store=store,
+                                             remote_key=f"{prefix}/{ref.name}", url_encode=ref.key))
             return secrets
         if plan.database_secret_by_eso:
             return [GeneratedPassword(self, "DatabaseSecret", runtime=runtime, name=plan.database_password.name)]

@@ -77,6 +77,7 @@ class StorePlan:
     tls: bool = False
     storage: str | None = None
     image: str | None = None
+    from_aws: bool = False  # its Secrets come from AWS Secrets Manager through ESO, which also writes them URL-encoded
 
     @property
     def component(self) -> str:
@@ -422,7 +423,7 @@ def _stores(where: object, environment: Environment, resources: Mapping[str, Res
             image = getattr(spec, "image", None) or kind.image
         port = port if port is not None else kind.managed_port if host is not None else kind.port
         plans[role] = StorePlan(role, kind, spec, port, resources[kind.resources_key], host=host, tls=tls,
-                                storage=storage, image=image)
+                                storage=storage, image=image, from_aws=environment.aws_secrets is not None)
         if kind.check is not None:
             kind.check(where, prop, plans[role])
     _check_separate_cache_and_broker(where, plans[StoreRole.CACHE], plans[StoreRole.BROKER])

@@ -100,6 +100,8 @@ class StoreKind:
         contract: the README's words for the URL it gives, per role.
         check: the kind's own checks of a resolved store (``where``, the prop as typed, the plan).
         workload: what runs it in the cluster, for the notes and diagram. Default ``StatefulSet``.
+        aws_secrets: the Secret keys it reads that ESO copies from AWS Secrets Manager (with ``aws_secrets``), each
+            also written URL-encoded. Default none.
     """
 
     name: str
@@ -124,6 +126,7 @@ class StoreKind:
     contract: Mapping[StoreRole, str] = dataclasses.field(default_factory=dict)
     check: Callable[[object, str, StorePlan], None] | None = None
     workload: str = "StatefulSet"
+    aws_secrets: Callable[[str, StorePlan], list[SecretKeyRef]] = lambda app, store: []
 
     def component(self, role: StoreRole) -> str:
         return self.roles[role]

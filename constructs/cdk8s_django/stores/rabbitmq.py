@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import _validation as v
+from ..model._contract import url_encoded_key
 from ..model.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS
 from ..model.options import Resources, SecretKeyRef, StoreRole
 from ._kind import BrokerOptions, StoreKind, store_options
@@ -70,12 +71,20 @@ def broker_user(app: str, store: StorePlan) -> str:
 
 
 def broker_password(app: str, store: StorePlan) -> SecretKeyRef:
-    """The key the URL reads: in the cluster, the generated Secret's URL-encoded password (letters and digits)."""
+    """The key the URL reads: the password URL-encoded when ESO writes the Secret (generated in the cluster, or
+    copied from AWS Secrets Manager); a Secret of the user's own, as it is (it must be URL-safe)."""
     spec = store.spec
     assert isinstance(spec, RabbitMQ)
-    if spec.password is not None:
-        return spec.password
-    return SecretKeyRef(f"{app}-{store.component}", "password-urlencoded")
+    if spec.password is None:
+        return SecretKeyRef(f"{app}-{store.component}", url_encoded_key("password"))
+    return SecretKeyRef(spec.password.name, url_encoded_key(spec.password.key)) if store.from_aws else spec.password
+
+
+def _aws_secrets(app: str, store: StorePlan) -> list[SecretKeyRef]:
+    """Amazon MQ's password, from AWS Secrets Manager when the environment reads its secrets there."""
+    spec = store.spec
+    assert isinstance(spec, RabbitMQ)
+    return [spec.password] if store.from_aws and spec.password is not None and not store.in_cluster else []
 
 
 def _pod_env(app: str, store: StorePlan) -> dict[str, str]:
@@ -102,10 +111,14 @@ def _keda_address(app: str, namespace: str, store: StorePlan) -> str:
 
 
 def _keda_auth(app: str, store: StorePlan) -> dict[str, SecretKeyRef]:
-    password = broker_password(app, store)
-    if store.in_cluster:  # the generated Secret holds the user name too
-        return {"username": SecretKeyRef(password.name, "username"), "password": SecretKeyRef(password.name, "password")}
-    return {"password": password}
+    """KEDA takes the password as it is (not URL-encoded); the generated Secret holds the user name too."""
+    spec = store.spec
+    assert isinstance(spec, RabbitMQ)
+    if store.in_cluster and spec.password is None:
+        name = f"{app}-{store.component}"
+        return {"username": SecretKeyRef(name, "username"), "password": SecretKeyRef(name, "password")}
+    assert spec.password is not None
+    return {"password": spec.password}
 
 
 def _check(where: object, prop: str, store: StorePlan) -> None:
@@ -145,6 +158,7 @@ RABBITMQ = StoreKind(
     url=lambda app, store: None,
     secret_env=lambda app, store: {PASSWORD_ENV: broker_password(app, store)},
     pod_env=_pod_env, keda_trigger=_keda_trigger, keda_auth=_keda_auth, keda_address=_keda_address, check=_check,
+    aws_secrets=_aws_secrets,
     contract={StoreRole.BROKER: "`amqp://<user>:<password>@<app>-rabbitmq:5672/<vhost>`; managed `amqps://…:5671/<vhost>`"
               " (the password from `CELERY_BROKER_PASSWORD`, URL-encoded)"},
 )
