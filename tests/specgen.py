@@ -1497,6 +1497,10 @@ def _describe_stores(env: Any) -> dict[str, bool]:
         "env.managed_ca_bundle": any(_is(s, Managed) and "rds-global-bundle" not in str(getattr(s, "ca_bundle", "")) for s in stores),
         "env.custom_storage": any(_is(s, InCluster) and (s.storage, s.storage_class) != (InCluster().storage, InCluster().storage_class)
                                   for s in stores),
+        "env.rabbitmq_in_cluster": _is(stores[2], RabbitMQ) and getattr(stores[2], "host", None) is None,
+        "env.rabbitmq_managed": _is(stores[2], RabbitMQ) and getattr(stores[2], "host", None) is not None,
+        "env.memcached_in_cluster": _is(stores[1], Memcached) and getattr(stores[1], "host", None) is None,
+        "env.memcached_managed": _is(stores[1], Memcached) and getattr(stores[1], "host", None) is not None,
     }
 
 
