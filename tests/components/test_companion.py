@@ -233,14 +233,16 @@ def test_a_chart_that_failed_half_way_leaves_nothing_and_its_placeholders_say_so
     DjangoChart._compose = compose_and_keep  # type: ignore[method-assign]
     try:
         with pytest.raises(ConfigError, match="concurrency"):
-            DjangoChart(app, "demo", django_app=bad, environment=replace(main.environments[0], name="demo"))
+            DjangoChart(app, "demo", django_app=bad, environment=replace(main.environments[0], name="demo",
+                                                                                    hosts=("demo.staging.shop.example.com",)))
     finally:
         DjangoChart._compose = original  # type: ignore[method-assign]
     assert app.node.try_find_child("demo") is None
     assert list(app.render()) == ["qa"]
     with pytest.raises(RuntimeError, match="'Resource' was never created: the construction it belonged to failed"):
         unborn[0].deployment.node  # noqa: B018
-    again = replace(main.environments[0], name="demo-again", namespace="shop-demo")  # the failed chart's namespace
+    again = replace(main.environments[0], name="demo-again", namespace="shop-demo",  # the failed chart's namespace and host
+                    hosts=("demo.staging.shop.example.com",))
     DjangoChart(app, "demo-again", django_app=main.shop, environment=again)
     assert sorted(app.render()) == ["demo-again", "qa"]
 

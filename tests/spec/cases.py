@@ -83,7 +83,7 @@ def alb_group_two_ssl_policies() -> None:
     ingress = IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:eu-west-1:1:certificate/x"), group_name="staging")
     app = App()
     DjangoChart(app, "qa", django_app=APP, environment=replace(QA, ingress=ingress))
-    demo = replace(QA, name="demo", ingress=replace(ingress, ssl_policy="ELBSecurityPolicy-TLS13-1-3-2021-06"))
+    demo = replace(QA, name="demo", hosts=("demo.example.com",), ingress=replace(ingress, ssl_policy="ELBSecurityPolicy-TLS13-1-3-2021-06"))
     DjangoChart(app, "demo", django_app=APP, environment=demo)
 
 
@@ -293,9 +293,9 @@ CASES: list[Case] = [
     Case("storage-zero", chart(environment=replace(QA, postgres=InCluster(storage="0"))),
          "qa/Postgres: invalid environment.postgres.storage='0': expected a quantity above zero. Fix: give a size, e.g. '10Gi'"),
     Case("config-file-dotdot", chart(replace(APP, config_files={"..data": "x"})),
-         "qa/Config: invalid files='..data': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+         "qa/Config: invalid django_app.config_files='..data': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
     Case("config-file-too-long", chart(replace(APP, config_files={"a" * 254: "x"})),
-         "qa/Config: invalid files='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+         "qa/Config: invalid django_app.config_files='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
     Case("secret-ref-bad-name", chart(environment=replace(QA, database_password=SecretKeyRef("Shop_DB", "password"))),
          "qa: invalid environment.database_password.name='Shop_DB': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
     Case("secret-ref-bad-key", chart(environment=replace(QA, database_password=SecretKeyRef("shop-db", "pass word"))),
@@ -407,7 +407,7 @@ CASES: list[Case] = [
     Case("cron-command-empty", chart(replace(APP, cron={"clearsessions": CronTask("0 3 * * *", command=())})),
          "qa/Cron-clearsessions: invalid django_app.cron['clearsessions'].command=(): expected a list of strings, none blank: the command then its arguments. Fix: pass command=('clearsessions',)"),
     Case("env-name-too-long-for-a-configmap-key", chart(django_app=replace(APP, env={"A" * 254: "x"})),
-         f"qa/Config: invalid env={'A' * 254!r}: expected an environment variable name of at most 253 characters (a ConfigMap key;"
+         f"qa: invalid django_app.env={'A' * 254!r}: expected an environment variable name of at most 253 characters (a ConfigMap key;"
          " it has 254). Fix: shorten it to 253 characters or fewer"),
     Case("cache-and-broker-on-one-server", chart(environment=replace(PROD, broker=Managed("CACHE.example.com."))),
          "qa: invalid environment.broker=Managed(host='CACHE.example.com.', port=None, tls=True, ca_bundle='/etc/ssl/certs/rds-global-bundle.pem'):"
@@ -447,11 +447,11 @@ CASES: list[Case] = [
     Case("web-gunicorn-workers", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, workers=0)),
          "c/Web: invalid workers=0: expected a whole number from 1 to 64. Fix: pick a value between 1 and 64"),
     Case("env-var-name", chart(replace(APP, env={"NEW-RELIC": "1"})),
-         "qa/Config: invalid env='NEW-RELIC': expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*). Fix: use letters, digits and '_', not starting with a digit"),
+         "qa: invalid django_app.env='NEW-RELIC': expected an environment variable name ([A-Za-z_][A-Za-z0-9_]*). Fix: use letters, digits and '_', not starting with a digit"),
     Case("env-var-value", chart(replace(APP, env={"WORKERS": 4})),  # type: ignore[dict-item]
          "qa: invalid django_app.env['WORKERS']=4: expected a string. Fix: pass a string"),
     Case("config-file-name", chart(replace(APP, config_files={"../newrelic.ini": "x"})),
-         "qa/Config: invalid files='../newrelic.ini': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
+         "qa/Config: invalid django_app.config_files='../newrelic.ini': expected a key of letters, digits, '-', '_' and '.', at most 253 characters, not '.' and not starting with '..'. Fix: rename it (names starting with '..' are the kubelet's own)"),
     Case("config-file-content", in_chart(lambda c: AppConfig(c, "Config", app="shop", namespace="shop-qa", env={}, files={"a.ini": b"x"})),  # type: ignore[dict-item]
          "c/Config: invalid files['a.ini']=b'x': expected a string. Fix: pass a string"),
     Case("managed-store-component", in_chart(lambda c: ManagedDataStore(c, "Db", runtime=RUNTIME, component="Postgres", host="db.example.com", port=5432)),

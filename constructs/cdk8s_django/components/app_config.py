@@ -16,6 +16,9 @@ __all__ = ["AppConfig"]
 
 
 
+CONFIG_MAP_MAX_BYTES = 1024 * 1024
+
+
 class AppConfig(DjangoConstruct):
     """ConfigMap ``<app>-env`` (env vars) and, with files, ConfigMap ``<app>-files``.
 
@@ -47,6 +50,11 @@ class AppConfig(DjangoConstruct):
             v.check_env_var_name(where, "env", key)
         for name in files or {}:
             v.check_config_key(where, "files", name)
+        for prop, data in (("env", env), ("files", files or {})):  # the API server's limit for one ConfigMap
+            size = sum(len(key.encode()) + len(value.encode()) for key, value in data.items())
+            if size > CONFIG_MAP_MAX_BYTES:
+                raise v.ConfigError(where, prop, f"<{size} bytes>", f"at most {CONFIG_MAP_MAX_BYTES} bytes in all (1 MiB, the"
+                                    " API server's limit for a ConfigMap)", "move large content into the image or object storage")
         super().__init__(scope, id)
 
         labels = object_labels(app, "config", environment)

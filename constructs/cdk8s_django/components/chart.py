@@ -136,10 +136,11 @@ class DjangoChart(Chart):
             raise
 
     def _compose(self, scope: Construct, id: str, plan: Plan, django_app: DjangoApp, environment: Environment) -> None:
-        self.config = AppConfig(
-            self, "Config", app=django_app.name, namespace=plan.namespace,
-            env=plan.config_env, files=plan.config_files, environment=environment.name,
-        )
+        with props_as_typed({"files": "django_app.config_files", "env": "django_app.env and environment.env (with the contract's)"}):
+            self.config = AppConfig(
+                self, "Config", app=django_app.name, namespace=plan.namespace,
+                env=plan.config_env, files=plan.config_files, environment=environment.name,
+            )
         self.service_account: ApiObject = emit(self, "ServiceAccount", _service_account_manifest(plan))
         self.runtime = _runtime(plan, self.config)
         # The components' objects in one jsii call. The chart's own two are made at once above:
@@ -317,11 +318,27 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[st
             LazyPath(scope, id), "id", id, "an environment name of its own in the App (it names the folder dist/<id>/)",
             "give each environment its own name",
         )
+    # One rule per host on an ALB group's shared load balancer: two environments of the group serving one host clash.
+    group = plan.environment.ingress.group_name if plan.environment.ingress is not None else None
+    hosts = seen.setdefault("hosts", {})
+    for host in plan.environment.hosts if group is not None else ():
+        owner = hosts.get(f"{group}/{host.lower()}")
+        if owner is not None and owner[0] != id:
+            raise ConfigError(
+                LazyPath(scope, id), "environment.hosts", plan.environment.hosts,
+                f"hosts of this environment's own (environment {owner[0]!r} already serves {host!r} on ALB group {group!r}:"
+                " two rules of one load balancer, one name)",
+                f"drop {host!r} from one of the two environments",
+            )
     added = [] if plan.namespace in namespaces else [(namespaces, plan.namespace)]
     if id not in folders:
         added.append((folders, id))
         folders[id] = (id, str(builtins.id(scope)))
     namespaces[plan.namespace] = (id, "")
+    for host in plan.environment.hosts if group is not None else ():
+        if f"{group}/{host.lower()}" not in hosts:
+            added.append((hosts, f"{group}/{host.lower()}"))
+            hosts[f"{group}/{host.lower()}"] = (id, "")
     ingress = plan.environment.ingress
     if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
         return added

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .plan import StorePlan
 
 __all__ = [
-    "DATABASE_PASSWORD", "DATABASE_PASSWORD_URLENCODED", "NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV",
+    "CONTRACT_ENV", "DATABASE_PASSWORD", "DATABASE_PASSWORD_URLENCODED", "NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV",
     "URL_ENCODED_KEY_SUFFIX", "WEB_COMPONENT", "config_env", "pod_env", "secret_env", "url_encoded_key",
 ]
 
@@ -41,6 +41,22 @@ RESERVED_ENV = frozenset({
     "ALLOWED_HOSTS", "DATABASE_URL", DATABASE_PASSWORD, DATABASE_PASSWORD_URLENCODED, "POD_IP", "DJANGO_SETTINGS_MODULE",
     "NEW_RELIC_LICENSE_KEY", "CELERY_BROKER_PASSWORD",
 })
+
+
+# The variables config_env writes, each with the option that sets it: an override in env would contradict the option
+# (an env STATIC_URL beside static_url=, an AWS_REGION beside AWS_DEFAULT_REGION), so it is refused, naming the option.
+CONTRACT_ENV: dict[str, str] = {
+    "DJANGO_ENVIRONMENT": "the environment's name", "DATABASE_HOST": "environment.postgres",
+    "DATABASE_PORT": "environment.postgres (Managed(host, port=...))", "DATABASE_NAME": "the app's name",
+    "DATABASE_USER": "the app's name", "DATABASE_SSLMODE": "environment.postgres (Managed(host, tls=...))",
+    "DATABASE_SSLROOTCERT": "environment.postgres (Managed(host, ca_bundle=...))", "CACHE_URL": "environment.cache",
+    "CELERY_BROKER_URL": "environment.broker", "CSRF_TRUSTED_ORIGINS": "environment.hosts",
+    "SECURE_PROXY_SSL_HEADER": "the load balancer's X-Forwarded-Proto (read another header in the app's settings)",
+    "STATIC_URL": "environment.static_url", "MEDIA_BUCKET": "environment.media_bucket",
+    "AWS_REGION": "environment.aws_region", "AWS_DEFAULT_REGION": "environment.aws_region",
+    "NEW_RELIC_CONFIG_FILE": "django_app.newrelic", "NEW_RELIC_ENVIRONMENT": "django_app.newrelic",
+    "METRICS_PORT": "django_app.web_metrics_port or Worker.metrics_port",
+}
 
 
 def url_encoded_key(key: str) -> str:

@@ -146,6 +146,14 @@ def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = Fal
         and all(_HOST_LABEL.fullmatch(label) and len(label) <= DNS_LABEL_MAX for label in labels)
         and text == text.lower()
     )
+    if not ok and text and not text.isascii():  # an internationalised name: DNS, Ingress and certificates take its punycode
+        try:
+            ascii_form = text.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_form = None
+        if ascii_form is not None:
+            raise ConfigError(path, prop, value, "an ASCII host name: an internationalised (IDN) name in its punycode form",
+                              f"use {ascii_form!r}")
     if not ok:
         raise ConfigError(
             path, prop, value,

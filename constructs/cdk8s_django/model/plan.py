@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from ..stores import KINDS, StoreKind, kind_of, store_components
 from . import _validation as v
-from ._contract import NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env, secret_env
+from ._contract import CONTRACT_ENV, NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env, secret_env
 from ._secrets import check_file, check_no_secrets, check_values
 from ._types import check_spec_types
 from .defaults import (
@@ -251,6 +251,7 @@ def _check_app(where: object, django_app: DjangoApp) -> None:
 def _check_environment(where: object, django_app: DjangoApp, environment: Environment) -> str:
     """The environment's own values; returns its namespace."""
     v.check_dns_label(where, "environment.name", environment.name)
+    _check_name_and_hosts(where, environment)
     if (environment.preview is None) == environment.name.startswith(PREVIEW_PREFIX):
         expected = (f"a name starting with '{PREVIEW_PREFIX}' for a preview" if environment.preview
                     else f"a name not starting with '{PREVIEW_PREFIX}' (reserved for previews, which expire)")
@@ -302,6 +303,21 @@ def _check_preview(where: object, environment: Environment) -> None:
         raise v.ConfigError(where, "environment.shell_operators", environment.shell_operators,
                             "None for a preview: a preview may create no RBAC (its AppProject refuses Roles and RoleBindings)",
                             "drop shell_operators=; exec into a preview with the CI deployer's own access")
+
+
+def _check_name_and_hosts(where: object, environment: Environment) -> None:
+    """A staging environment is never named production's; each host is served once."""
+    if environment.kind is EnvironmentKind.STAGING and environment.name in ("production", "prod"):
+        raise v.ConfigError(where, "environment.name", environment.name,
+                            "a staging name other than production's (it would get production's namespace without its checks)",
+                            "use Environment.production(...) for production, or another name for staging")
+    seen: set[str] = set()
+    for host in environment.hosts:
+        if host.lower() in seen:
+            raise v.ConfigError(where, "environment.hosts", environment.hosts,
+                                f"each host once ({host!r} twice would give duplicate Ingress rules, DNS records and CSRF origins)",
+                                f"drop the second {host!r}")
+        seen.add(host.lower())
 
 
 def _namespace(django_app: DjangoApp, environment: Environment) -> str:
@@ -363,9 +379,13 @@ def _cron_plans(django_app: DjangoApp) -> tuple[tuple[str, CronTask], ...]:
 def _check_env_vars(where: object, django_app: DjangoApp, environment: Environment) -> None:
     for source, env in (("django_app.env", django_app.env), ("environment.env", environment.env)):
         for key in env:
+            v.check_env_var_name(where, source, key)
             if key in RESERVED_ENV:
                 raise v.ConfigError(where, source, key, "a variable the library does not set itself (it would be ignored)",
                                     "see the README's app contract; drop it")
+            if key in CONTRACT_ENV:  # the option sets it; an override would contradict the option
+                raise v.ConfigError(where, source, key, f"a variable the contract does not own (it comes from {CONTRACT_ENV[key]})",
+                                    f"drop {key!r} from {source}: {CONTRACT_ENV[key]} sets it")
     files = dict(django_app.config_files)
     check_no_secrets(where, "django_app", django_app.env, files, django_app.not_secret)
     check_no_secrets(where, "environment", environment.env, {}, django_app.not_secret)
