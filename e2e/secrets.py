@@ -14,8 +14,6 @@ from urllib.parse import quote_plus
 
 from . import manifests
 
-URL_ENCODED_SUFFIX = "-urlencoded"  # the key ESO writes a password to, URL-encoded (the library's url_encoded_key)
-
 # Production's database password, as AWS Secrets Manager might hold it: every character a URL must escape.
 AWS_DATABASE_PASSWORD = "p@ss:w/rd?#&%+ 1"
 # Amazon MQ's: the characters a URL must escape that Amazon MQ allows in one (not ',', ':' or '=').

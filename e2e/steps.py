@@ -20,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from cdk8s_django.model._contract import URL_ENCODED_KEY_SUFFIX
+from cdk8s_django.stores import store_components
 
 from . import manifests, secrets, standins, tls, variants
 from .conftest import BUILT, load
@@ -28,7 +30,7 @@ from .pod import Pod, PodFailed, Sandbox
 from .rollout import Rollout
 
 APP = "shop"
-STORE_COMPONENTS = ("postgres", "redis-cache", "redis-broker", "rabbitmq", "memcached")
+STORE_COMPONENTS = store_components()  # every store kind's, from the registry
 # The migration and wait loops' Django start-up, plus its sleep of 5 s: generous, never a timing assertion.
 SETTLE = 60
 
@@ -147,7 +149,7 @@ def _production_stores(
         elif component == "rabbitmq":
             url = urlsplit(web_env["CELERY_BROKER_URL"]["value"])
             password = web_env["CELERY_BROKER_PASSWORD"]["valueFrom"]["secretKeyRef"]  # the URL's, encoded when ESO wrote it
-            raw = password["key"].removesuffix(secrets.URL_ENCODED_SUFFIX)
+            raw = password["key"].removesuffix(URL_ENCODED_KEY_SUFFIX)
             stores[name] = standins.rabbitmq(network, state, f"standin-{name}", certificate, key, amazon, url.username or "",
                                              cluster[password["name"]][raw], url.path.lstrip("/"))
         elif component == "memcached":

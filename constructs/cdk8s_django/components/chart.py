@@ -24,7 +24,7 @@ from ..model._validation import ConfigError, props_as_typed
 from ..model.django_app import DjangoApp, Worker
 from ..model.environment import Environment
 from ..model.options import AcmCertificate, SecretKeyRef, StoreRole, Unset
-from ..model.plan import Plan, cron_job_name, resolve
+from ..model.plan import STORE_PROPS, Plan, cron_job_name, resolve
 from ..model.preview import LABEL_DELETION_PROTECTION
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
@@ -47,7 +47,6 @@ IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 # so a rollout never outruns the load balancer's registration.
 ALB_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
 _STORE_IDS = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Cache", StoreRole.BROKER: "Broker"}
-_STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
 # A store construct's props that are its option type's fields, as typed: environment.<store>.<name>.
 _STORE_OPTIONS = ("host", "port", "storage", "storage_class", "image", "vhost", "username", "password", "consumer_timeout")
 # The props DjangoChart hands a component, by the names main.py gives them.
@@ -163,7 +162,7 @@ class DjangoChart(Chart):
             for role, store_plan in plan.stores.items():  # a managed store's password (Amazon MQ's), URL-encoded too
                 for ref in store_plan.kind.aws_secrets(plan.app.name, store_plan):
                     if ref.name in plan.app.secrets or ref.name == plan.database_password.name:
-                        raise ConfigError(LazyPath(self, "Secrets"), f"environment.{_STORE_PROPS[role]}.password.name", ref.name,
+                        raise ConfigError(LazyPath(self, "Secrets"), f"environment.{STORE_PROPS[role]}.password.name", ref.name,
                                           "a Secret of the store's own (ESO writes it with the password URL-encoded beside it)",
                                           f"use SecretKeyRef('{plan.app.name}-{store_plan.component}', {ref.key!r})")
                     secrets.append(AwsSecret(self, f"Secret-{ref.name}", runtime=runtime, name=ref.name, store=store,
@@ -176,7 +175,7 @@ class DjangoChart(Chart):
     def _store(self, plan: Plan, role: StoreRole) -> Store:
         """A managed store's ExternalName alias, or the in-cluster construct its kind builds."""
         store, id = plan.stores[role], _STORE_IDS[role]
-        prop = f"environment.{_STORE_PROPS[role]}"
+        prop = f"environment.{STORE_PROPS[role]}"
         as_typed = {name: f"{prop}.{name}" for name in _STORE_OPTIONS}
         as_typed.update(_resources_as_typed(store.kind.resources_key))
         if role is StoreRole.POSTGRES:
@@ -321,8 +320,9 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[st
     # One rule per host on an ALB group's shared load balancer: two environments of the group serving one host clash.
     group = plan.environment.ingress.group_name if plan.environment.ingress is not None else None
     hosts = seen.setdefault("hosts", {})
-    for host in plan.environment.hosts if group is not None else ():
-        owner = hosts.get(f"{group}/{host.lower()}")
+    group_hosts = {f"{group}/{host.lower()}": host for host in plan.environment.hosts} if group is not None else {}
+    for key, host in group_hosts.items():
+        owner = hosts.get(key)
         if owner is not None and owner[0] != id:
             raise ConfigError(
                 LazyPath(scope, id), "environment.hosts", plan.environment.hosts,
@@ -335,10 +335,10 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[st
         added.append((folders, id))
         folders[id] = (id, str(builtins.id(scope)))
     namespaces[plan.namespace] = (id, "")
-    for host in plan.environment.hosts if group is not None else ():
-        if f"{group}/{host.lower()}" not in hosts:
-            added.append((hosts, f"{group}/{host.lower()}"))
-            hosts[f"{group}/{host.lower()}"] = (id, "")
+    for key in group_hosts:
+        if key not in hosts:
+            added.append((hosts, key))
+            hosts[key] = (id, "")
     ingress = plan.environment.ingress
     if ingress is None or ingress.group_name is None or not isinstance(ingress.tls, AcmCertificate):
         return added

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from .plan import StorePlan
 
 __all__ = [
-    "CONTRACT_ENV", "DATABASE_PASSWORD", "DATABASE_PASSWORD_URLENCODED", "NEW_RELIC_COMMAND_PREFIX", "NEW_RELIC_INI_FILE", "RESERVED_ENV",
-    "URL_ENCODED_KEY_SUFFIX", "WEB_COMPONENT", "config_env", "pod_env", "secret_env", "url_encoded_key",
+    "BROKER_PASSWORD", "CONTRACT_ENV", "DATABASE_PASSWORD", "DATABASE_PASSWORD_URLENCODED", "NEW_RELIC_COMMAND_PREFIX",
+    "NEW_RELIC_INI_FILE", "RESERVED_ENV", "URL_ENCODED_KEY_SUFFIX", "WEB_COMPONENT", "config_env", "pod_env", "secret_env",
+    "url_encoded_key",
 ]
 
 WEB_COMPONENT = "web"
@@ -34,12 +35,14 @@ NEW_RELIC_COMMAND_PREFIX = ("newrelic-admin", "run-program")
 NEW_RELIC_INI_FILE = "newrelic.ini"
 DATABASE_PASSWORD = "DATABASE_PASSWORD"
 DATABASE_PASSWORD_URLENCODED = "DATABASE_PASSWORD_URLENCODED"
+# A broker's password, URL-encoded when ESO writes its Secret: CELERY_BROKER_URL refers to it (RabbitMQ).
+BROKER_PASSWORD = "CELERY_BROKER_PASSWORD"
 # The Secret key ESO writes the password to, percent-encoded: `password` -> `password-urlencoded`.
 URL_ENCODED_KEY_SUFFIX = "-urlencoded"
 # Set by the library on every app container; overriding them through env would be silently ignored.
 RESERVED_ENV = frozenset({
     "ALLOWED_HOSTS", "DATABASE_URL", DATABASE_PASSWORD, DATABASE_PASSWORD_URLENCODED, "POD_IP", "DJANGO_SETTINGS_MODULE",
-    "NEW_RELIC_LICENSE_KEY", "CELERY_BROKER_PASSWORD",
+    "NEW_RELIC_LICENSE_KEY", BROKER_PASSWORD,
 })
 
 

@@ -183,7 +183,7 @@ class Environment:
         check_host_name("Environment.for_branch", "domain", domain)
         name = preview_name(branch)
         return cls(
-            name=name, kind=EnvironmentKind.STAGING, postgres=InCluster(), cache=cache, broker=broker,
+            name=name, kind=EnvironmentKind.STAGING, postgres=IN_CLUSTER, cache=cache, broker=broker,
             hosts=(f"{name}.{domain}",) if ingress is not None else (), ingress=ingress,
             preview=Preview.starting(branch, owner, created_at, ttl), **options,
         )

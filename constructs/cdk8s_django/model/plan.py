@@ -43,7 +43,7 @@ from .options import AcmCertificate, Autoscaling, IngressController, QueueAutosc
 from .placeholders import PLACEHOLDER, first_placeholder
 from .preview import APP_SEPARATOR, PREVIEW_PREFIX, preview_namespace
 
-__all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
+__all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "STORE_PROPS", "Plan", "StorePlan", "WorkerPlan", "resolve"]
 
 # Components the library names itself: a worker or cron job with one of these names
 # would collide with their Services, selectors, HPAs and PDBs.
@@ -343,7 +343,7 @@ def _check_production(where: object, django_app: DjangoApp, environment: Environ
                             "at least 2 in production (one pod means downtime on every node drain)", "set min_replicas=2 or more")
     for role, store in _store_specs(environment):
         if _placement(store)[0] is None:
-            prop = _STORE_PROPS[role]
+            prop = STORE_PROPS[role]
             raise v.ConfigError(
                 where, f"environment.{prop}", store, "a Managed store in production (in-cluster stores are for throwaway staging)",
                 f"pass {prop}=Managed('<endpoint host name>')",
@@ -402,7 +402,8 @@ def _resources(where: object, environment: Environment) -> Mapping[str, Resource
     return MappingProxyType({key: given.get(key, _DEFAULT_RESOURCES[key]) for key in RESOURCE_KEYS})
 
 
-_STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
+# Each store role by the Environment option that gives it.
+STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
 
 
 def _store_specs(environment: Environment) -> list[tuple[StoreRole, object]]:
@@ -420,14 +421,14 @@ def _placement(spec: object) -> tuple[str | None, int | None, bool]:
 def _stores(where: object, environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
     plans = {}
     for role, spec in _store_specs(environment):
-        prop = f"environment.{_STORE_PROPS[role]}"
+        prop = f"environment.{STORE_PROPS[role]}"
         kind = kind_of(role, spec)
         if kind is None or role not in kind.roles:
             fits = [k.options.__name__ + "(...)" for k in KINDS if role in k.roles and k.options is not InCluster]
             raise v.ConfigError(
-                where, prop, spec, f"a store that can be the {_STORE_PROPS[role]}: InCluster(), Managed(host)"
+                where, prop, spec, f"a store that can be the {STORE_PROPS[role]}: InCluster(), Managed(host)"
                 + "".join(f" or {name}" for name in fits),
-                f"pass {_STORE_PROPS[role]}=" + (fits[0] if fits else "InCluster()"),
+                f"pass {STORE_PROPS[role]}=" + (fits[0] if fits else "InCluster()"),
             )
         host, port, tls = _placement(spec)
         default_storage = kind.storage[role]
@@ -436,8 +437,8 @@ def _stores(where: object, environment: Environment, resources: Mapping[str, Res
             given = getattr(spec, "storage", None)
             if given is not None and default_storage is None:
                 raise v.ConfigError(where, f"{prop}.storage", given,
-                                    f"no storage: the in-cluster {_STORE_PROPS[role]} keeps no volume (it starts empty after a restart)",
-                                    f"drop storage= from {_STORE_PROPS[role]}={type(spec).__name__}(...); size its memory with"
+                                    f"no storage: the in-cluster {STORE_PROPS[role]} keeps no volume (it starts empty after a restart)",
+                                    f"drop storage= from {STORE_PROPS[role]}={type(spec).__name__}(...); size its memory with"
                                     f" Environment.resources[{kind.resources_key!r}]")
             storage = given if given is not None else default_storage
             image = getattr(spec, "image", None) or kind.image

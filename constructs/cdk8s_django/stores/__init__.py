@@ -50,6 +50,7 @@ def contract_table() -> str:
     lines = ["| kind | option | variable | value | managed by |", "|---|---|---|---|---|"]
     for kind in KINDS:
         for role, words in kind.contract.items():
-            option = "`InCluster()` / `Managed(host)`" if kind.options.__name__ == "InCluster" else f"`{kind.options.__name__}(...)`"
+            usual = kind in DEFAULT_KINDS.values()  # InCluster() and Managed() mean it
+            option = "`InCluster()` / `Managed(host)`" if usual else f"`{kind.options.__name__}(...)`"
             lines.append(f"| {kind.title} | {option} | {roles[role]} | {words} | {kind.managed_service} |")
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from ..model.options import Resources, SecretKeyRef, StoreRole
 if TYPE_CHECKING:
     from ..model.plan import StorePlan
 
-__all__ = ["BrokerOptions", "CacheOptions", "StoreKind", "store_options"]
+__all__ = ["BrokerOptions", "CacheOptions", "StoreKind", "keda_host", "store_options"]
 
 _C = TypeVar("_C", bound=type)
 
@@ -66,11 +66,14 @@ def store_options(cls: _C) -> _C:
     return made  # type: ignore[no-any-return]
 
 
-def _host_port(app: str, namespace: str, store: StorePlan) -> str:
-    """Where KEDA's operator dials from its own namespace: the Service's full name, or the managed endpoint
+def keda_host(app: str, namespace: str, store: StorePlan) -> str:
+    """The host KEDA's operator dials from its own namespace: the Service's full name, or the managed endpoint
     itself (whose certificate names it, not our alias)."""
-    host = store.host if store.host is not None else f"{app}-{store.component}.{namespace}.svc"
-    return f"{host}:{store.port}"
+    return store.host if store.host is not None else f"{app}-{store.component}.{namespace}.svc"
+
+
+def _host_port(app: str, namespace: str, store: StorePlan) -> str:
+    return f"{keda_host(app, namespace, store)}:{store.port}"
 
 
 @dataclass(frozen=True)

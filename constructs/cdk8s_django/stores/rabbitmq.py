@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import _validation as v
+from ..model._contract import BROKER_PASSWORD as PASSWORD_ENV
 from ..model._contract import url_encoded_key
 from ..model.defaults import DEFAULT_BROKER_STORAGE, DEFAULT_STORAGE_CLASS
 from ..model.options import Resources, SecretKeyRef, StoreRole
-from ._kind import BrokerOptions, StoreKind, store_options
+from ._kind import BrokerOptions, StoreKind, keda_host, store_options
 
 if TYPE_CHECKING:
     from ..model.plan import StorePlan
@@ -26,7 +27,6 @@ __all__ = ["RABBITMQ", "RABBITMQ_IMAGE", "RabbitMQ", "broker_password", "broker_
 RABBITMQ_IMAGE = "rabbitmq:3.13-management@sha256:e582c0bc7766f3342496d8485efb5a1df782b5ce3886ad017e2eaae442311f69"
 AMQP_PORT = 5672
 AMQPS_PORT = 5671
-PASSWORD_ENV = "CELERY_BROKER_PASSWORD"
 # Names RabbitMQ takes for a vhost and a user: printable, no '/' but the default vhost itself.
 _VHOST = re.compile(r"/|[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -106,8 +106,7 @@ def _keda_trigger(queue: str, tasks_per_replica: int, address: str | None, tls: 
 def _keda_address(app: str, namespace: str, store: StorePlan) -> str:
     spec = store.spec
     assert isinstance(spec, RabbitMQ)
-    host = store.host if store.host is not None else f"{app}-{store.component}.{namespace}.svc"
-    return f"{'amqps' if store.tls else 'amqp'}://{host}:{store.port}/{quote(spec.vhost, safe='')}"
+    return f"{'amqps' if store.tls else 'amqp'}://{keda_host(app, namespace, store)}:{store.port}/{quote(spec.vhost, safe='')}"
 
 
 def _keda_auth(app: str, store: StorePlan) -> dict[str, SecretKeyRef]:
