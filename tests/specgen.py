@@ -618,7 +618,24 @@ def _valid_spec(rng: random.Random) -> Spec:
     kind = rng.choices(("staging", "production", "preview"), (45, 35, 20))[0]
     build = {"staging": _staging_env, "production": _production_env, "preview": _preview_env}[kind]
     env = build(rng, app)
-    return app, _with_other_kinds(app, _with_ingress_source(_with_region(_fit_budget(rng, app, env))))
+    return app, _without_unused_broker(app, _with_other_kinds(app, _with_ingress_source(_with_region(_fit_budget(rng, app, env)))))
+
+
+def _runs_celery(app: object) -> bool:
+    """A worker or beat: only then does the environment have a broker."""
+    workers = getattr(app, "workers", ())
+    return not isinstance(workers, tuple) or bool(workers) or getattr(app, "beat", True) is not False
+
+
+def _store_prop(rng: random.Random, app: DjangoApp) -> str:
+    """A store to mutate; the cache instead of the broker for an app without Celery (which has none). Same draws."""
+    store = rng.choice(("postgres", "cache", "broker"))
+    return "cache" if store == "broker" and not _runs_celery(app) else store
+
+
+def _without_unused_broker(app: DjangoApp, env: Environment) -> Environment:
+    """An app without Celery gets no broker: ``broker=None`` (a broker given would be refused as unused)."""
+    return env if not isinstance(env, Environment) or _runs_celery(app) else replace(env, broker=None)
 
 
 def _with_other_kinds(app: DjangoApp, env: Environment) -> Environment:
@@ -757,7 +774,7 @@ def _production_env_unpinned(rng: random.Random, app: DjangoApp, env: Environmen
 
 
 def _production_in_cluster(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     return app, replace(_production_base(rng, app, env), **{store: _in_cluster(rng)}), f"environment.{store}"
 
 
@@ -773,19 +790,19 @@ def _store_type(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[D
         cache, broker = _managed(rng, app.name, "cache"), _managed(rng, app.name, "broker")
         env = Environment.production(postgres=host, cache=cache, broker=broker)  # type: ignore[arg-type]
         return app, _roomy(app, env), "environment.postgres"
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     value = rng.choice(("db.example.com", None, {"host": "db.example.com"}, ("db.example.com",)))
     return app, replace(env, **{store: value}), f"environment.{store}"
 
 
 def _managed_host(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     host = rng.choice(("10.0.0.12", "postgres://db.example.com", "DB.example.com", "db.example.com:5432", "", "db_1.example.com", 5))
     return app, replace(env, **{store: Managed(host)}), f"environment.{store}.host"
 
 
 def _managed_port(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     port = rng.choice((0, 70000, -1, "5432"))
     return app, replace(env, **{store: Managed(f"{store}.example.com", port=port)}), f"environment.{store}.port"
 
@@ -1142,7 +1159,7 @@ def _storage(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[Djan
     env = _staging_base(rng, app, env)
     field, value = rng.choice((("storage", "10GB"), ("storage", "0"), ("storage", "ten"), ("storage", 10), ("storage", _negative(rng)),
                                ("storage_class", "GP3"), ("storage_class", "gp3_encrypted"), ("storage_class", "")))
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     return app, replace(env, **{store: replace(InCluster(), **{field: value})}), field
 
 
@@ -1235,7 +1252,7 @@ def _edge_quantity(rng: random.Random, app: DjangoApp, env: Environment) -> Spec
 
 def _edge_storage(rng: random.Random, app: DjangoApp, env: Environment) -> Spec:
     env = _staging_base(rng, app, env)
-    store = rng.choice(("postgres", "cache", "broker"))
+    store = _store_prop(rng, app)
     storage = rng.choice(("0", "1.5Gi", "1Ei", "1"))
     return app, replace(env, **{store: InCluster(storage=None if store == "cache" else storage, storage_class="s" * 253)})
 
@@ -1414,7 +1431,7 @@ def random_case(rng: random.Random) -> tuple[DjangoApp, Environment, str | None]
         return app, _with_static(rng, app, env), None
     name, edge = rng.choice(EDGES)
     app, env = edge(rng, app, env)
-    return app, _with_static(rng, app, env), name
+    return app, _with_static(rng, app, _without_unused_broker(app, env)), name
 
 
 def random_spec(rng: random.Random) -> tuple[DjangoApp, Environment]:
@@ -1443,6 +1460,8 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     if isinstance(env, Environment):
         # a mutation that changes the ingress must not also drop the region or the load-balancer source
         env = _with_ingress_source(_with_region(env))
+        if not prop.startswith("environment.broker"):  # nor give an app without Celery a broker
+            env = _without_unused_broker(app, env)
     return app, env, prop, name
 
 

@@ -219,7 +219,7 @@ BAD: list[tuple[str, Any, str]] = [
      "c/Web: invalid health_check_path='/static/healthz/': expected a path outside STATIC_URL's /static/ (nginx serves that"
      " from the files; the probes must reach gunicorn). Fix: use e.g. '/healthz/'"),
     ("not-an-nginx-static", lambda: _chart(static="nginx"),
-     "qa: invalid environment.static='nginx': expected NginxStatic(...) or None. Fix: pass NginxStatic(...) or None"),
+     "qa: invalid environment.static='nginx': expected NginxStatic(...) or None. Fix: pass NginxStatic(...)"),
 ]
 
 

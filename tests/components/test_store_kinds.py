@@ -130,7 +130,7 @@ def test_elasticache_for_memcached_keeps_its_port_and_asks_for_tls_when_told() -
      " or Memcached(...). Fix: pass InCluster(...) or Managed(...) or Memcached(...)"),
     (lambda: Environment.staging("qa", broker=Memcached()),  # type: ignore[arg-type]
      "qa: invalid environment.broker=Memcached(host=None, port=None, tls=False, image=None): expected InCluster(...) or"
-     " Managed(...) or RabbitMQ(...). Fix: pass InCluster(...) or Managed(...) or RabbitMQ(...)"),
+     " Managed(...) or RabbitMQ(...) or None. Fix: pass InCluster(...) or Managed(...) or RabbitMQ(...)"),
     (lambda: Environment.production(**PRODUCTION, broker=Managed("broker.example.com"),
                                     cache=Memcached(host="cache.example.com", port=6379)),
      "qa: invalid environment.cache.port=6379: expected Memcached's port (11211): 6379 is Redis's. Fix: drop port= for"

@@ -70,7 +70,8 @@ ARGUMENT_FIX = ("put it in a Secret listed in DjangoApp.secrets, or read it from
 
 
 def chart(django_app: DjangoApp = APP, environment: Environment = QA) -> Callable[[], object]:
-    return lambda: DjangoChart(App(), "qa", django_app=django_app, environment=environment)
+    name = environment.name if isinstance(environment, Environment) and isinstance(environment.name, str) else "qa"
+    return lambda: DjangoChart(App(), name, django_app=django_app, environment=environment)  # the id is the environment's name
 
 
 def in_chart(build: Callable[[Chart], object]) -> Callable[[], object]:
@@ -195,7 +196,7 @@ CASES: list[Case] = [
          "Environment.for_branch: invalid namespace='shop-production': expected no namespace for a preview: its name comes from the branch. Fix: drop namespace="),
     Case("namespace-kube-system", chart(environment=replace(QA, namespace="kube-system")),
          "qa: invalid environment.namespace='kube-system': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
-    Case("placeholder-left-in-production", chart(environment=replace(PROD, postgres=Managed("REPLACE-ME.rds.amazonaws.com"))), "qa: invalid environment.postgres.host='REPLACE-ME.rds.amazonaws.com': expected a real value, not the placeholder REPLACE-ME. Fix: replace it in main.py (`placeholders(environment)` lists every one left)"),
+    Case("placeholder-left-in-production", chart(environment=replace(PROD, postgres=Managed("REPLACE-ME.rds.amazonaws.com"))), "production: invalid environment.postgres.host='REPLACE-ME.rds.amazonaws.com': expected a real value, not the placeholder REPLACE-ME. Fix: replace it in main.py (`placeholders(environment)` lists every one left)"),
     Case("placeholder-left-in-the-app", chart(django_app=replace(APP, env={"SENTRY_ENVIRONMENT": "REPLACE-ME"})), "qa: invalid django_app.env['SENTRY_ENVIRONMENT']='REPLACE-ME': expected a real value, not the placeholder REPLACE-ME. Fix: replace it in main.py (`placeholders(environment)` lists every one left)"),
     Case("argo-cd-repo-url-not-git", in_chart(lambda c: ArgoCdApplications(
         c, "ArgoCd", repo_url="shop-deploy", environments=[DjangoChart(c.node.root, "qa", django_app=APP, environment=QA)])), "c/ArgoCd: invalid repo_url='shop-deploy': expected a git URL Argo CD can clone (https://, ssh:// or git@). Fix: pass the deployment repository's URL"),
@@ -220,12 +221,12 @@ CASES: list[Case] = [
     Case("namespace-with-preview-prefix", chart(environment=replace(QA, namespace="pr-shop-qa")), "qa: invalid environment.namespace='pr-shop-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
     Case("app-name-with-preview-prefix", chart(django_app=replace(APP, name="pr-tools")), "qa: invalid environment.namespace='pr-tools-qa': expected a namespace not starting with 'pr-' (cluster-wide, the prefix of preview namespaces, which the preview reaper may delete). Fix: set environment.namespace to a name without the prefix, or rename the app"),
     Case("preview-namespace-replaced", chart(environment=replace(Environment.for_branch(
-        "feat/x", owner="alice", domain="preview.example.com"), namespace="shop-production")), "qa: invalid environment.namespace='shop-production': expected None for a preview: its namespace is 'pr-shop--feat-x--79b4cc55', from the branch, so that the preview reaper can tell previews apart. Fix: drop namespace="),
+        "feat/x", owner="alice", domain="preview.example.com"), namespace="shop-production")), "pr-feat-x--79b4cc55: invalid environment.namespace='shop-production': expected None for a preview: its namespace is 'pr-shop--feat-x--79b4cc55', from the branch, so that the preview reaper can tell previews apart. Fix: drop namespace="),
     Case("deletion-protection-on-a-preview", chart(environment=Environment.for_branch(
-        "feat/x", owner="alice", domain="preview.example.com", deletion_protection=True)), "qa: invalid environment.deletion_protection=True: expected False for a preview (previews expire and are deleted). Fix: drop deletion_protection="),
+        "feat/x", owner="alice", domain="preview.example.com", deletion_protection=True)), "pr-feat-x--79b4cc55: invalid environment.deletion_protection=True: expected False for a preview (previews expire and are deleted). Fix: drop deletion_protection="),
     Case("shell-operators-on-a-preview", chart(environment=Environment.for_branch(
-        "feat/x", owner="alice", domain="preview.example.com", shell_operators="devs")), "qa: invalid environment.shell_operators='devs': expected None for a preview: a preview may create no RBAC (its AppProject refuses Roles and RoleBindings). Fix: drop shell_operators=; exec into a preview with the CI deployer's own access"),
-    Case("deletion-protection-not-a-bool", chart(environment=replace(PROD, deletion_protection="yes")), "qa: invalid environment.deletion_protection='yes': expected True or False. Fix: pass True or False"),  # type: ignore[arg-type]
+        "feat/x", owner="alice", domain="preview.example.com", shell_operators="devs")), "pr-feat-x--79b4cc55: invalid environment.shell_operators='devs': expected None for a preview: a preview may create no RBAC (its AppProject refuses Roles and RoleBindings). Fix: drop shell_operators=; exec into a preview with the CI deployer's own access"),
+    Case("deletion-protection-not-a-bool", chart(environment=replace(PROD, deletion_protection="yes")), "production: invalid environment.deletion_protection='yes': expected True or False. Fix: pass True or False"),  # type: ignore[arg-type]
     Case("reaper-group-with-quote", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="x' || true || '")), "c/Fence: invalid reaper_group=\"x' || true || '\": expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
     Case("reaper-group-with-backslash", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="ci\\")), "c/Fence: invalid reaper_group='ci\\\\': expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
     Case("reaper-group-empty", in_chart(lambda c: NamespaceFence(c, "Fence", reaper_group="")), "c/Fence: invalid reaper_group='': expected a group name of letters, digits and ':._@/-' (at most 253), not a 'system:' group. Fix: use a group of the reaper's own, e.g. 'cdk8s-django:preview-reaper'"),
@@ -237,7 +238,7 @@ CASES: list[Case] = [
     Case("namespace-default", chart(environment=replace(QA, namespace="default")),
          "qa: invalid environment.namespace='default': expected a namespace of the app's own, not 'default' or a 'kube-' one (the cluster's). Fix: set environment.namespace to a name of the app's own, or rename the app or the environment"),
     Case("egress-allow-list-without-managed-cidrs", chart(environment=replace(PROD, network=NetworkAccess(egress=EgressAllowList()))),
-         "qa: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
+         "production: invalid environment.network.egress.managed_cidrs=(): expected the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache. Fix: pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets"),
     Case("egress-https-cidr-bare-address", chart(environment=replace(QA, network=replace(QA.network, egress=EgressAllowList(https_cidrs=("52.95.0.1",))))),
          "qa/NetworkPolicies: invalid access.egress.https_cidrs='52.95.0.1': expected a CIDR in prefix form with no host bits set, such as '10.0.1.0/24'. Fix: give the subnet's CIDR block (for one address, '10.0.0.1/32')"),
     Case("aws-region-unknown", chart(environment=replace(QA, iam_role_arn="arn:aws:iam::123456789012:role/shop")),
@@ -262,11 +263,11 @@ CASES: list[Case] = [
     Case("web-resources-a-string", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, resources="250m")),  # type: ignore[arg-type]
          "c/Web: invalid resources='250m': expected Resources(...). Fix: pass Resources(...)"),
     Case("postgres-database-an-int", in_chart(lambda c: PostgresStatefulSet(c, "Postgres", runtime=RUNTIME, password=SecretKeyRef("shop-db", "password"), database=5)),  # type: ignore[arg-type]
-         'c/Postgres: invalid database=5: expected a string or None. Fix: pass a string or None'),
+         'c/Postgres: invalid database=5: expected a string or None. Fix: pass a string'),
     Case("chart-id-an-int", lambda: DjangoChart(App(), 5, django_app=APP, environment=QA),  # type: ignore[arg-type]
          "5: invalid id=5: expected a string: the environment's name. Fix: pass '5'"),
     Case("preview-created-at-a-string", lambda: Environment.for_branch("feat/x", owner="alice", domain="preview.example.com", created_at="2026-11-26"),  # type: ignore[arg-type]
-         "Environment.for_branch: invalid created_at='2026-11-26': expected datetime(...) or None. Fix: pass datetime(...) or None"),
+         "Environment.for_branch: invalid created_at='2026-11-26': expected datetime(...) or None. Fix: pass datetime(...)"),
     Case("wsgi-application-an-option", chart(replace(APP, wsgi_application="--bind=0.0.0.0")),
          "qa/Web: invalid django_app.wsgi_application='--bind=0.0.0.0': expected a dotted Python path such as 'shop.wsgi:application' or 'shop'. Fix: name the module (and ':attribute') to load"),
     Case("metrics-path-relative", chart(replace(APP, metrics_path="metrics"), replace(QA, monitoring=True)),
@@ -274,7 +275,7 @@ CASES: list[Case] = [
     Case("cron-command-one-string", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("send_report --weekly",))})),
          "qa/Cron-report: invalid django_app.cron['report'].command=('send_report --weekly',): expected the command and each argument as separate strings (exec form, no shell). Fix: pass command=('send_report', '--weekly')"),
     Case("aws-secrets-prefix-slash", chart(environment=replace(PROD, aws_secrets=AwsSecretsManager(prefix="/shop/"))),
-         "qa: invalid environment.aws_secrets.prefix='/shop/': expected a Secrets Manager path such as 'shop/production'. Fix: drop leading and trailing '/' and spaces"),
+         "production: invalid environment.aws_secrets.prefix='/shop/': expected a Secrets Manager path such as 'shop/production'. Fix: drop leading and trailing '/' and spaces"),
     Case("namespace-empty", chart(environment=replace(QA, namespace="")),
          "qa: invalid environment.namespace='': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     # What the API server would refuse, or what came out wrong, before the resolve stage (issue 9).
@@ -303,7 +304,7 @@ CASES: list[Case] = [
     Case("hosts-a-string", chart(environment=replace(QA, hosts="qa.example.com")),  # type: ignore[arg-type]
          "qa: invalid environment.hosts='qa.example.com': expected a tuple of strings. Fix: pass a tuple of strings"),
     Case("ingress-a-string", chart(environment=replace(QA, ingress="alb")),  # type: ignore[arg-type]
-         "qa: invalid environment.ingress='alb': expected IngressOptions(...) or None. Fix: pass IngressOptions(...) or None"),
+         "qa: invalid environment.ingress='alb': expected IngressOptions(...) or None. Fix: pass IngressOptions(...)"),
     Case("resources-a-list", chart(environment=replace(QA, resources={"web": ["100m", "256Mi"]})),  # type: ignore[dict-item]
          "qa: invalid environment.resources['web']=['100m', '256Mi']: expected Resources(...). Fix: pass Resources(...)"),
     Case("chart-id-with-a-slash", lambda: DjangoChart(App(), "eu/qa", django_app=APP, environment=QA),
@@ -342,7 +343,7 @@ CASES: list[Case] = [
     Case("secret-name", chart(replace(APP, secrets=("Shop_Secrets",))),
          "qa: invalid django_app.secrets='Shop_Secrets': expected an RFC 1123 subdomain of at most 253 characters (lower-case labels joined by '.'). Fix: use lower-case letters, digits, '-' and '.'"),
     Case("environment-name", chart(environment=replace(QA, name="QA")),
-         "qa: invalid environment.name='QA': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
+         "QA: invalid environment.name='QA': expected an RFC 1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit). Fix: use lower case and replace '_' or '.' with '-'"),
     Case("namespace-too-long", chart(environment=replace(QA, namespace="n" * 64)),
          "qa: invalid environment.namespace='nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn': expected at most 63 characters (got 64). Fix: shorten it by 1 characters"),
     Case("web-replicas-range", chart(environment=replace(QA, web_replicas=-1)),
@@ -350,15 +351,15 @@ CASES: list[Case] = [
     Case("worker-replicas-type", chart(environment=replace(QA, worker_replicas="2")),  # type: ignore[arg-type]
          "qa: invalid environment.worker_replicas='2': expected a whole number. Fix: pass a whole number"),
     Case("production-in-cluster-store", chart(environment=replace(PROD, cache=InCluster())),
-         "qa: invalid environment.cache=InCluster(storage=None, storage_class='gp3', image=None): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
+         "production: invalid environment.cache=InCluster(storage=None, storage_class='gp3', image=None): expected a Managed store in production (in-cluster stores are for throwaway staging). Fix: pass cache=Managed('<endpoint host name>')"),
     Case("store-wrong-type", chart(environment=replace(QA, postgres="postgres.example.com")),  # type: ignore[arg-type]
          "qa: invalid environment.postgres='postgres.example.com': expected InCluster(...) or Managed(...). Fix: pass InCluster(...) or Managed(...)"),
     Case("managed-host-ip", chart(environment=replace(PROD, postgres=Managed("10.0.0.12"))),
-         "qa/Postgres: invalid environment.postgres.host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
+         "production/Postgres: invalid environment.postgres.host='10.0.0.12': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
     Case("managed-host-url", chart(environment=replace(PROD, postgres=Managed("postgres://db.example.com"))),
-         "qa/Postgres: invalid environment.postgres.host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
+         "production/Postgres: invalid environment.postgres.host='postgres://db.example.com': expected a lower-case DNS host name such as 'shop.example.com' (not an IP address, no scheme or port). Fix: give the bare DNS name; for an IP address create a DNS record first"),
     Case("managed-port-range", chart(environment=replace(PROD, postgres=Managed("db.example.com", port=70000))),
-         "qa/Postgres: invalid environment.postgres.port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
+         "production/Postgres: invalid environment.postgres.port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
     Case("ingress-without-hosts", chart(environment=replace(QA, hosts=())),
          "qa/Web: invalid environment.hosts=(): expected at least one host name when an Ingress is requested. Fix: pass hosts=('shop.example.com',) or drop ingress"),
     Case("host-name-uppercase", chart(environment=replace(QA, hosts=("QA.example.com",))),
@@ -410,11 +411,11 @@ CASES: list[Case] = [
          f"qa: invalid django_app.env={'A' * 254!r}: expected an environment variable name of at most 253 characters (a ConfigMap key;"
          " it has 254). Fix: shorten it to 253 characters or fewer"),
     Case("cache-and-broker-on-one-server", chart(environment=replace(PROD, broker=Managed("CACHE.example.com."))),
-         "qa: invalid environment.broker=Managed(host='CACHE.example.com.', port=None, tls=True, ca_bundle='/etc/ssl/certs/rds-global-bundle.pem'):"
+         "production: invalid environment.broker=Managed(host='CACHE.example.com.', port=None, tls=True, ca_bundle='/etc/ssl/certs/rds-global-bundle.pem'):"
          " expected a server other than environment.cache's (cache.example.com:6379): a cache evicts keys under memory pressure and would"
          " evict queued tasks with them. Fix: give the broker a server of its own (e.g. a second ElastiCache cluster, noeviction)"),
     Case("production-seed", chart(environment=replace(PROD, seed=SeedData(fixtures=("demo",)))),
-         "qa: invalid environment.seed=SeedData(fixtures=('demo',), superuser_secret=None): expected no seed in production (fixtures for"
+         "production: invalid environment.seed=SeedData(fixtures=('demo',), superuser_secret=None): expected no seed in production (fixtures for"
          " staging and previews; the Job reruns with every new image). Fix: drop seed=; load production data with a one-off Job or a migration"),
     Case("memory-zero", chart(environment=replace(QA, resources={"web": Resources(memory="0")})),
          "qa/Web: invalid environment.resources['web'].memory='0': expected a quantity above zero. Fix: give a size, e.g. '256Mi'"),
@@ -424,7 +425,7 @@ CASES: list[Case] = [
     Case("cron-command-blank", chart(django_app=replace(APP, cron={"report": CronTask("0 6 * * 1", command=("send_report", " "))})),
          "qa/Cron-report: invalid django_app.cron['report'].command=('send_report', ' '): expected a list of strings, none blank: the command then its arguments. Fix: pass command=('clearsessions',)"),
     Case("cron-command-string", in_chart(lambda c: ManagementCronJob(c, "Cron", runtime=RUNTIME, name="x", schedule="@daily", command="clearsessions")),
-         "c/Cron: invalid command='clearsessions': expected a tuple of strings or None. Fix: pass a tuple of strings or None"),
+         "c/Cron: invalid command='clearsessions': expected a tuple of strings or None. Fix: pass a tuple of strings"),
     Case("cache-storage", chart(environment=replace(QA, cache=InCluster(storage="5Gi"))),
          "qa: invalid environment.cache.storage='5Gi': expected no storage: the in-cluster cache keeps no volume (it starts empty"
          " after a restart). Fix: drop storage= from cache=InCluster(...); size its memory with Environment.resources['redis']"),
@@ -463,17 +464,17 @@ CASES: list[Case] = [
     Case("duplicate-object-name", duplicate_object_name,
          "qa: two objects would be written to qa/09-configmap-shop-env.yaml (ConfigMap 'shop-env'). Fix: give one of them another name"),
     Case("production-latest-image", chart(replace(APP, image="registry.example.com/shop:latest"), PROD),
-         "qa: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
+         "production: invalid django_app.image='registry.example.com/shop:latest': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
     Case("production-untagged-image", chart(replace(APP, image="registry.example.com/shop"), PROD),
-         "qa: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
+         "production: invalid django_app.image='registry.example.com/shop': expected a pinned image in production: a tag other than 'latest', or a digest. Fix: use 'repo:1.4.2' or, better, 'repo@sha256:<digest>'"),
     Case("production-web-min-replicas", chart(environment=replace(PROD, web_autoscaling=Autoscaling(min_replicas=1))),
-         "qa: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more"),
+         "production: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more"),
     Case("connection-budget", chart(replace(APP, gunicorn_threads=8), replace(PROD, max_connections=150)),
-         "qa: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer"),
+         "production: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer"),
     Case("max-connections-range", chart(environment=replace(QA, max_connections=0)),
          "qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143"),
     Case("autoscaling-max-below-min", chart(environment=replace(PROD, worker_autoscaling=Autoscaling(min_replicas=4, max_replicas=3))),
-         "qa/Worker-worker: invalid environment.worker_autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000"),
+         "production/Worker-worker: invalid environment.worker_autoscaling.max_replicas=3: expected a whole number from 4 to 1000. Fix: pick a value between 4 and 1000"),
     Case("autoscaling-cpu-target", in_chart(lambda c: DjangoWeb(c, "Web", runtime=RUNTIME, autoscaling=Autoscaling(cpu_utilization=0))),
          "c/Web: invalid autoscaling.cpu_utilization=0: expected a whole number from 1 to 100. Fix: pick a value between 1 and 100"),
     Case("keda-without-address", in_chart(lambda c: CeleryWorker(c, "Worker", runtime=RUNTIME, autoscaling=QueueAutoscaling())),
@@ -483,7 +484,7 @@ CASES: list[Case] = [
     Case("worker-metrics-port", chart(replace(APP, workers=(Worker(metrics_port=70000),))),
          "qa/Worker-worker: invalid Worker('worker').metrics_port=70000: expected a whole number from 1 to 65535. Fix: pick a value between 1 and 65535"),
     Case("iam-role-arn", chart(environment=replace(PROD, iam_role_arn="shop-role")),
-         "qa: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<12-digit account>:role/<name>', or another partition's: arn:aws-cn, arn:aws-us-gov). Fix: copy the role's ARN"),
+         "production: invalid environment.iam_role_arn='shop-role': expected an IAM role ARN ('arn:aws:iam::<12-digit account>:role/<name>', or another partition's: arn:aws-cn, arn:aws-us-gov). Fix: copy the role's ARN"),
     Case("load-balancer-cidr-everything", chart(environment=replace(QA, network=NetworkAccess(load_balancer_cidrs=("0.0.0.0/0",)))),
          "qa: invalid environment.network.load_balancer_cidrs='0.0.0.0/0': expected the load balancer's own subnets, not every address (a /0 admits the whole internet and every pod to web). Fix: pass the ALB subnets' CIDRs, e.g. ('10.0.0.0/24', '10.0.1.0/24')"),
     Case("run-as-root", chart(replace(APP, run_as_user=0)),
@@ -501,7 +502,7 @@ CASES: list[Case] = [
     Case("shell-operators-group", in_chart(lambda c: ShellAccess(c, "A", runtime=RUNTIME, group=" ", pod_name="shop-shell-0")),
          "c/A: invalid group=' ': expected a non-empty group name. Fix: pass the operators' group name"),
     Case("environment-named-like-a-preview", chart(environment=replace(QA, name="pr-qa")),
-         "qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"),
+         "pr-qa: invalid environment.name='pr-qa': expected a name not starting with 'pr-' (reserved for previews, which expire). Fix: use Environment.for_branch(...) for previews and another name otherwise"),
     Case("worker-named-like-a-store", chart(replace(APP, workers=(Worker(name="postgres"),))),
          "qa: invalid django_app.workers and django_app.cron='postgres': expected a name other than beat, config, default-deny, env, files, memcached, migrate, namespace, network-policy, postgres, rabbitmq, redis-broker, redis-cache, secrets, seed, service-account, shell, shell-exec, web (the library's own components). Fix: rename it, e.g. 'postgres-task'"),
     Case("cron-named-like-a-worker", chart(replace(APP, cron={"worker": "0 3 * * *"})),

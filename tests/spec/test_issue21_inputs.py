@@ -60,3 +60,64 @@ def test_a_config_map_over_1_mib_is_refused_before_anything_is_written() -> None
     assert _error(lambda: _chart(QA, django_app=big)) == (
         "qa/Config: invalid django_app.config_files='<1048661 bytes>': expected at most 1048576 bytes in all (1 MiB, the API server's limit"
         " for a ConfigMap). Fix: move large content into the image or object storage")
+
+
+NO_CELERY = replace(main.shop, workers=(), beat=False)
+
+
+def test_an_app_without_celery_gets_no_broker_anywhere() -> None:
+    """No worker and no beat: no broker StatefulSet, volume, Service, policy, URL, notes or diagram line."""
+    from cdk8s_django.testing import synth
+
+    chart = _chart(Environment.staging("qa"), django_app=NO_CELERY)
+    docs = synth(chart)
+    names = {(d["kind"], d["metadata"]["name"]) for d in docs}
+    assert not [n for n in names if "broker" in n[1] or "rabbitmq" in n[1]], names
+    assert ("StatefulSet", "shop-redis-cache") in names and ("StatefulSet", "shop-postgres") in names
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "shop-env")["data"]
+    assert "CELERY_BROKER_URL" not in config and config["CACHE_URL"] == "redis://shop-redis-cache:6379/0"
+    assert chart.plan.broker is None and "broker" not in " ".join(chart.stores)
+    assert [s.component for s in chart.plan.stores.values()] == ["postgres", "redis-cache"]
+
+
+def test_production_without_celery_says_broker_none() -> None:
+    from cdk8s_django.testing import synth
+
+    production = replace(main.environments[2], broker=None)
+    docs = synth(_chart(production, django_app=NO_CELERY))
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "shop-env")["data"]
+    assert "CELERY_BROKER_URL" not in config and config["CACHE_URL"].startswith("rediss://")
+    assert not [d for d in docs if "broker" in d["metadata"]["name"]]
+
+
+def test_a_broker_given_to_an_app_without_celery_is_refused() -> None:
+    from cdk8s_django.stores import RabbitMQ
+
+    assert _error(lambda: _chart(Environment.staging("qa", broker=RabbitMQ()), django_app=NO_CELERY)) == (
+        "qa: invalid environment.broker=RabbitMQ(host=None, port=None, tls=True, vhost='/', username=None, password=None,"
+        " storage=None, storage_class='gp3', image=None, consumer_timeout=None): expected None: the app runs no Celery"
+        " worker and no beat, so nothing would read the broker. Fix: pass broker=None (or leave it out in staging), or add"
+        " a Worker to django_app.workers")
+
+
+def test_no_broker_for_an_app_that_runs_celery_is_refused() -> None:
+    beat_only = replace(main.shop, workers=())
+    assert _error(lambda: _chart(Environment.staging("qa", broker=None), django_app=beat_only)) == (
+        "qa: invalid environment.broker=None: expected a broker: the app runs Celery (beat). Fix: pass"
+        " broker=Managed(host=...) in production, or leave it out in staging (an in-cluster Redis)")
+    assert _chart(Environment.staging("qa"), django_app=beat_only).plan.broker is not None  # beat alone needs one
+
+
+def test_a_chart_id_other_than_the_environment_is_refused() -> None:
+    """dist/staging/ holding namespace shop-qa would mislead whoever applies the folder."""
+    assert _error(lambda: DjangoChart(App(), "staging", django_app=main.shop, environment=QA)) == (
+        "staging: invalid id='staging': expected the environment's name 'qa' (or its namespace 'shop-qa', for two apps in"
+        " one App): the id names the folder dist/<id>/ that holds the environment. Fix: pass 'qa' (environment.name)")
+
+
+def test_two_apps_in_one_app_name_their_charts_by_namespace() -> None:
+    app = App()
+    blog = replace(main.shop, name="blog")
+    names = [DjangoChart(app, f"{a.name}-qa", django_app=a, environment=Environment.staging("qa")).namespace_name
+             for a in (main.shop, blog)]
+    assert names == ["shop-qa", "blog-qa"]

@@ -94,7 +94,7 @@ CASES: list[tuple[str, DjangoApp, Environment, str]] = [
 @pytest.mark.parametrize(("app", "environment", "named"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_the_error_names_the_prop_as_main_py_spells_it(app: DjangoApp, environment: Environment, named: str) -> None:
     with pytest.raises(ConfigError) as raised:
-        DjangoChart(App(), "qa", django_app=app, environment=environment)
+        DjangoChart(App(), environment.name, django_app=app, environment=environment)
     assert f"invalid {named}" in str(raised.value)
 
 

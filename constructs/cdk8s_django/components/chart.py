@@ -111,6 +111,11 @@ class DjangoChart(Chart):
                               "the environment's name, which names its folder dist/<id>/ (not empty, no '/')",
                               f"pass {(id.replace('/', '-').strip('.-') or 'qa')!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
+        if id not in (environment.name, plan.namespace):  # dist/staging/ holding shop-qa misleads whoever applies it
+            raise ConfigError(LazyPath(scope, id), "id", id,
+                              f"the environment's name {environment.name!r} (or its namespace {plan.namespace!r}, for two apps"
+                              " in one App): the id names the folder dist/<id>/ that holds the environment",
+                              f"pass {environment.name!r} (environment.name)")
         remembered = _check_app_wide(scope, id, plan)
         try:
             with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
@@ -146,7 +151,7 @@ class DjangoChart(Chart):
         # they stay before the components in the tree, so plain cdk8s writes the Namespace first.
         with batched():
             self.secrets: list[object] = self._secrets(plan)
-            self.stores: dict[str, Store] = {plan.stores[role].component: self._store(plan, role) for role in StoreRole}
+            self.stores: dict[str, Store] = {store.component: self._store(plan, role) for role, store in plan.stores.items()}
             self._compose_workloads(plan)
             check_connection_budget(LazyPath(scope, id), plan)  # after the components checked the sizes it adds up
             self._compose_guard_rails(plan)
@@ -187,9 +192,11 @@ class DjangoChart(Chart):
             built: Store = store.kind.build(self, id, store)
             return built
 
-    def _keda_broker(self, plan: Plan) -> KedaBroker:
+    def _keda_broker(self, plan: Plan) -> KedaBroker | None:
         """The broker as KEDA's operator sees it: its address, TLS, trigger and credentials, from its kind."""
-        store, app = plan.stores[StoreRole.BROKER], plan.app.name
+        store, app = plan.broker, plan.app.name
+        if store is None:  # no Celery, so no worker to scale
+            return None
         auth = store.kind.keda_auth(app, store) if store.kind.keda_auth is not None else None
         return KedaBroker(store.kind.keda_address(app, plan.namespace, store), store.tls, store.kind.keda_trigger, auth)
 
@@ -210,6 +217,7 @@ class DjangoChart(Chart):
         broker = self._keda_broker(plan)
         self.workers = []
         for w in plan.workers:
+            assert broker is not None  # a worker means a broker (resolve)
             with props_as_typed(_worker_as_typed(w.worker)):
                 self.workers.append(CeleryWorker(
                     self, f"Worker-{w.worker.name}", runtime=runtime, name=w.worker.name, queues=w.worker.queues,
@@ -241,11 +249,11 @@ class DjangoChart(Chart):
     def _compose_guard_rails(self, plan: Plan) -> None:
         environment, runtime = plan.environment, self.runtime
         in_cluster = [s for s in self.stores.values() if not isinstance(s, ManagedDataStore)]
-        broker = self.stores[plan.stores[StoreRole.BROKER].component]
+        broker = self.stores[plan.broker.component] if plan.broker is not None else None
         self.network_policies = NetworkPolicies(
             self, "NetworkPolicies", runtime=runtime, web=self.web, access=environment.network,
             workers=self.workers, monitoring=environment.monitoring, stores=in_cluster,
-            keda_stores=[broker] if plan.uses_keda and not isinstance(broker, ManagedDataStore) else [],
+            keda_stores=[broker] if plan.uses_keda and broker is not None and not isinstance(broker, ManagedDataStore) else [],
             managed_stores=[s for s in self.stores.values() if isinstance(s, ManagedDataStore)],
         )
         self.monitoring = Monitoring(

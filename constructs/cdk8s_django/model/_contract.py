@@ -84,7 +84,8 @@ def config_env(
         "DATABASE_NAME": app,
         "DATABASE_USER": app,
         "DATABASE_SSLMODE": "verify-ca" if tls else "disable",
-        **{name: url for name, url in ((name, stores[role].kind.url(app, stores[role])) for name, role in _URL_ROLES) if url},
+        **{name: url for name, url in ((name, stores[role].kind.url(app, stores[role])) for name, role in _URL_ROLES if role in stores)
+           if url},
         "CSRF_TRUSTED_ORIGINS": ",".join(f"https://{host}" for host in environment.hosts),
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "STATIC_URL": environment.static_url,

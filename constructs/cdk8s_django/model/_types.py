@@ -34,6 +34,20 @@ def _describe(hint: Any) -> str:
     """The expected type in words; ``Unset`` is left out (it means "leave the option out")."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in typing.get_args(hint) if arg is not Unset)
+    return _describe_one(hint)
+
+
+def _describe_fix(hint: Any) -> str:
+    """What to pass: the type without its ``None``, which the environment may refuse (a broker for an app
+    that runs Celery); None is leaving the option out, which the message's expectation still shows."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(hint) if arg is not Unset]
+        some = [arg for arg in args if arg is not type(None)] or args
+        return " or ".join(_describe(arg) for arg in some)
+    return _describe_one(hint)
+
+
+def _describe_one(hint: Any) -> str:
     if hint in _NAMES:
         return _NAMES[hint]
     origin = typing.get_origin(hint)
@@ -101,7 +115,7 @@ def _check_edges(where: object, prop: str, value: str) -> None:
 
 def _check_value(where: object, prop: str, value: Any, hint: Any, free_text: bool = False) -> None:
     if not _matches(value, hint):
-        raise ConfigError(where, prop, value, _describe(hint), f"pass {_describe(hint)}")
+        raise ConfigError(where, prop, value, _describe(hint), f"pass {_describe_fix(hint)}")
     if isinstance(value, str) and not free_text:
         _check_edges(where, prop, value)
     hint = _member_hint(value, hint)

@@ -56,6 +56,8 @@ class Environment:
             (``hosts`` must then stay empty, and web admits no traffic from outside the namespace).
         postgres, cache, broker: ``InCluster()`` or ``Managed(host)`` (Postgres; Redis for the cache and the broker),
             or another kind from ``cdk8s_django.stores``: ``cache=Memcached(...)``, ``broker=RabbitMQ(...)`` (``host=`` for a managed one).
+            The broker exists only for an app that runs Celery (a ``Worker`` or ``beat``): ``broker=None`` says there is none,
+            and staging's default (UNSET) is an in-cluster Redis broker when the app runs Celery and none otherwise.
         database_password: the Secret key with the database password. Default None: ``<app>-database``/``password``.
         image: overrides ``DjangoApp.image`` (CI sets it per environment). Default None: the app's image.
         web_replicas, worker_replicas: pod counts without autoscaling. Default UNSET: 2 and 1 (staging 1 and 1).
@@ -95,7 +97,7 @@ class Environment:
     kind: EnvironmentKind
     postgres: InCluster | Managed
     cache: InCluster | Managed | CacheOptions
-    broker: InCluster | Managed | BrokerOptions
+    broker: InCluster | Managed | BrokerOptions | None | Unset
     namespace: str | None = None
     hosts: tuple[str, ...] = ()
     ingress: IngressOptions | None = None
@@ -131,7 +133,7 @@ class Environment:
         ingress: IngressOptions | None = None,
         postgres: InCluster | Managed = IN_CLUSTER,
         cache: InCluster | Managed | CacheOptions = IN_CLUSTER,
-        broker: InCluster | Managed | BrokerOptions = IN_CLUSTER,
+        broker: InCluster | Managed | BrokerOptions | None | Unset = UNSET,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
@@ -151,7 +153,7 @@ class Environment:
         ttl: timedelta = DEFAULT_PREVIEW_TTL,
         ingress: IngressOptions | None = None,
         cache: InCluster | CacheOptions = IN_CLUSTER,
-        broker: InCluster | BrokerOptions = IN_CLUSTER,
+        broker: InCluster | BrokerOptions | None | Unset = UNSET,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A preview environment for a branch: a staging environment named from the
@@ -194,14 +196,15 @@ class Environment:
         *,
         postgres: Managed,
         cache: Managed | CacheOptions,
-        broker: Managed | BrokerOptions,
+        broker: Managed | BrokerOptions | None,
         name: str = "production",
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A production environment: managed stores behind ExternalName Services, autoscaled
-        web (2-10) and workers (2-6), ``max_connections`` 400. Options: ``EnvironmentOptions``."""
+        web (2-10) and workers (2-6), ``max_connections`` 400. ``broker=None`` for an app without Celery.
+        Options: ``EnvironmentOptions``."""
         _check_options("Environment.production", options)
         return cls(name=name, kind=EnvironmentKind.PRODUCTION, postgres=postgres, cache=cache, broker=broker,
                    hosts=hosts, ingress=ingress, **options)

@@ -38,7 +38,7 @@ from .defaults import (
     STAGING_WEB_REPLICAS,
 )
 from .django_app import CronTask, DjangoApp, Worker
-from .environment import Environment, EnvironmentKind, InCluster, Managed
+from .environment import IN_CLUSTER, Environment, EnvironmentKind, InCluster, Managed
 from .options import AcmCertificate, Autoscaling, IngressController, QueueAutoscaling, Resources, SecretKeyRef, StoreRole, Unset
 from .placeholders import PLACEHOLDER, first_placeholder
 from .preview import APP_SEPARATOR, PREVIEW_PREFIX, preview_namespace
@@ -136,6 +136,11 @@ class Plan:
     database_secret_by_eso: bool
 
     @property
+    def broker(self) -> StorePlan | None:
+        """None for an app without Celery (no worker, no beat)."""
+        return self.stores.get(StoreRole.BROKER)
+
+    @property
     def uses_keda(self) -> bool:
         return any(isinstance(w.scaling, QueueAutoscaling) for w in self.workers)
 
@@ -161,7 +166,7 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
     worker_default = PRODUCTION_WORKER_AUTOSCALING if production else PREVIEW_WORKER_AUTOSCALING if environment.preview else None
     worker_scaling = _pick(environment.worker_autoscaling, worker_default)
     worker_replicas = _pick(environment.worker_replicas, DEFAULT_WORKER_REPLICAS)
-    stores = _stores(where, environment, resources)
+    stores = _stores(where, django_app, environment, resources)
     region = _aws_region(where, environment)
     password = environment.database_password or SecretKeyRef(f"{django_app.name}-database", "password")
     v.check_secret_ref(where, "environment.database_password", password)
@@ -341,7 +346,7 @@ def _check_production(where: object, django_app: DjangoApp, environment: Environ
     if isinstance(scaling, Autoscaling) and scaling.min_replicas < 2:
         raise v.ConfigError(where, "environment.web_autoscaling.min_replicas", scaling.min_replicas,
                             "at least 2 in production (one pod means downtime on every node drain)", "set min_replicas=2 or more")
-    for role, store in _store_specs(environment):
+    for role, store in _store_specs(where, django_app, environment):
         if _placement(store)[0] is None:
             prop = STORE_PROPS[role]
             raise v.ConfigError(
@@ -406,8 +411,27 @@ def _resources(where: object, environment: Environment) -> Mapping[str, Resource
 STORE_PROPS = {StoreRole.POSTGRES: "postgres", StoreRole.CACHE: "cache", StoreRole.BROKER: "broker"}
 
 
-def _store_specs(environment: Environment) -> list[tuple[StoreRole, object]]:
-    return [(StoreRole.POSTGRES, environment.postgres), (StoreRole.CACHE, environment.cache), (StoreRole.BROKER, environment.broker)]
+def _store_specs(where: object, django_app: DjangoApp, environment: Environment) -> list[tuple[StoreRole, object]]:
+    specs: list[tuple[StoreRole, object]] = [(StoreRole.POSTGRES, environment.postgres), (StoreRole.CACHE, environment.cache)]
+    broker = _broker_spec(where, django_app, environment)
+    return specs if broker is None else [*specs, (StoreRole.BROKER, broker)]
+
+
+def _broker_spec(where: object, django_app: DjangoApp, environment: Environment) -> object:
+    """The broker, for an app that runs Celery only: without a worker or beat nothing reads CELERY_BROKER_URL,
+    and a broker nobody consumes is a StatefulSet, a volume and a policy for nothing."""
+    consumers = [f"Worker({w.name!r})" for w in django_app.workers] + (["beat"] if django_app.beat else [])
+    given = environment.broker
+    if consumers:
+        if given is None:
+            raise v.ConfigError(where, "environment.broker", None, f"a broker: the app runs Celery ({', '.join(consumers)})",
+                                "pass broker=Managed(host=...) in production, or leave it out in staging (an in-cluster Redis)")
+        return IN_CLUSTER if isinstance(given, Unset) else given
+    if given is None or isinstance(given, Unset):
+        return None
+    raise v.ConfigError(where, "environment.broker", given,
+                        "None: the app runs no Celery worker and no beat, so nothing would read the broker",
+                        "pass broker=None (or leave it out in staging), or add a Worker to django_app.workers")
 
 
 def _placement(spec: object) -> tuple[str | None, int | None, bool]:
@@ -418,9 +442,10 @@ def _placement(spec: object) -> tuple[str | None, int | None, bool]:
     return host, getattr(spec, "port", None), host is not None and bool(getattr(spec, "tls", False))
 
 
-def _stores(where: object, environment: Environment, resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
+def _stores(where: object, django_app: DjangoApp, environment: Environment,
+            resources: Mapping[str, Resources]) -> Mapping[StoreRole, StorePlan]:
     plans = {}
-    for role, spec in _store_specs(environment):
+    for role, spec in _store_specs(where, django_app, environment):
         prop = f"environment.{STORE_PROPS[role]}"
         kind = kind_of(role, spec)
         if kind is None or role not in kind.roles:
@@ -447,7 +472,8 @@ def _stores(where: object, environment: Environment, resources: Mapping[str, Res
                                 storage=storage, image=image, from_aws=environment.aws_secrets is not None)
         if kind.check is not None:
             kind.check(where, prop, plans[role])
-    _check_separate_cache_and_broker(where, plans[StoreRole.CACHE], plans[StoreRole.BROKER])
+    if StoreRole.BROKER in plans:
+        _check_separate_cache_and_broker(where, plans[StoreRole.CACHE], plans[StoreRole.BROKER])
     return MappingProxyType(plans)
 
 

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 __all__ = ["EnvironmentFacts", "Store", "Workload", "facts"]
 
 _ROLE_WORDS = {StoreRole.POSTGRES: "", StoreRole.CACHE: " cache", StoreRole.BROKER: " broker"}
-ALL_STORES = (StoreRole.POSTGRES, StoreRole.CACHE, StoreRole.BROKER)
 
 
 @dataclass(frozen=True)
@@ -60,16 +59,16 @@ class EnvironmentFacts:
 
 def _workloads(chart: DjangoChart) -> list[Workload]:
     """In the order the chart made them (the order of the manifests)."""
-    jobs = (StoreRole.POSTGRES,)
-    workloads = [Workload("migrate", "Job", chart.migration.name, jobs), Workload("web", "Deployment", chart.web.name, ALL_STORES)]
-    workloads += [Workload(w.component, "Deployment", w.name, ALL_STORES) for w in chart.workers]
+    jobs, every_store = (StoreRole.POSTGRES,), tuple(chart.plan.stores)  # the broker only with Celery
+    workloads = [Workload("migrate", "Job", chart.migration.name, jobs), Workload("web", "Deployment", chart.web.name, every_store)]
+    workloads += [Workload(w.component, "Deployment", w.name, every_store) for w in chart.workers]
     if chart.beat is not None:
         database = chart.plan.app.beat_scheduler is BeatScheduler.DATABASE
         beat_stores = (StoreRole.BROKER, StoreRole.POSTGRES) if database else (StoreRole.BROKER,)
         workloads.append(Workload("beat", "StatefulSet", chart.beat.name, beat_stores))
     if chart.seed is not None:
         workloads.append(Workload("seed", "Job", chart.seed.name, jobs))
-    workloads.append(Workload("shell", "StatefulSet", chart.shell.name, ALL_STORES))
+    workloads.append(Workload("shell", "StatefulSet", chart.shell.name, every_store))
     workloads += [Workload(c.component, "CronJob", c.name, jobs) for c in chart.cron_jobs]
     return workloads
 
