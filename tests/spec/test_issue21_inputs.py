@@ -121,3 +121,21 @@ def test_two_apps_in_one_app_name_their_charts_by_namespace() -> None:
     names = [DjangoChart(app, f"{a.name}-qa", django_app=a, environment=Environment.staging("qa")).namespace_name
              for a in (main.shop, blog)]
     assert names == ["shop-qa", "blog-qa"]
+
+
+def test_an_object_over_the_annotation_limit_turns_the_notes_to_a_server_side_apply(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Under 1 MiB a ConfigMap is written, but over 262,144 bytes client-side `kubectl apply` fails on its
+    last-applied annotation: the notes say so, name the file and apply server-side."""
+    import cdk8s_django
+
+    big = replace(main.shop, config_files={"rules.json": "[" + "1," * 150_000 + "1]"})
+    app = cdk8s_django.App(outdir=str(tmp_path / "dist"))
+    DjangoChart(app, "qa", django_app=big, environment=Environment.staging("qa"))
+    DjangoChart(app, "demo", django_app=replace(main.shop, name="blog"), environment=Environment.staging("demo"))
+    rendered = app.render()
+    notes = rendered["qa"]["NOTES.md"]
+    assert ("**Apply server-side.** `09-configmap-shop-files.yaml` is 300," in notes
+            and "over the 262,144 bytes the API server allows an object's annotations" in notes
+            and "`ServerSideApply=true`" in notes), notes
+    assert f"kubectl apply --server-side -f {tmp_path / 'dist'}/qa/\n" in notes
+    assert "--server-side" not in rendered["demo"]["NOTES.md"] and "Apply server-side" not in rendered["demo"]["NOTES.md"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..model.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER, LABEL_DELETION_PROTECTION
@@ -10,11 +11,18 @@ from ._facts import facts
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart
 
-__all__ = ["operator_notes"]
+__all__ = ["LAST_APPLIED_MAX_BYTES", "operator_notes"]
+
+# The API server's limit for all of an object's annotations together (256 KiB). Client-side `kubectl apply` writes the
+# whole object there as JSON (kubectl.kubernetes.io/last-applied-configuration), so a larger object fails to apply.
+LAST_APPLIED_MAX_BYTES = 262_144
 
 
-def operator_notes(chart: DjangoChart, folder: str) -> str:
-    """The kubectl commands to apply, watch, use, prune and destroy the environment in ``folder``."""
+def operator_notes(chart: DjangoChart, folder: str, sizes: Mapping[str, int] | None = None) -> str:
+    """The kubectl commands to apply, watch, use, prune and destroy the environment in ``folder``.
+
+    ``sizes``: each manifest file's object as compact JSON, in bytes; one over ``LAST_APPLIED_MAX_BYTES`` turns the
+    apply into a server-side one (no last-applied annotation), with a warning that names the file."""
     env = facts(chart)
     ns = env.namespace
     rollouts = [w for w in env.workloads if w.kind in ("Deployment", "StatefulSet")]
@@ -28,7 +36,14 @@ def operator_notes(chart: DjangoChart, folder: str) -> str:
              f" expires at {env.preview[ANNOTATION_EXPIRES_AT]} (`python -m cdk8s_django expire` selects it then)."),
             "",
         ]
-    lines += ["Apply (the Namespace comes first):", "", "```sh", f"kubectl apply -f {folder}/", "```", ""]
+    large = {name: size for name, size in sorted((sizes or {}).items()) if size > LAST_APPLIED_MAX_BYTES}
+    if large:
+        sized = ", ".join(f"`{name}` is {size:,} bytes" for name, size in large.items())
+        lines += [(f"**Apply server-side.** {sized} as JSON, over the {LAST_APPLIED_MAX_BYTES:,} bytes the API server allows"
+                   " an object's annotations: a client-side `kubectl apply` would fail writing its last-applied annotation."
+                   " With Argo CD, set the sync option `ServerSideApply=true`."), ""]
+    apply = "kubectl apply --server-side" if large else "kubectl apply"
+    lines += ["Apply (the Namespace comes first):", "", "```sh", f"{apply} -f {folder}/", "```", ""]
     if migration is not None:
         lines += ["Wait for the migration, then the rollouts:", "", "```sh",
                   f"kubectl -n {ns} wait --for=condition=complete job/{migration.name} --timeout=45m"]
@@ -46,7 +61,7 @@ def operator_notes(chart: DjangoChart, folder: str) -> str:
     lines += [f"kubectl -n {ns} logs -f deployment/{w.name}" for w in workers]
     lines += ["```", ""]
     lines += ["Remove objects the code no longer defines (prune by the common labels):", "", "```sh",
-              (f"kubectl apply -f {folder}/ --prune -l app.kubernetes.io/name={env.app},app.kubernetes.io/instance={env.environment},"
+              (f"{apply} -f {folder}/ --prune -l app.kubernetes.io/name={env.app},app.kubernetes.io/instance={env.environment},"
                "app.kubernetes.io/managed-by=cdk8s-django"), "```", ""]
     if env.has_managed_store:
         lines += ["Destroy: deleting the namespace removes the app; the managed databases stay (delete them in AWS, on purpose):", ""]

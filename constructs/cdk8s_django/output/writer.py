@@ -70,6 +70,7 @@ class App(cdk8s.App):
             # DjangoChart remembers its id in Python: one jsii round-trip fewer per chart.
             folder = getattr(chart, "chart_id", None) or chart.node.id
             files: dict[str, str] = {}
+            sizes: dict[str, int] = {}  # as the last-applied annotation would hold them
             documents = chart_documents(chart)
             for document in documents:
                 name = manifest_file_name(document)
@@ -79,9 +80,10 @@ class App(cdk8s.App):
                         f"({document['kind']} {document['metadata']['name']!r}). Fix: give one of them another name"
                     )
                 files[name] = dump_documents([document])
+                sizes[name] = len(json.dumps(document, separators=(",", ":")).encode())
             if isinstance(chart, DjangoChart):
                 files["ARCHITECTURE.md"] = architecture_markdown(chart)
-                files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}")
+                files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}", sizes)
             elif chart.__dict__.get(FOLDER_NOTES):  # e.g. NamespaceFence's: what to apply, in which order
                 files["NOTES.md"] = "\n".join(render(f"{self._display_dir}/{folder}") for render in chart.__dict__[FOLDER_NOTES])
             yield folder, files
