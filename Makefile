@@ -113,7 +113,7 @@ $(E2E_IMAGE)/.built: $(shell find examples/shop-app -type f -not -path '*/__pyca
 
 # A long random run of the property tests: counts of valid, rejected and invalid specs, and how
 # often each option was present. `make fuzz FUZZ_EXAMPLES=500 FUZZ_SEED=1` replays a run.
-FUZZ_EXAMPLES ?= 5000
+FUZZ_EXAMPLES ?= 20000
 FUZZ_SEED ?=
 fuzz: install
 	$(PY) tests/fuzzing.py --examples $(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))

@@ -60,6 +60,23 @@ def names_the_prop(spec_prop: str, error_prop: str) -> bool:
     return leaf in error_prop
 
 
+def _judge_the_fix(django_app: DjangoApp, environment: Environment, outcome: Outcome, counts: collections.Counter[str]) -> str:
+    """Issue 21 §3: the value a fix suggests passes the check that refused the spec ("invalid" when it does not)."""
+    from fix_check import check_the_fix
+
+    try:
+        tried = check_the_fix(django_app, environment)
+    except AssertionError as error:
+        outcome.detail = str(error)
+        return "invalid"
+    except Exception as error:  # the fixed spec crashed: as invalid as any other escape
+        outcome.detail = f"the suggested fix crashed: {type(error).__name__}: {error}"
+        return "invalid"
+    if tried is not None:
+        counts["fix suggested and tried"] += 1
+    return "rejected"
+
+
 def main(argv: list[str] | None = None) -> int:
     """``make fuzz``: a long random run; prints the counts and how often each option was present."""
     from specgen import describe, random_invalid, random_spec
@@ -82,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             kind = "rejected" if outcome.kind == "rejected" and names_the_prop(prop, outcome.prop) else "invalid"
             if kind == "invalid":
                 outcome.detail = f"expected a ConfigError naming {prop}, got {outcome.kind}: {outcome.detail}"
+            else:
+                kind = _judge_the_fix(django_app, environment, outcome, counts)
             counts[f"invalid spec {kind}"] += 1
         else:
             django_app, environment = random_spec(rng)

@@ -51,7 +51,7 @@ def test_a_host_of_another_environment_of_the_app_is_refused_and_forgotten_with_
 def test_an_idn_host_is_refused_with_its_punycode() -> None:
     idn = replace(QA, hosts=("bücher.staging.shop.example.com",))
     assert _error(lambda: _chart(idn)) == (
-        "qa/Web: invalid environment.hosts='bücher.staging.shop.example.com': expected an ASCII host name: an"
+        "qa/Web: invalid environment.hosts[0]='bücher.staging.shop.example.com': expected an ASCII host name: an"
         " internationalised (IDN) name in its punycode form. Fix: use 'xn--bcher-kva.staging.shop.example.com'")
 
 

@@ -154,7 +154,7 @@ def _check_props(
     v.check_resources(where, "resources", resources)
     v.check_dns_label(where, "name", name, max_len=63 - len(runtime.app) - 1)
     if not queues:
-        raise v.ConfigError(where, "queues", queues, "a non-empty list of queue names", "pass queues=('default',)")
+        raise v.ConfigError(where, "queues", queues, "a non-empty tuple of queue names", "pass queues=('default',)")
     for queue in queues:
         if not queue or "," in queue or " " in queue:
             raise v.ConfigError(where, "queues", queue, "a queue name without commas or spaces", "rename the queue")

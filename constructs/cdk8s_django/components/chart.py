@@ -104,12 +104,14 @@ class DjangoChart(Chart):
     """
 
     def __init__(self, scope: Construct, id: str, *, django_app: DjangoApp, environment: Environment) -> None:
+        name = getattr(environment, "name", None)
         if not isinstance(id, str):
-            raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name", f"pass {str(id)!r}")
+            raise ConfigError(LazyPath(scope, str(id)), "id", id, "a string: the environment's name",
+                              f"pass {name if isinstance(name, str) else str(id)!r}")
         if id in ("", ".", "..") or "/" in id:
             raise ConfigError(LazyPath(scope, id) if id else "DjangoChart", "id", id,
                               "the environment's name, which names its folder dist/<id>/ (not empty, no '/')",
-                              f"pass {(id.replace('/', '-').strip('.-') or 'qa')!r}")
+                              f"pass {name if isinstance(name, str) else (id.replace('/', '-').strip('.-') or 'qa')!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
         if id not in (environment.name, plan.namespace):  # dist/staging/ holding shop-qa misleads whoever applies it
             raise ConfigError(LazyPath(scope, id), "id", id,
@@ -250,12 +252,13 @@ class DjangoChart(Chart):
         environment, runtime = plan.environment, self.runtime
         in_cluster = [s for s in self.stores.values() if not isinstance(s, ManagedDataStore)]
         broker = self.stores[plan.broker.component] if plan.broker is not None else None
-        self.network_policies = NetworkPolicies(
-            self, "NetworkPolicies", runtime=runtime, web=self.web, access=environment.network,
-            workers=self.workers, monitoring=environment.monitoring, stores=in_cluster,
-            keda_stores=[broker] if plan.uses_keda and broker is not None and not isinstance(broker, ManagedDataStore) else [],
-            managed_stores=[s for s in self.stores.values() if isinstance(s, ManagedDataStore)],
-        )
+        with props_as_typed({"access": "environment.network"}):
+            self.network_policies = NetworkPolicies(
+                self, "NetworkPolicies", runtime=runtime, web=self.web, access=environment.network,
+                workers=self.workers, monitoring=environment.monitoring, stores=in_cluster,
+                keda_stores=[broker] if plan.uses_keda and broker is not None and not isinstance(broker, ManagedDataStore) else [],
+                managed_stores=[s for s in self.stores.values() if isinstance(s, ManagedDataStore)],
+            )
         self.monitoring = Monitoring(
             self, "Monitoring", runtime=runtime, web_path=plan.app.metrics_path,
             worker_components=tuple(w.component for w in self.workers if w.metrics_port),

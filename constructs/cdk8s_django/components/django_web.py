@@ -278,8 +278,8 @@ def _check_props(
     if wsgi_application is not None:
         v.check_python_target(where, "wsgi_application", wsgi_application)
     v.check_url_path(where, "health_check_path", health_check_path, example="/healthz/")
-    for host in hosts:
-        v.check_host_name(where, "hosts", host)
+    for index, host in enumerate(hosts):  # the element named with its index: the value shown is that prop's
+        v.check_host_name(where, f"hosts[{index}]", host)
     if ingress is not None:
         _check_ingress(where, ingress, hosts)
     if autoscaling is not None:

@@ -68,9 +68,10 @@ class SeedDataJob(DjangoConstruct):
                 "fixtures, a superuser_secret, or both",
                 "pass SeedData(fixtures=('demo',)) or drop seed",
             )
-        for fixture in seed.fixtures:
+        for index, fixture in enumerate(seed.fixtures):
             if not fixture or fixture.startswith("-"):
-                raise v.ConfigError(where, "seed.fixtures", fixture, "a fixture name or path", "name a fixture of the app, e.g. 'demo'")
+                raise v.ConfigError(where, f"seed.fixtures[{index}]", fixture, "a fixture name or path",
+                                    "name a fixture of the app, e.g. 'demo'")
         if seed.superuser_secret is not None:
             v.check_dns_subdomain(where, "seed.superuser_secret", seed.superuser_secret)
         super().__init__(scope, id)

@@ -132,26 +132,30 @@ def check_dns_subdomain(path: object, prop: str, value: Any, max_len: int = DNS_
     return value
 
 
-def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = False) -> str:
-    """A DNS host name (not an IP address); ``*.`` first label allowed when ``wildcard``."""
-    text = value if isinstance(value, str) else ""
+def _is_host_name(text: str, wildcard: bool) -> bool:
     labels = text.split(".")
     if wildcard and labels and labels[0] == "*":
         labels = labels[1:]
-    ok = (
+    return (
         bool(text)
         and len(text) <= DNS_SUBDOMAIN_MAX
         and not _IPV4.fullmatch(text)
         and len(labels) >= 1
-        and all(_HOST_LABEL.fullmatch(label) and len(label) <= DNS_LABEL_MAX for label in labels)
+        and all(bool(_HOST_LABEL.fullmatch(label)) and len(label) <= DNS_LABEL_MAX for label in labels)
         and text == text.lower()
     )
+
+
+def check_host_name(path: object, prop: str, value: Any, *, wildcard: bool = False) -> str:
+    """A DNS host name (not an IP address); ``*.`` first label allowed when ``wildcard``."""
+    text = value if isinstance(value, str) else ""
+    ok = _is_host_name(text, wildcard)
     if not ok and text and not text.isascii():  # an internationalised name: DNS, Ingress and certificates take its punycode
         try:
             ascii_form = text.encode("idna").decode("ascii")
         except UnicodeError:
             ascii_form = None
-        if ascii_form is not None:
+        if ascii_form is not None and _is_host_name(ascii_form, wildcard):  # never suggest a name this check refuses
             raise ConfigError(path, prop, value, "an ASCII host name: an internationalised (IDN) name in its punycode form",
                               f"use {ascii_form!r}")
     if not ok:
@@ -296,7 +300,7 @@ def check_dns1035_label(path: object, prop: str, value: Any, max_len: int = DNS_
     if not _DNS1035_LABEL.fullmatch(value):
         raise ConfigError(
             path, prop, value, "a name starting with a letter (it prefixes Service names, which are RFC 1035 labels)",
-            f"prefix it with a letter, e.g. 'app-{value}'",
+            f"prefix it with a letter, e.g. {('app-' + value)[:max_len].rstrip('-')!r}",
         )
     return str(value)
 
@@ -337,13 +341,14 @@ def check_cidr(path: object, prop: str, value: Any) -> str:
     return text
 
 
-def check_quantity_at_least(path: object, prop: str, value: Any, *, positive: bool) -> float:
-    """A quantity that is not negative (requests and limits) or above zero (storage)."""
+def check_quantity_at_least(path: object, prop: str, value: Any, *, positive: bool, example: str | None = None) -> float:
+    """A quantity that is not negative (requests and limits) or above zero (storage). ``example``: the value the
+    fix suggests, when the prop's other checks ask more of it (a memory limit at least the request)."""
     check_quantity(path, prop, value)
     number = quantity_value(value)
     if number < 0 or (positive and number == 0):
         expected = "a quantity above zero" if positive else "a quantity of zero or more"
-        example = "'10Gi'" if "storage" in prop else "'100m'" if prop.endswith("cpu") else "'256Mi'"
+        example = repr(example) if example else "'10Gi'" if "storage" in prop else "'100m'" if prop.endswith("cpu") else "'256Mi'"
         fix = f"drop the sign; write e.g. {example}" if number < 0 else f"give a size, e.g. {example}"
         raise ConfigError(path, prop, value, expected, fix)
     return number
@@ -360,7 +365,8 @@ def check_resources(path: object, prop: str, resources: Resources) -> Resources:
     memory = check_quantity_at_least(path, f"{prop}.memory", resources.memory, positive=False)
     # Without memory_limit the limit is the request: a zero there is the request's, as the user typed it.
     limit_prop = f"{prop}.memory_limit" if resources.memory_limit is not None else f"{prop}.memory"
-    limit = check_quantity_at_least(path, limit_prop, resources.limit, positive=True)
+    limit = check_quantity_at_least(path, limit_prop, resources.limit, positive=True,
+                                    example=resources.memory if memory > quantity_value("256Mi") else None)
     if limit < memory:
         raise ConfigError(
             path, f"{prop}.memory_limit", resources.limit, f"at least the memory request ({resources.memory})",
@@ -392,17 +398,17 @@ def check_autoscaling(path: object, prop: str, scaling: Autoscaling | QueueAutos
 
 
 def check_network_access(path: object, prop: str, access: NetworkAccess) -> None:
-    for cidr in access.load_balancer_cidrs:
-        check_cidr(path, f"{prop}.load_balancer_cidrs", cidr)
+    for index, cidr in enumerate(access.load_balancer_cidrs):
+        check_cidr(path, f"{prop}.load_balancer_cidrs[{index}]", cidr)
     for name in ("ingress_namespace", "monitoring_namespace", "keda_namespace"):
         value = getattr(access, name)
         if value is not None:
             check_dns_label(path, f"{prop}.{name}", value)
     if access.egress is not None:
-        for cidr in access.egress.managed_cidrs:
-            check_cidr(path, f"{prop}.egress.managed_cidrs", cidr)
-        for cidr in access.egress.https_cidrs:
-            check_cidr(path, f"{prop}.egress.https_cidrs", cidr)
+        for index, cidr in enumerate(access.egress.managed_cidrs):
+            check_cidr(path, f"{prop}.egress.managed_cidrs[{index}]", cidr)
+        for index, cidr in enumerate(access.egress.https_cidrs):
+            check_cidr(path, f"{prop}.egress.https_cidrs[{index}]", cidr)
 
 
 _PYTHON_TARGET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_.]*)?$")

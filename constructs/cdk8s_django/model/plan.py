@@ -242,8 +242,8 @@ def _check_app(where: object, django_app: DjangoApp) -> None:
     for name, task in django_app.cron.items():
         if isinstance(task, CronTask) and task.command:
             check_values(where, f"django_app.cron[{name!r}].command", task.command)
-    for secret in django_app.secrets:
-        v.check_dns_subdomain(where, "django_app.secrets", secret)
+    for index, secret in enumerate(django_app.secrets):
+        v.check_dns_subdomain(where, f"django_app.secrets[{index}]", secret)
     v.check_unique(where, "django_app.secrets", django_app.secrets)
     if not 1 <= django_app.run_as_user < 2**31:
         raise v.ConfigError(where, "django_app.run_as_user", django_app.run_as_user,
@@ -520,14 +520,14 @@ def _check_network(where: object, plan: Plan) -> None:
     managed = any(store.host is not None for store in plan.stores.values())
     if network.egress is not None and managed and not network.egress.managed_cidrs:
         raise v.ConfigError(
-            where, "environment.network.egress.managed_cidrs", (),
+            where, "environment.network.egress.managed_cidrs", network.egress.managed_cidrs,
             "the CIDRs of the managed stores' subnets: with an egress allow-list, nothing else reaches RDS or ElastiCache",
             "pass EgressAllowList(managed_cidrs=('10.20.8.0/21', ...)) with the database and cache subnets",
         )
     for cidr in network.load_balancer_cidrs:
-        if cidr.endswith("/0"):
+        if cidr.endswith("/0"):  # the whole value as given: the fix replaces it whole
             raise v.ConfigError(
-                where, "environment.network.load_balancer_cidrs", cidr,
+                where, "environment.network.load_balancer_cidrs", network.load_balancer_cidrs,
                 "the load balancer's own subnets, not every address (a /0 admits the whole internet and every pod to web)",
                 "pass the ALB subnets' CIDRs, e.g. ('10.0.0.0/24', '10.0.1.0/24')",
             )
