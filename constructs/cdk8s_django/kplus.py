@@ -11,11 +11,36 @@
 container's own, which win), env ConfigMap and Secrets, config files, ServiceAccount (no API token), and the library's
 restricted security context, whose UID/GID and seccomp profile cdk8s-plus-27 cannot
 express (it defaults to UID 25000 and has no ``seccompProfile``). The rest stays the
-team's, written with cdk8s-plus: command, ports, probes, resources, replicas, its own env vars.
+team's, written with cdk8s-plus: command, ports, probes, replicas, its own env vars.
 It points at the library's Services by name (``chart.web.service.name``): cdk8s-plus-27's
 ``IngressBackend.from_service`` takes only a Service it made itself. Call it last: it reads the
 containers and their env vars as they are then. A plain cdk8s-plus Job is neither hash-named nor a
 hook: a new image needs a new Job name.
+
+The library's defaults replace cdk8s-plus-27's, as for the library's own workloads:
+
+- **Resources.** A container (or init container) whose resources the team left unset gets the
+  library's small size (beat's: 50m CPU and 256Mi memory requested, staging 10m and 192Mi), a memory
+  limit equal to the request and no CPU limit, instead of cdk8s-plus's 1000m/1500m CPU and
+  512Mi/2048Mi memory. Resources the team set are kept as written, explicit limits included (a CPU
+  limit throttles: the library sets none, but a team's is its own choice); only what is missing is
+  filled: a memory limit equal to the memory request, and the small size's for a resource given
+  neither a request nor a limit (a CPU request; a memory request and the limit equal to it).
+  cdk8s-plus keeps no record of its props, so "left unset" means "exactly cdk8s-plus's defaults":
+  a team that writes those very values gets the library's.
+- **imagePullPolicy.** cdk8s-plus writes ``Always`` unless told otherwise; the library writes none,
+  so the kubelet's default applies (``IfNotPresent`` for a tag or digest, which production requires).
+  ``Always`` is therefore removed, whether cdk8s-plus or the team wrote it (the two cannot be told
+  apart); ``IfNotPresent`` and ``Never`` stay. To force ``Always``, add a JSON patch after the call.
+- **Names.** A workload named by cdk8s-plus (``<chart id>-<construct id>``, e.g. ``qa-flower``) is
+  renamed ``<app>-<component>`` (``shop-flower``), as the library names its own objects; a name the
+  team gave stays. What cdk8s-plus made inside the workload follows, its suffix kept: a StatefulSet's
+  headless Service (``shop-daphne-service``, and the StatefulSet's ``serviceName``), the Service of
+  ``expose_via_service`` (``shop-flower-service``) and the Ingress of ``expose_via_ingress``, whose
+  backend names the renamed Service. An object outside the workload that names it or its Service (a
+  cdk8s-plus HorizontalPodAutoscaler, an Ingress built on the Service) still reads cdk8s-plus's name:
+  name the workload yourself (``metadata=ApiObjectMetadata(name=chart.runtime.name("flower"))``) and
+  its Service (``expose_via_service(name=...)``), and the names stay.
 
 This module is the only one that imports ``cdk8s_plus_27`` (an extra: ``pip install
 "cdk8s-django[kplus]"``): a chart that does not use it never loads it.
@@ -23,14 +48,19 @@ This module is the only one that imports ``cdk8s_plus_27`` (an extra: ``pip inst
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import cdk8s_plus_27 as kplus
 from cdk8s import ApiObject, JsonPatch, Size
+from cdk8s_plus_27 import k8s
 
 from .k8s._manifest import LABEL_PART_OF
-from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime
+from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime, resources_dict
 from .model import _validation as v
+from .model.defaults import DEFAULT_KPLUS_RESOURCES, STAGING_KPLUS_RESOURCES
+from .model.environment import EnvironmentKind
+from .model.options import Resources
 from .model.plan import RESERVED_COMPONENTS
 
 if TYPE_CHECKING:
@@ -38,14 +68,24 @@ if TYPE_CHECKING:
 
 __all__ = ["run_with_app"]
 
+# What cdk8s-plus-27 (2.9.5) renders for a container given no ``resources``: its Container constructor takes
+# ``props.resources ?? defaultResourceSpec`` and keeps no record of the props, so the rendered value is the only
+# trace of "not set" (a fresh object each time: no identity to compare either).
+KPLUS_DEFAULT_RESOURCES = {"limits": {"cpu": "1500m", "memory": "2048Mi"}, "requests": {"cpu": "1000m", "memory": "512Mi"}}
+# Its ``ImagePullPolicy`` default, written whether or not the team chose it.
+KPLUS_DEFAULT_PULL_POLICY = "Always"
+
 
 def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: str, reach_stores: bool = False) -> None:
     """Give a cdk8s-plus workload (Deployment, StatefulSet, Job, CronJob, DaemonSet, Pod) the app's runtime.
 
+    Its containers' unset resources and cdk8s-plus's ``imagePullPolicy: Always`` become the library's, and
+    a name cdk8s-plus generated becomes ``<app>-<component>`` (the module's docstring has the rules).
+
     Args:
         workload: the cdk8s-plus-27 workload, in ``chart``.
         chart: the ``DjangoChart`` whose app it runs with.
-        component: its ``app.kubernetes.io/component`` label, and its name in the labels' sense.
+        component: its ``app.kubernetes.io/component`` label, and its name after the app's (``<app>-<component>``).
         reach_stores: label its pods as the app's own, so the NetworkPolicies let them reach the
             in-cluster Postgres and Redis (``app.kubernetes.io/part-of``). Default False: they can't.
     """
@@ -72,7 +112,11 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
             workload.pod_metadata.add_label(key, value)
     _mount_app_volumes(workload, runtime)
     main = ApiObject.of(workload)
+    beside = [child for child in workload.node.find_all() if isinstance(child, ApiObject) and child.node.path != main.node.path]
+    renames = _renames(chart, main, beside, runtime.name(component), where, component)
+    rendered = main.to_json()  # cdk8s-plus's rendering of what the team wrote, in one crossing of the bridge
     pod = _pod_path(workload)
+    small = STAGING_KPLUS_RESOURCES if chart.plan.environment.kind is EnvironmentKind.STAGING else DEFAULT_KPLUS_RESOURCES
     patches = [
         JsonPatch.add("/metadata/namespace", runtime.namespace),  # the chart's objects each carry it; DjangoChart sets none
         JsonPatch.add(f"{pod}/automountServiceAccountToken", False),
@@ -80,16 +124,62 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     ]
     if runtime.service_account:
         patches.append(JsonPatch.add(f"{pod}/serviceAccountName", runtime.service_account))
-    main.add_json_patch(*patches, *_container_patches(workload, pod, runtime))
-    # What cdk8s-plus made beside the workload (a StatefulSet's headless Service): the namespace and labels too.
-    for child in workload.node.find_all():
-        if isinstance(child, ApiObject) and child.node.path != main.node.path:
-            child.add_json_patch(JsonPatch.add("/metadata/namespace", runtime.namespace))
-            for key, value in labels.items():
-                child.metadata.add_label(key, value)
+    patches += _container_patches(workload, pod, _at(rendered, pod), runtime, small)
+    main.add_json_patch(*patches, *_name_patches(main, rendered, renames))
+    # What cdk8s-plus made inside the workload (a StatefulSet's headless Service, expose's Service and Ingress):
+    # the namespace, the labels and the new names too.
+    for child in beside:
+        child.add_json_patch(JsonPatch.add("/metadata/namespace", runtime.namespace), *_name_patches(child, child.to_json(), renames))
+        for key, value in labels.items():
+            child.metadata.add_label(key, value)
 
 
-def _container_patches(workload: kplus.AbstractPod, pod: str, runtime: AppRuntime) -> list[JsonPatch]:
+def _renames(chart: DjangoChart, main: ApiObject, beside: list[ApiObject], name: str, where: str, component: str) -> dict[str, str]:
+    """Old name to new for each object cdk8s-plus named itself: the workload becomes ``name``; an object inside it keeps
+    its suffix after the workload's (``qa-flower-service`` to ``shop-flower-service``). A name the team gave stays."""
+    generated = chart.generate_object_name(main)
+    final = name if main.name == generated else main.name
+    renames = {generated: final} if final != generated else {}
+    for child in beside:
+        if child.name == chart.generate_object_name(child) and child.name.startswith(f"{generated}-"):
+            new = final + child.name[len(generated):]
+            if child.kind == "Service" and len(new) > v.DNS_LABEL_MAX:  # a Service name is a DNS-1035 label
+                raise v.ConfigError(where, "component", component,
+                                    f"a shorter component: the Service beside the workload would be named '{new}'"
+                                    f" ({len(new)} characters, at most {v.DNS_LABEL_MAX})",
+                                    f"shorten it by {len(new) - v.DNS_LABEL_MAX} characters")
+            if new != child.name:
+                renames[child.name] = new
+    return renames
+
+
+def _name_patches(obj: ApiObject, rendered: Mapping[str, Any], renames: Mapping[str, str]) -> list[JsonPatch]:
+    """Its own new name, and the new name of each object it names (a StatefulSet's ``serviceName``, an Ingress backend)."""
+    patches = [JsonPatch.replace("/metadata/name", renames[obj.name])] if obj.name in renames else []
+    return patches + [JsonPatch.replace(pointer, renames[value]) for pointer, value in _references(rendered) if value in renames]
+
+
+def _references(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON pointer, name) of each other object cdk8s-plus names in a manifest: ``serviceName`` and backends' Services."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _references(item, f"{pointer}/{index}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+            if here == "/metadata":
+                continue
+            if key == "serviceName" and isinstance(value, str):
+                yield here, value
+            elif key in ("backend", "defaultBackend") and isinstance(value, dict) and isinstance(value.get("service"), dict) \
+                    and isinstance(value["service"].get("name"), str):
+                yield f"{here}/service/name", value["service"]["name"]
+            else:
+                yield from _references(value, here)
+
+
+def _container_patches(workload: kplus.AbstractPod, pod: str, rendered: Mapping[str, Any], runtime: AppRuntime,
+                       small: Resources) -> list[JsonPatch]:
     patches = []
     for index, kplus_container in enumerate(workload.containers):
         container = f"{pod}/containers/{index}"
@@ -104,7 +194,40 @@ def _container_patches(workload: kplus.AbstractPod, pod: str, runtime: AppRuntim
             patches.append(JsonPatch.add(f"{container}/envFrom", runtime.env_from()))
     for index in range(len(workload.init_containers)):  # the team's image and command, the restricted context
         patches.append(JsonPatch.add(f"{pod}/initContainers/{index}/securityContext", runtime.security.container_context()))
+    for key in ("containers", "initContainers"):
+        for index, container_json in enumerate(rendered.get(key, [])):
+            container = f"{pod}/{key}/{index}"
+            # As cdk8s-plus's own Quantity objects: its typed rendering runs after the patches and keeps a quantity's
+            # ``value`` only (a plain string would render as nothing, the trap of ``sizeLimit`` above).
+            resources = _resources(container_json.get("resources"), small)
+            typed = {kind: {name: k8s.Quantity.from_string(q) for name, q in quantities.items()} for kind, quantities in resources.items()}
+            patches.append(JsonPatch.add(f"{container}/resources", typed))
+            if container_json.get("imagePullPolicy") == KPLUS_DEFAULT_PULL_POLICY:  # the kubelet's default, as the library's
+                patches.append(JsonPatch.remove(f"{container}/imagePullPolicy"))
     return patches
+
+
+def _resources(given: Mapping[str, Any] | None, small: Resources) -> dict[str, Any]:
+    """The library's rule over what cdk8s-plus rendered: its defaults become ``small``; the team's values stay, and
+    what they lack is filled (memory limit = memory request; a resource with neither request nor limit gets ``small``'s)."""
+    if given == KPLUS_DEFAULT_RESOURCES:
+        return resources_dict(small)
+    requests, limits = dict((given or {}).get("requests") or {}), dict((given or {}).get("limits") or {})
+    if "cpu" not in requests and "cpu" not in limits:
+        requests["cpu"] = small.cpu
+    if "memory" not in requests and "memory" not in limits:
+        requests["memory"], limits["memory"] = small.memory, small.limit
+    elif "memory" not in limits:
+        limits["memory"] = requests["memory"]
+    return {"requests": requests, "limits": limits}
+
+
+def _at(document: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
+    """The object at a JSON pointer without escapes (a pod spec's path)."""
+    node = document
+    for part in pointer.strip("/").split("/"):
+        node = node[part]
+    return node
 
 
 def _mount_app_volumes(workload: kplus.AbstractPod, runtime: AppRuntime) -> None:

@@ -32,7 +32,7 @@ CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 
 def _flower(chart: DjangoChart, reach_stores: bool) -> kplus.Deployment:
     health = kplus.Probe.from_http_get("/healthcheck", port=5555)
-    flower = kplus.Deployment(chart, "Flower", metadata=cdk8s.ApiObjectMetadata(name="shop-flower"), replicas=1, containers=[
+    flower = kplus.Deployment(chart, "Flower", replicas=1, containers=[  # no name: run_with_app names it shop-flower
         kplus.ContainerProps(
             image="set-by-run-with-app", command=["celery", "--app", "shop", "flower", "--port=5555"], port_number=5555,
             liveness=health, readiness=health,
@@ -73,6 +73,9 @@ def test_the_kplus_workload_runs_with_the_apps_runtime(docs: list[dict[str, Any]
     assert {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}} in pod["volumes"]
     assert {"mountPath": "/etc/django", "name": "config-files", "readOnly": True} in container["volumeMounts"]
     assert container["command"] == ["celery", "--app", "shop", "flower", "--port=5555"]  # the team's own part stays
+    # The team's resources, as written (a memory limit above the request included); no pull policy, as web's.
+    assert container["resources"] == {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}}
+    assert "imagePullPolicy" not in container and "imagePullPolicy" not in web_container
 
 
 def test_the_kplus_workload_passes_the_gate(docs: list[dict[str, Any]]) -> None:
@@ -181,3 +184,123 @@ def test_a_component_the_chart_uses_is_refused(component: str) -> None:
     workload = kplus.Deployment(chart, "W", containers=[kplus.ContainerProps(image="x:1")])
     with pytest.raises(ConfigError, match=rf"^qa/W: invalid component='{component}': expected a component the chart does not use"):
         run_with_app(workload, chart, component=component)
+
+
+STAGING_SMALL = {"requests": {"cpu": "10m", "memory": "192Mi"}, "limits": {"memory": "192Mi"}}  # beat's staging size
+
+
+def _qa() -> DjangoChart:
+    return DjangoChart(App(), "qa", django_app=main.shop, environment=main.environments[0])
+
+
+def _one(chart: DjangoChart, workload: kplus.AbstractPod, kind: str, name: str) -> dict[str, Any]:
+    run_with_app(workload, chart, component="flower")
+    spec = pod_spec(find(synth(chart), kind, name))
+    assert spec is not None
+    return spec
+
+
+@pytest.mark.parametrize("environment", ["qa", "production"])
+def test_unset_resources_get_the_librarys_small_size_not_cdk8s_plus_defaults(environment: str) -> None:
+    """cdk8s-plus would write 1000m/1500m CPU and 512Mi/2048Mi memory; the library's small size (beat's) instead,
+    in the init container too: requests, a memory limit equal to the request, no CPU limit."""
+    chart = DjangoChart(App(), environment, django_app=main.shop, environment=next(e for e in main.environments if e.name == environment))
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x", command=["celery", "flower"])])
+    flower.add_init_container(name="wait", image="x", command=["python", "-c", "pass"])
+    pod = _one(chart, flower, "Deployment", "shop-flower")
+    small = STAGING_SMALL if environment == "qa" else {"requests": {"cpu": "50m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}}
+    assert pod["containers"][0]["resources"] == pod["initContainers"][0]["resources"] == small
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    pytest.param(kplus.ContainerResources(cpu=kplus.CpuResources(request=kplus.Cpu.millis(100), limit=kplus.Cpu.millis(400)),
+                                          memory=kplus.MemoryResources(request=cdk8s.Size.mebibytes(300), limit=cdk8s.Size.gibibytes(1))),
+                 {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"cpu": "400m", "memory": "1024Mi"}}, id="all-kept"),
+    pytest.param(kplus.ContainerResources(cpu=kplus.CpuResources(request=kplus.Cpu.millis(100)),
+                                          memory=kplus.MemoryResources(request=cdk8s.Size.mebibytes(300))),
+                 {"requests": {"cpu": "100m", "memory": "300Mi"}, "limits": {"memory": "300Mi"}}, id="memory-limit-filled"),
+    pytest.param(kplus.ContainerResources(memory=kplus.MemoryResources(limit=cdk8s.Size.mebibytes(300))),
+                 {"requests": {"cpu": "10m"}, "limits": {"memory": "300Mi"}}, id="cpu-request-filled"),
+    pytest.param(kplus.ContainerResources(cpu=kplus.CpuResources(limit=kplus.Cpu.millis(200))),
+                 {"requests": {"memory": "192Mi"}, "limits": {"cpu": "200m", "memory": "192Mi"}}, id="memory-filled"),
+    pytest.param(kplus.ContainerResources(), STAGING_SMALL, id="empty"),
+    pytest.param(kplus.ContainerResources(
+        cpu=kplus.CpuResources(request=kplus.Cpu.millis(1000), limit=kplus.Cpu.millis(1500)),
+        memory=kplus.MemoryResources(request=cdk8s.Size.mebibytes(512), limit=cdk8s.Size.mebibytes(2048))),
+                 STAGING_SMALL, id="cdk8s-plus-defaults-written-out"),  # indistinguishable from unset (documented)
+])
+def test_the_teams_resources_are_kept_and_only_completed(given: kplus.ContainerResources, expected: dict[str, Any]) -> None:
+    """As the docstring says: explicit requests and limits stay (a CPU limit too); a missing memory limit is the
+    memory request; a resource given neither request nor limit gets the small size's."""
+    chart = _qa()
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x", resources=given)])
+    assert _one(chart, flower, "Deployment", "shop-flower")["containers"][0]["resources"] == expected
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    (None, None), (kplus.ImagePullPolicy.ALWAYS, None),  # cdk8s-plus writes Always either way: the kubelet's default, as web's
+    (kplus.ImagePullPolicy.IF_NOT_PRESENT, "IfNotPresent"), (kplus.ImagePullPolicy.NEVER, "Never"),
+])
+def test_image_pull_policy_is_the_librarys_unless_the_team_chose_another(policy: kplus.ImagePullPolicy | None,
+                                                                        expected: str | None) -> None:
+    chart = _qa()
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x", image_pull_policy=policy)])
+    flower.add_init_container(name="wait", image="x", image_pull_policy=policy)
+    pod = _one(chart, flower, "Deployment", "shop-flower")
+    assert pod["containers"][0].get("imagePullPolicy") == pod["initContainers"][0].get("imagePullPolicy") == expected
+
+
+def test_always_forced_by_a_patch_after_the_call_stays() -> None:
+    """The docstring's way to force Always, which run_with_app cannot tell from cdk8s-plus's default."""
+    chart = _qa()
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x")])
+    run_with_app(flower, chart, component="flower")
+    cdk8s.ApiObject.of(flower).add_json_patch(cdk8s.JsonPatch.add("/spec/template/spec/containers/0/imagePullPolicy", "Always"))
+    assert pod_spec(find(synth(chart), "Deployment", "shop-flower"))["containers"][0]["imagePullPolicy"] == "Always"  # type: ignore[index]
+
+
+def test_generated_names_become_the_apps_and_what_refers_to_them_follows() -> None:
+    """qa-flower becomes shop-flower, as the library names its own; expose's Service and Ingress and a StatefulSet's
+    headless Service keep their suffix and stay wired to each other."""
+    chart = _qa()
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x", port_number=5555)])
+    flower.expose_via_ingress("/flower")
+    daphne = kplus.StatefulSet(chart, "Daphne", containers=[kplus.ContainerProps(image="x", port_number=8001)])
+    run_with_app(flower, chart, component="flower")
+    run_with_app(daphne, chart, component="daphne", reach_stores=True)
+    docs = synth(chart)
+    ours = sorted((d["kind"], d["metadata"]["name"]) for d in docs
+                  if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") in ("flower", "daphne"))
+    assert ours == [("Deployment", "shop-flower"), ("Ingress", "shop-flower-service-ingress"), ("Service", "shop-daphne-service"),
+                    ("Service", "shop-flower-service"), ("StatefulSet", "shop-daphne")]
+    assert not [d for d in docs if d["metadata"]["name"].startswith("qa-")]
+    ingress = find(docs, "Ingress", "shop-flower-service-ingress")
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]
+    assert backend["service"] == {"name": "shop-flower-service", "port": {"number": 5555}}
+    assert find(docs, "StatefulSet", "shop-daphne")["spec"]["serviceName"] == "shop-daphne-service"
+    assert find(docs, "Service", "shop-daphne-service")["spec"]["clusterIP"] == "None"
+
+
+def test_a_name_the_team_gave_stays_and_what_is_inside_follows_it() -> None:
+    chart = _qa()
+    flower = kplus.Deployment(chart, "Flower", metadata=cdk8s.ApiObjectMetadata(name="shop-flower-dashboard"),
+                              containers=[kplus.ContainerProps(image="x", port_number=5555)])
+    flower.expose_via_service()
+    named = flower.expose_via_service(name="shop-flower-ui")
+    run_with_app(flower, chart, component="flower")
+    docs = synth(chart)
+    assert find(docs, "Deployment", "shop-flower-dashboard")["metadata"]["labels"]["app.kubernetes.io/component"] == "flower"
+    assert find(docs, "Service", "shop-flower-dashboard-service")["spec"]["ports"] == [{"port": 5555, "targetPort": 5555}]
+    assert find(docs, "Service", named.name)["metadata"]["name"] == "shop-flower-ui"
+
+
+def test_a_component_too_long_for_the_service_beside_it_is_refused() -> None:
+    from cdk8s_django import ConfigError
+
+    chart = _qa()
+    component = "f" * 51  # shop-fff...-service: 64 characters
+    flower = kplus.Deployment(chart, "Flower", containers=[kplus.ContainerProps(image="x", port_number=5555)])
+    flower.expose_via_service()
+    with pytest.raises(ConfigError, match=rf"^qa/Flower: invalid component='{component}': expected a shorter component: the Service"
+                                          rf" beside the workload would be named 'shop-{component}-service' \(64 characters, at most 63\)"):
+        run_with_app(flower, chart, component=component)

@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_GUNICORN_TIMEOUT",
     "DEFAULT_GUNICORN_WORKERS",
     "DEFAULT_HEALTH_CHECK_PATH",
+    "DEFAULT_KPLUS_RESOURCES",
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_METRICS_PATH",
     "DEFAULT_MIGRATION_RESOURCES",
@@ -59,6 +60,7 @@ __all__ = [
     "PRODUCTION_WORKER_AUTOSCALING",
     "REDIS_PORT",
     "ROLLOUT_SURGE_PERCENT",
+    "STAGING_KPLUS_RESOURCES",
     "STAGING_RESOURCES",
     "STAGING_WEB_REPLICAS",
     "STORE_UID",
@@ -139,6 +141,10 @@ STAGING_RESOURCES = MappingProxyType({
     "redis": Resources(cpu="10m", memory="128Mi"),
 })
 STAGING_WEB_REPLICAS = 1
+# A team's cdk8s-plus container whose resources it left unset (``run_with_app``): sized as beat, the library's
+# smallest app component, instead of cdk8s-plus-27's 1000m/1500m CPU and 512Mi/2048Mi memory.
+DEFAULT_KPLUS_RESOURCES = DEFAULT_BEAT_RESOURCES
+STAGING_KPLUS_RESOURCES = STAGING_RESOURCES["beat"]
 # RDS's default for a 4 GiB instance is about 450.
 PRODUCTION_MAX_CONNECTIONS = 400
 PRODUCTION_WEB_AUTOSCALING = Autoscaling(min_replicas=2, max_replicas=10)
