@@ -77,21 +77,14 @@ def _judge_the_fix(django_app: DjangoApp, environment: Environment, outcome: Out
     return "rejected"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``make fuzz``: a long random run; prints the counts and how often each option was present."""
+def _run(seed: int, indices: range) -> tuple[collections.Counter[str], collections.Counter[str], list[str]]:
+    """The specs ``seed + index`` for each index: counts of outcomes, of options present, and the failures."""
     from specgen import describe, random_invalid, random_spec
 
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--examples", type=int, default=5000)
-    parser.add_argument("--seed", type=int, default=None, help="default: a random seed (printed, to replay)")
-    args = parser.parse_args(argv)
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    print(f"fuzz: {args.examples} specs, seed {seed}", flush=True)
     counts: collections.Counter[str] = collections.Counter()
     options: collections.Counter[str] = collections.Counter()
     failures: list[str] = []
-    started = time.monotonic()
-    for index in range(args.examples):
+    for index in indices:
         rng = random.Random(seed + index)
         if index % 4 == 3:
             django_app, environment, prop = random_invalid(rng)
@@ -110,6 +103,41 @@ def main(argv: list[str] | None = None) -> int:
             options.update(name for name, present in describe(django_app, environment).items() if present)
         if kind == "invalid":
             failures.append(f"seed {seed + index}: {outcome.detail}")
+    return counts, options, failures
+
+
+def _run_chunk(job: tuple[int, int, int]) -> tuple[collections.Counter[str], collections.Counter[str], list[str]]:
+    seed, start, stop = job
+    return _run(seed, range(start, stop))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make fuzz``: a long random run; prints the counts and how often each option was present."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--examples", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=None, help="default: a random seed (printed, to replay)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: one per CPU)")
+    args = parser.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    print(f"fuzz: {args.examples} specs, seed {seed}, {args.jobs} processes", flush=True)
+    counts: collections.Counter[str] = collections.Counter()
+    options: collections.Counter[str] = collections.Counter()
+    failures: list[str] = []
+    started = time.monotonic()
+    size = 250  # spec seeds are seed + index whatever the process: a run replays the same with any --jobs
+    jobs = [(seed, start, min(start + size, args.examples)) for start in range(0, args.examples, size)]
+    if args.jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+            results = list(pool.imap_unordered(_run_chunk, jobs))
+    else:
+        results = [_run_chunk(job) for job in jobs]
+    for chunk_counts, chunk_options, chunk_failures in results:
+        counts.update(chunk_counts)
+        options.update(chunk_options)
+        failures += chunk_failures
+    failures.sort(key=lambda failure: int(failure.split(":")[0].split()[1]))
     elapsed = time.monotonic() - started
     for name, count in sorted(counts.items()):
         print(f"  {name:28} {count:6}")

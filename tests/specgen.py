@@ -68,6 +68,8 @@ EDGE_RATE = 0.15
 # nginx in the web pod: drawn at the end of a case, so the cases without it draw what they drew before.
 NGINX_RATE = 0.2
 NGINX_INVALID_RATE = 0.05
+# Issue 21's classes of bad input, one strategy each: drawn last too, so every other case stays as it was.
+ISSUE21_INVALID_RATE = 0.1
 
 LETTERS = string.ascii_lowercase
 NOT_P = LETTERS.replace("p", "")  # a first letter that never makes the reserved preview prefix "pr-"
@@ -1424,6 +1426,54 @@ def _nginx_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tupl
     return app, replace(env, static=rng.choice(("nginx", True, {"port": 8080}))), "environment.static"
 
 
+def _as_typed_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    """§1: a bad value the app or the environment passes down to a component, named as main.py spells it."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        return replace(app, gunicorn_threads=rng.choice((0, -1, 10_000))), env, "django_app.gunicorn_threads"
+    if choice == 1 and app.workers:
+        worker = app.workers[0]
+        workers = (replace(worker, concurrency=rng.choice((0, -2))), *app.workers[1:])
+        return replace(app, workers=workers), env, f"Worker({worker.name!r}).concurrency"
+    return app, replace(env, resources={"web": Resources(cpu=rng.choice(("-1", "ten")))}), "environment.resources['web'].cpu"
+
+
+def _element_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    """§2: one bad element of a tuple, named with its index (the value shown is that element, as given)."""
+    bad = rng.choice(("Bad_Host.example.com", "shop example.com", "10.0.0.1"))
+    if env.ingress is not None and env.hosts and kind_of(env) != "preview":
+        at = rng.randrange(len(env.hosts) + 1)
+        return app, replace(env, hosts=(*env.hosts[:at], bad, *env.hosts[at:])), f"environment.hosts[{at}]"
+    return replace(app, secrets=(*app.secrets, "Bad_Secret")), env, f"django_app.secrets[{len(app.secrets)}]"
+
+
+def _edge_value_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    """§5: a blank argument in a cron command, or a name with whitespace at its edge."""
+    if _chance(rng, 0.5):
+        task = CronTask("0 3 * * *", command=("clearsessions", rng.choice((" ", "", "\t"))))
+        return replace(app, cron={**app.cron, "fz-blank": task}), env, "django_app.cron['fz-blank'].command"
+    return replace(app, settings_module=app.settings_module + rng.choice((" ", "\n"))), env, "django_app.settings_module"
+
+
+def _silent_invalid(rng: random.Random, app: DjangoApp, env: Environment) -> tuple[DjangoApp, Environment, str]:
+    """§4 and §6: what passed silently. Cache and broker on one server, a variable the contract owns, a staging
+    environment named production, a broker for an app without Celery."""
+    choice = rng.randrange(4)
+    if choice == 0 and isinstance(env.cache, Managed) and isinstance(env.broker, Managed):
+        return app, replace(env, broker=replace(env.cache)), "environment.broker"
+    if choice == 1 and kind_of(env) == "staging" and env.namespace is None:
+        return app, replace(env, name="production"), "environment.name"
+    if choice == 2 and not _runs_celery(app):
+        broker = InCluster() if isinstance(env.postgres, InCluster) else Managed(f"{app.name}-broker.example.com")
+        return app, replace(env, broker=broker), "environment.broker"
+    owned = rng.choice(("STATIC_URL", "DATABASE_HOST", "CACHE_URL", "DJANGO_ENVIRONMENT"))
+    return app, replace(env, env={**env.env, owned: "x"}), "environment.env"
+
+
+_ISSUE21_INVALID = (("as-typed", _as_typed_invalid), ("element-index", _element_invalid), ("edge-value", _edge_value_invalid),
+                    ("silent", _silent_invalid))
+
+
 def random_case(rng: random.Random) -> tuple[DjangoApp, Environment, str | None]:
     """A spec and the name of the one edge it carries (None for the ~85% that are fully valid)."""
     app, env = _valid_spec(rng)
@@ -1455,6 +1505,9 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     app, env, prop = mutation(rng, app, env)
     if _chance(rng, NGINX_INVALID_RATE):  # drawn last, so every other case stays as it was
         name, (app, env, prop) = "nginx-static", _nginx_invalid(rng, *valid)
+    if _chance(rng, ISSUE21_INVALID_RATE):  # after nginx's draw, for the same reason
+        name, strategy = rng.choice(_ISSUE21_INVALID)
+        app, env, prop = strategy(rng, *valid)
     if name != "connection-budget":
         env = _room_after(app, env)
     if isinstance(env, Environment):

@@ -139,3 +139,21 @@ def test_an_object_over_the_annotation_limit_turns_the_notes_to_a_server_side_ap
             and "`ServerSideApply=true`" in notes), notes
     assert f"kubectl apply --server-side -f {tmp_path / 'dist'}/qa/\n" in notes
     assert "--server-side" not in rendered["demo"]["NOTES.md"] and "Apply server-side" not in rendered["demo"]["NOTES.md"]
+
+
+@pytest.mark.parametrize("strategy", [name for name, _ in __import__("specgen")._ISSUE21_INVALID])
+def test_each_issue21_strategy_is_refused_naming_the_prop_exactly(strategy: str) -> None:
+    """The fuzz's strategy per class of issue 21: on random valid specs, the error names the prop as typed."""
+    import random
+
+    import specgen
+
+    mutate = dict(specgen._ISSUE21_INVALID)[strategy]
+    for seed in range(40):
+        rng = random.Random(seed)
+        app, env = specgen._valid_spec(rng)
+        env = specgen._roomy(app, env)
+        app, env, prop = mutate(rng, app, env)
+        with pytest.raises(ConfigError) as raised:
+            DjangoChart(App(), env.name, django_app=app, environment=env)
+        assert raised.value.prop == prop, f"seed {seed}: {raised.value}"
