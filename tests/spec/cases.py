@@ -470,7 +470,7 @@ CASES: list[Case] = [
     Case("production-web-min-replicas", chart(environment=replace(PROD, web_autoscaling=Autoscaling(min_replicas=1))),
          "production: invalid environment.web_autoscaling.min_replicas=1: expected at least 2 in production (one pod means downtime on every node drain). Fix: set min_replicas=2 or more"),
     Case("connection-budget", chart(replace(APP, gunicorn_threads=8), replace(PROD, max_connections=150)),
-         "production: invalid environment.max_connections=150: expected room for 243 connections (web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1 + migrate 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer"),
+         "production: invalid environment.max_connections=150: expected room for 243 connections (migrate 1 + web 13 pods (10 + rollout surge) x 2 workers x 8 threads = 208 + worker 8 pods (6 + rollout surge) x 4 processes = 32 + beat 1 + shell 1; plus 3 reserved for superusers). Fix: raise max_connections, lower max replicas, gunicorn threads or worker concurrency, or pool connections with PgBouncer"),
     Case("max-connections-range", chart(environment=replace(QA, max_connections=0)),
          "qa: invalid environment.max_connections=0: expected a whole number from 1 to 262143. Fix: pick a value between 1 and 262143"),
     Case("autoscaling-max-below-min", chart(environment=replace(PROD, worker_autoscaling=Autoscaling(min_replicas=4, max_replicas=3))),

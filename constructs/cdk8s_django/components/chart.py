@@ -248,6 +248,17 @@ class DjangoChart(Chart):
                     self, f"Cron-{name}", runtime=runtime, name=name, schedule=task.schedule,
                     command=task.command, time_zone=task.time_zone, resources=sizes["cron"]))
 
+    def workload_names(self) -> dict[str, str]:
+        """Each workload's component to its object's name (the migration Job's is hashed), for the notes and diagram."""
+        names = {"migrate": self.migration.name, "web": self.web.name, "shell": self.shell.name}
+        names.update({w.component: w.name for w in self.workers})
+        names.update({c.component: c.name for c in self.cron_jobs})
+        if self.beat is not None:
+            names["beat"] = self.beat.name
+        if self.seed is not None:
+            names["seed"] = self.seed.name
+        return names
+
     def _compose_guard_rails(self, plan: Plan) -> None:
         environment, runtime = plan.environment, self.runtime
         in_cluster = [s for s in self.stores.values() if not isinstance(s, ManagedDataStore)]

@@ -15,26 +15,20 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from ..stores import KINDS, StoreKind, kind_of, store_components
+from ..workloads import WORKLOAD_KINDS, WorkloadPlan
 from . import _validation as v
 from ._contract import CONTRACT_ENV, NEW_RELIC_COMMAND_PREFIX, NEW_RELIC_INI_FILE, RESERVED_ENV, config_env, pod_env, secret_env
 from ._secrets import check_file, check_no_secrets, check_values
 from ._types import check_spec_types
 from .defaults import (
     APP_NAME_MAX,
-    DEFAULT_BEAT_RESOURCES,
-    DEFAULT_CRON_RESOURCES,
     DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MIGRATION_RESOURCES,
-    DEFAULT_SHELL_RESOURCES,
     DEFAULT_WEB_REPLICAS,
-    DEFAULT_WEB_RESOURCES,
     DEFAULT_WORKER_REPLICAS,
-    DEFAULT_WORKER_RESOURCES,
     PREVIEW_WORKER_AUTOSCALING,
     PRODUCTION_MAX_CONNECTIONS,
     PRODUCTION_WEB_AUTOSCALING,
     PRODUCTION_WORKER_AUTOSCALING,
-    STAGING_RESOURCES,
     STAGING_WEB_REPLICAS,
 )
 from .django_app import CronTask, DjangoApp, Worker
@@ -48,16 +42,19 @@ __all__ = ["RESERVED_COMPONENTS", "RESOURCE_KEYS", "STORE_PROPS", "Plan", "Store
 # Components the library names itself: a worker or cron job with one of these names
 # would collide with their Services, selectors, HPAs and PDBs.
 RESERVED_COMPONENTS = frozenset({
-    "web", "beat", "shell", "shell-exec", "migrate", "seed", "config", "namespace", "secrets",
+    *(name for kind in WORKLOAD_KINDS for name in kind.reserved), "config", "namespace", "secrets",
     "service-account", "network-policy", "default-deny", "files", "env", *store_components(),
 })
-# The app's own keys, then each store kind's (the registry's order).
+# Each workload kind's key, then each store kind's (the registries' order).
+_SIZED_WORKLOADS = [kind for kind in WORKLOAD_KINDS if kind.resources_key is not None]
 _DEFAULT_RESOURCES = {
-    "web": DEFAULT_WEB_RESOURCES, "worker": DEFAULT_WORKER_RESOURCES, "beat": DEFAULT_BEAT_RESOURCES,
-    "shell": DEFAULT_SHELL_RESOURCES, "migrate": DEFAULT_MIGRATION_RESOURCES, "cron": DEFAULT_CRON_RESOURCES,
+    **{kind.resources_key: kind.resources for kind in _SIZED_WORKLOADS if kind.resources_key},
     **{kind.resources_key: kind.resources for kind in KINDS},
 }
-_STAGING_RESOURCES = {**{kind.resources_key: kind.staging_resources for kind in KINDS}, **STAGING_RESOURCES}
+_STAGING_RESOURCES = {
+    **{kind.resources_key: kind.staging_resources for kind in KINDS},
+    **{kind.resources_key: kind.staging_resources for kind in _SIZED_WORKLOADS if kind.resources_key and kind.staging_resources},
+}
 RESOURCE_KEYS = tuple(_DEFAULT_RESOURCES)
 
 
@@ -134,6 +131,7 @@ class Plan:
     generate_database_password: bool
     aws_secrets_prefix: str
     database_secret_by_eso: bool
+    workloads: tuple[WorkloadPlan, ...]  # every workload, in the manifests' order (the workload registry's)
 
     @property
     def broker(self) -> StorePlan | None:
@@ -192,7 +190,9 @@ def resolve(where: object, django_app: DjangoApp, environment: Environment) -> P
         generate_database_password=generate,
         aws_secrets_prefix=_aws_secrets_prefix(django_app, environment),
         database_secret_by_eso=by_eso,
+        workloads=(),  # each kind reads the rest of the plan to say which workloads it runs:
     )
+    plan = replace(plan, workloads=tuple(w for kind in WORKLOAD_KINDS for w in kind.plans(plan)))
     _check_network(where, plan)
     _check_secrets(where, plan)
     _check_unused_options(where, plan)
@@ -542,8 +542,9 @@ def _check_network(where: object, plan: Plan) -> None:
 def _consumers(plan: Plan) -> dict[str, bool]:
     """Which resource keys a construct of this environment will receive (and check)."""
     in_cluster = {store.kind.resources_key for store in plan.stores.values() if store.in_cluster}
+    running = {workload.kind.resources_key for workload in plan.workloads}
     return {
-        "web": True, "shell": True, "migrate": True, "worker": bool(plan.workers), "beat": plan.app.beat, "cron": bool(plan.cron),
+        **{kind.resources_key: kind.resources_key in running for kind in _SIZED_WORKLOADS if kind.resources_key},
         **{kind.resources_key: kind.resources_key in in_cluster for kind in KINDS},
     }
 

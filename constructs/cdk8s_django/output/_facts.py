@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model.options import BeatScheduler, QueueAutoscaling, StoreRole
+from ..model.options import QueueAutoscaling, StoreRole
 
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart
@@ -58,19 +58,9 @@ class EnvironmentFacts:
 
 
 def _workloads(chart: DjangoChart) -> list[Workload]:
-    """In the order the chart made them (the order of the manifests)."""
-    jobs, every_store = (StoreRole.POSTGRES,), tuple(chart.plan.stores)  # the broker only with Celery
-    workloads = [Workload("migrate", "Job", chart.migration.name, jobs), Workload("web", "Deployment", chart.web.name, every_store)]
-    workloads += [Workload(w.component, "Deployment", w.name, every_store) for w in chart.workers]
-    if chart.beat is not None:
-        database = chart.plan.app.beat_scheduler is BeatScheduler.DATABASE
-        beat_stores = (StoreRole.BROKER, StoreRole.POSTGRES) if database else (StoreRole.BROKER,)
-        workloads.append(Workload("beat", "StatefulSet", chart.beat.name, beat_stores))
-    if chart.seed is not None:
-        workloads.append(Workload("seed", "Job", chart.seed.name, jobs))
-    workloads.append(Workload("shell", "StatefulSet", chart.shell.name, every_store))
-    workloads += [Workload(c.component, "CronJob", c.name, jobs) for c in chart.cron_jobs]
-    return workloads
+    """The plan's workloads, in the registry's order (the order of the manifests), under their objects' names."""
+    names = chart.workload_names()
+    return [Workload(w.component, w.kind.manifest, names[w.component], w.stores) for w in chart.plan.workloads]
 
 
 def facts(chart: DjangoChart) -> EnvironmentFacts:

@@ -1,0 +1,77 @@
+"""What a workload kind is: one frozen descriptor, read by ``resolve()`` into the plan's ``workloads``.
+
+The budget, the notes and the diagram read the plan's workloads instead of naming web, workers,
+beat and jobs each in turn: a new kind is its module here and its line in the registry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model.defaults import ROLLOUT_SURGE_PERCENT
+from ..model.options import Resources, StoreRole
+
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["BudgetTerm", "WorkloadKind", "WorkloadPlan", "every_store", "postgres_only", "with_surge"]
+
+# One term of the connection budget: (who, the arithmetic in words, connections).
+BudgetTerm = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class WorkloadPlan:
+    """One workload of the environment: its kind, its component label and the stores it opens connections to."""
+
+    kind: WorkloadKind
+    component: str
+    stores: tuple[StoreRole, ...]
+
+
+@dataclass(frozen=True)
+class WorkloadKind:
+    """A kind of workload the library runs from the app's image.
+
+    Attributes:
+        name: the kind's word, and its component for the kinds the library names (``web``, ``beat``...).
+        manifest: what runs it (Deployment, StatefulSet, Job, CronJob): the notes and the diagram say so.
+        resources_key: its key in ``Environment.resources``; None for a fixed size.
+        resources, staging_resources: its default size, in production and in staging.
+        reserved: the component names it takes, which no worker or cron job may take.
+        components: the components it runs in a plan (none, one, or one per worker or cron entry).
+        stores: the stores a pod of it opens connections to.
+        budget: its terms of the connection budget, at the most pods a rollout can run.
+    """
+
+    name: str
+    manifest: str
+    resources_key: str | None
+    resources: Resources
+    staging_resources: Resources | None
+    reserved: tuple[str, ...]
+    components: Callable[[Plan], tuple[str, ...]]
+    stores: Callable[[Plan], tuple[StoreRole, ...]]
+    budget: Callable[[Plan], list[BudgetTerm]]
+
+    def plans(self, plan: Plan) -> tuple[WorkloadPlan, ...]:
+        stores = self.stores(plan)
+        return tuple(WorkloadPlan(self, component, stores) for component in self.components(plan))
+
+
+def with_surge(pods: int) -> int:
+    """Pods during a rollout: the Deployments' ``maxSurge`` (25%) rounds up."""
+    return pods + math.ceil(pods * ROLLOUT_SURGE_PERCENT / 100)
+
+
+def every_store(plan: Plan) -> tuple[StoreRole, ...]:
+    """The app's code with everything configured: the database, the cache and (with Celery) the broker."""
+    return tuple(plan.stores)
+
+
+def postgres_only(plan: Plan) -> tuple[StoreRole, ...]:
+    """A management command: the database only."""
+    return (StoreRole.POSTGRES,)
