@@ -136,9 +136,24 @@ def test_an_object_over_the_annotation_limit_turns_the_notes_to_a_server_side_ap
     notes = rendered["qa"]["NOTES.md"]
     assert ("**Apply server-side.** `09-configmap-shop-files.yaml` is 300," in notes
             and "over the 262,144 bytes the API server allows an object's annotations" in notes
-            and "`ServerSideApply=true`" in notes), notes
+            and "it carries `argocd.argoproj.io/sync-options: ServerSideApply=true`" in notes), notes
     assert f"kubectl apply --server-side -f {tmp_path / 'dist'}/qa/\n" in notes
-    assert "--server-side" not in rendered["demo"]["NOTES.md"] and "Apply server-side" not in rendered["demo"]["NOTES.md"]
+    assert "--prune -l" not in notes and "`kubectl apply --prune` does not work with `--server-side`" in notes  # kubectl refuses both
+    files = rendered["qa"]["09-configmap-shop-files.yaml"]
+    assert "argocd.argoproj.io/sync-options: ServerSideApply=true" in files
+    assert "sync-options" not in rendered["qa"]["09-configmap-shop-env.yaml"]  # only the object over the limit
+    demo = rendered["demo"]["NOTES.md"]
+    assert "--server-side" not in demo and "Apply server-side" not in demo and " --prune -l app.kubernetes.io/name=blog" in demo
+
+
+def test_the_annotation_size_is_counted_as_kubectl_writes_it() -> None:
+    """Go's encoding/json: UTF-8 as is (é is 2 bytes, not a 6-byte escape), and <, > and & escaped to 6 bytes."""
+    from cdk8s_django.output.notes import last_applied_size
+
+    base = last_applied_size({"data": {"f": ""}})
+    assert last_applied_size({"data": {"f": "é" * 1000}}) == base + 2000
+    assert last_applied_size({"data": {"f": "<a>&" * 1000}}) == base + 4000 + 5 * 3000
+    assert base == len('{"data":{"f":""}}') + 1 + len("kubectl.kubernetes.io/last-applied-configuration")
 
 
 @pytest.mark.parametrize("strategy", [name for name, _ in __import__("specgen")._ISSUE21_INVALID])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model.preview import ANNOTATION_BRANCH, ANNOTATION_EXPIRES_AT, ANNOTATION_OWNER, LABEL_DELETION_PROTECTION
 from ._facts import facts
@@ -11,18 +12,29 @@ from ._facts import facts
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart
 
-__all__ = ["LAST_APPLIED_MAX_BYTES", "operator_notes"]
+__all__ = ["ARGOCD_SERVER_SIDE", "LAST_APPLIED_MAX_BYTES", "last_applied_size", "operator_notes"]
 
 # The API server's limit for all of an object's annotations together (256 KiB). Client-side `kubectl apply` writes the
 # whole object there as JSON (kubectl.kubernetes.io/last-applied-configuration), so a larger object fails to apply.
 LAST_APPLIED_MAX_BYTES = 262_144
+_LAST_APPLIED_KEY = "kubectl.kubernetes.io/last-applied-configuration"
+# Argo CD's per-object sync option: it applies that object server-side (no last-applied annotation).
+ARGOCD_SERVER_SIDE = ("argocd.argoproj.io/sync-options", "ServerSideApply=true")
+
+
+def last_applied_size(document: Mapping[str, Any]) -> int:
+    """The bytes the last-applied annotation would add, as kubectl writes it: Go's encoding/json, compact, UTF-8
+    as is, with ``<``, ``>`` and ``&`` escaped to six bytes each; its key, and the newline after the value."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    escaped = sum(text.count(char) for char in "<>&")
+    return len(text.encode()) + 5 * escaped + 1 + len(_LAST_APPLIED_KEY)
 
 
 def operator_notes(chart: DjangoChart, folder: str, sizes: Mapping[str, int] | None = None) -> str:
     """The kubectl commands to apply, watch, use, prune and destroy the environment in ``folder``.
 
-    ``sizes``: each manifest file's object as compact JSON, in bytes; one over ``LAST_APPLIED_MAX_BYTES`` turns the
-    apply into a server-side one (no last-applied annotation), with a warning that names the file."""
+    ``sizes``: each manifest file's ``last_applied_size``; one over ``LAST_APPLIED_MAX_BYTES`` turns the apply into a
+    server-side one (no last-applied annotation), with a warning that names the file."""
     env = facts(chart)
     ns = env.namespace
     rollouts = [w for w in env.workloads if w.kind in ("Deployment", "StatefulSet")]
@@ -39,9 +51,10 @@ def operator_notes(chart: DjangoChart, folder: str, sizes: Mapping[str, int] | N
     large = {name: size for name, size in sorted((sizes or {}).items()) if size > LAST_APPLIED_MAX_BYTES}
     if large:
         sized = ", ".join(f"`{name}` is {size:,} bytes" for name, size in large.items())
-        lines += [(f"**Apply server-side.** {sized} as JSON, over the {LAST_APPLIED_MAX_BYTES:,} bytes the API server allows"
-                   " an object's annotations: a client-side `kubectl apply` would fail writing its last-applied annotation."
-                   " With Argo CD, set the sync option `ServerSideApply=true`."), ""]
+        lines += [(f"**Apply server-side.** {sized} as kubectl's last-applied annotation, over the {LAST_APPLIED_MAX_BYTES:,}"
+                   " bytes the API server allows an object's annotations: a client-side `kubectl apply` would fail on it."
+                   f" Argo CD applies it server-side already: it carries `{ARGOCD_SERVER_SIDE[0]}: {ARGOCD_SERVER_SIDE[1]}`."),
+                  ""]
     apply = "kubectl apply --server-side" if large else "kubectl apply"
     lines += ["Apply (the Namespace comes first):", "", "```sh", f"{apply} -f {folder}/", "```", ""]
     if migration is not None:
@@ -60,9 +73,7 @@ def operator_notes(chart: DjangoChart, folder: str, sizes: Mapping[str, int] | N
         lines.append(f"kubectl -n {ns} logs -f deployment/{web.name} --all-containers --max-log-requests 10")
     lines += [f"kubectl -n {ns} logs -f deployment/{w.name}" for w in workers]
     lines += ["```", ""]
-    lines += ["Remove objects the code no longer defines (prune by the common labels):", "", "```sh",
-              (f"{apply} -f {folder}/ --prune -l app.kubernetes.io/name={env.app},app.kubernetes.io/instance={env.environment},"
-               "app.kubernetes.io/managed-by=cdk8s-django"), "```", ""]
+    lines += _prune_lines(env.app, env.environment, ns, folder, server_side=bool(large))
     if env.has_managed_store:
         lines += ["Destroy: deleting the namespace removes the app; the managed databases stay (delete them in AWS, on purpose):", ""]
     else:
@@ -72,3 +83,15 @@ def operator_notes(chart: DjangoChart, folder: str, sizes: Mapping[str, int] | N
         lines.append(f"kubectl label namespace {ns} {LABEL_DELETION_PROTECTION}-  # deletion protection off, on purpose")
     lines += [f"kubectl delete namespace {ns}", "```", ""]
     return "\n".join(lines)
+
+
+def _prune_lines(app: str, environment: str, ns: str, folder: str, *, server_side: bool) -> list[str]:
+    """How to remove what the code dropped: ``--prune`` by the common labels, which kubectl refuses with ``--server-side``
+    (its prune reads the last-applied annotation)."""
+    if server_side:
+        return [("Remove objects the code no longer defines: `kubectl apply --prune` does not work with `--server-side`."
+                 " Let Argo CD prune, or delete what the code dropped by name:"), "", "```sh",
+                f"kubectl -n {ns} delete <kind>/<name>", "```", ""]
+    return ["Remove objects the code no longer defines (prune by the common labels):", "", "```sh",
+            (f"kubectl apply -f {folder}/ --prune -l app.kubernetes.io/name={app},"
+             f"app.kubernetes.io/instance={environment},app.kubernetes.io/managed-by=cdk8s-django"), "```", ""]

@@ -16,7 +16,7 @@ from ..components.chart import DjangoChart
 from ..k8s._base import FOLDER_NOTES
 from ._atomic import write_tree
 from .diagram import architecture_markdown
-from .notes import operator_notes
+from .notes import ARGOCD_SERVER_SIDE, LAST_APPLIED_MAX_BYTES, last_applied_size, operator_notes
 from .yaml_writer import KIND_ORDER, dump_documents, manifest_file_name
 
 __all__ = ["KIND_ORDER", "App", "chart_documents", "dump_documents", "manifest_file_name"]
@@ -79,8 +79,11 @@ class App(cdk8s.App):
                         f"{folder}: two objects would be written to {folder}/{name} "
                         f"({document['kind']} {document['metadata']['name']!r}). Fix: give one of them another name"
                     )
+                sizes[name] = last_applied_size(document)
+                if sizes[name] > LAST_APPLIED_MAX_BYTES and isinstance(chart, DjangoChart):  # Argo CD: apply it server-side
+                    key, value = ARGOCD_SERVER_SIDE
+                    document.setdefault("metadata", {}).setdefault("annotations", {})[key] = value
                 files[name] = dump_documents([document])
-                sizes[name] = len(json.dumps(document, separators=(",", ":")).encode())
             if isinstance(chart, DjangoChart):
                 files["ARCHITECTURE.md"] = architecture_markdown(chart)
                 files["NOTES.md"] = operator_notes(chart, f"{self._display_dir}/{folder}", sizes)
