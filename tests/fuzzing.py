@@ -86,7 +86,7 @@ def _run(seed: int, indices: range) -> tuple[collections.Counter[str], collectio
     failures: list[str] = []
     for index in indices:
         rng = random.Random(seed + index)
-        if index % 4 == 3:
+        if (seed + index) % 4 == 3:  # by the spec's own seed: FUZZ_SEED=<a failing seed> FUZZ_EXAMPLES=1 replays it
             django_app, environment, prop = random_invalid(rng)
             outcome = judge(django_app, environment)
             kind = "rejected" if outcome.kind == "rejected" and names_the_prop(prop, outcome.prop) else "invalid"

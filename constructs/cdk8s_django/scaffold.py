@@ -202,7 +202,7 @@ def _staging_yaml(main_py: str) -> str:
         path = Path(scratch) / "main.py"
         path.write_text(main_py)
         spec = runpy.run_path(str(path), run_name="cdk8s_django_init")
-    chart = DjangoChart(App(), "staging", django_app=spec["APP"], environment=spec["STAGING"])
+    chart = DjangoChart(App(), spec["STAGING"].name, django_app=spec["APP"], environment=spec["STAGING"])
     return to_yaml(synth(chart))
 
 
@@ -346,7 +346,7 @@ PRODUCTION = Environment.production(
     ingress=IngressOptions(class_name="alb", tls=AcmCertificate("arn:aws:acm:REPLACE-ME")),
     postgres=Managed("REPLACE-ME.rds.amazonaws.com"),
     cache=Managed("REPLACE-ME-cache.cache.amazonaws.com"),  # two servers: a cache evicts, a broker must not
-    broker=Managed("REPLACE-ME-broker.cache.amazonaws.com"),
+    broker=Managed("REPLACE-ME-broker.cache.amazonaws.com"),  # leave it out if the app runs no Celery
     # The ALB's subnets: web accepts traffic from these ranges only.
     network=NetworkAccess(load_balancer_cidrs=("REPLACE-ME",)),
     # The database password and the app's Secrets from AWS Secrets Manager, through External Secrets Operator.
@@ -433,7 +433,7 @@ class YamlSnapshot(SingleFileSnapshotExtension):
 
 
 def test_staging_manifests(snapshot):
-    docs = synth(DjangoChart(App(), "staging", django_app=main.APP, environment=main.STAGING))
+    docs = synth(DjangoChart(App(), main.STAGING.name, django_app=main.APP, environment=main.STAGING))
     assert find(docs, "Deployment", "{app}-web")["spec"]["template"]["spec"]["containers"][0]["image"] == main.APP.image
     assert to_yaml(docs) == snapshot.use_extension(YamlSnapshot)
 
@@ -441,11 +441,11 @@ def test_staging_manifests(snapshot):
 def test_production_waits_for_real_values():
     written = [chart.node.id for chart in main.build_app(outdir="unused").charts]
     if placeholders(main.PRODUCTION):
-        assert written == ["staging"]
+        assert written == [main.STAGING.name]
         with pytest.raises(ConfigError, match="REPLACE-ME"):
-            DjangoChart(App(), "production", django_app=main.APP, environment=main.PRODUCTION)
+            DjangoChart(App(), main.PRODUCTION.name, django_app=main.APP, environment=main.PRODUCTION)
     else:
-        assert written == ["staging", "production"]
+        assert written == [main.STAGING.name, main.PRODUCTION.name]
 '''
 
 CI_SH = """\

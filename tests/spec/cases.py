@@ -312,7 +312,7 @@ CASES: list[Case] = [
     Case("chart-id-empty", lambda: DjangoChart(App(), "", django_app=APP, environment=QA),
          "DjangoChart: invalid id='': expected the environment's name, which names its folder dist/<id>/ (not empty, no '/'). Fix: pass 'qa'"),
     Case("two-environments-one-name-under-two-parents", two_environments_one_name_under_two_parents,
-         "us/qa: invalid id='qa': expected an environment name of its own in the App (it names the folder dist/<id>/). Fix: give each environment its own name"),
+         "us/qa: invalid id='qa': expected an environment name of its own in the App (it names the folder dist/<id>/). Fix: pass 'shop-us-qa' (the environment's namespace) for a second app's 'qa'"),
     Case("two-environments-one-name", two_environments_one_name,
          "qa: invalid id='qa': expected an id unique within its scope. Fix: give each environment its own name (the chart id and dist/ folder)"),
     Case("cron-python-manage-py", chart(replace(APP, cron={"report": CronTask("0 6 * * 1", command=("python", "manage.py", "send_report"))})),

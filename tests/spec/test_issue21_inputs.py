@@ -96,7 +96,7 @@ def test_a_broker_given_to_an_app_without_celery_is_refused() -> None:
     assert _error(lambda: _chart(Environment.staging("qa", broker=RabbitMQ()), django_app=NO_CELERY)) == (
         "qa: invalid environment.broker=RabbitMQ(host=None, port=None, tls=True, vhost='/', username=None, password=None,"
         " storage=None, storage_class='gp3', image=None, consumer_timeout=None): expected None: the app runs no Celery"
-        " worker and no beat, so nothing would read the broker. Fix: pass broker=None (or leave it out in staging), or add"
+        " worker and no beat, so nothing would read the broker. Fix: leave broker= out (or pass broker=None), or add"
         " a Worker to django_app.workers")
 
 
@@ -172,3 +172,32 @@ def test_each_issue21_strategy_is_refused_naming_the_prop_exactly(strategy: str)
         with pytest.raises(ConfigError) as raised:
             DjangoChart(App(), env.name, django_app=app, environment=env)
         assert raised.value.prop == prop, f"seed {seed}: {raised.value}"
+
+
+def test_production_asks_for_a_broker_only_when_the_app_runs_celery() -> None:
+    from cdk8s_django import Managed
+
+    stores = {"postgres": Managed("db.example.com"), "cache": Managed("cache.example.com")}
+    assert _error(lambda: _chart(Environment.production(**stores))) == (
+        "production: invalid environment.broker=UNSET: expected a managed broker: the app runs Celery (Worker('worker'),"
+        " Worker('worker-emails'), beat). Fix: pass broker=Managed(host=...) (ElastiCache) or"
+        " broker=RabbitMQ(host=..., password=...) (Amazon MQ)")
+    assert _chart(Environment.production(**stores), django_app=NO_CELERY).plan.broker is None
+
+
+def test_a_broker_of_the_wrong_type_for_an_app_without_celery_is_refused_as_unused() -> None:
+    """Not "pass InCluster(...) or Managed(...)": each of those would be refused too."""
+    assert _error(lambda: _chart(Environment.staging("qa", broker="redis"), django_app=NO_CELERY)) == (  # type: ignore[arg-type]
+        "qa: invalid environment.broker='redis': expected None: the app runs no Celery worker and no beat, so nothing"
+        " would read the broker. Fix: leave broker= out (or pass broker=None), or add a Worker to django_app.workers")
+
+
+def test_a_second_apps_environment_of_the_same_name_is_told_to_use_its_namespace() -> None:
+    """The fix must work: 'qa' is taken by the first app, so the suggestion is the namespace, which is free."""
+    app = App()
+    DjangoChart(app, "qa", django_app=replace(main.shop, name="blog"), environment=Environment.staging("qa"))
+    assert _error(lambda: DjangoChart(app, "staging", django_app=main.shop, environment=Environment.staging("qa"))).endswith(
+        "Fix: pass 'shop-qa' (the namespace: 'qa' is another app's)")
+    assert _error(lambda: DjangoChart(app, "qa", django_app=main.shop, environment=Environment.staging("qa"))).endswith(
+        "Fix: pass 'shop-qa' (the environment's namespace) for a second app's 'qa'")
+    assert DjangoChart(app, "shop-qa", django_app=main.shop, environment=Environment.staging("qa")).namespace_name == "shop-qa"

@@ -88,13 +88,13 @@ class DjangoChart(Chart):
     """Everything one app needs in one environment: namespace, config, web, workers,
     beat, ops shell, migrations, cron jobs, data stores and their guard rails.
 
-    Staging gets ``PostgresStatefulSet`` and two ``RedisStatefulSet`` (cache and
-    broker); production gets ``ManagedDataStore`` ExternalName Services under
-    the same names. The app's wiring is the same in both.
+    Staging runs its stores in the cluster (``PostgresStatefulSet``, and a Redis cache and, for an app that
+    runs Celery, a Redis broker, or the kinds chosen from ``cdk8s_django.stores``); production gets
+    ``ManagedDataStore`` ExternalName Services under the same names. The app's wiring is the same in both.
 
     Args:
         scope: the cdk8s App.
-        id: the chart id; by convention the environment's name.
+        id: the environment's name (it names ``dist/<id>/``), or its namespace when two apps share the App.
         django_app: what runs.
         environment: where it runs.
 
@@ -114,13 +114,18 @@ class DjangoChart(Chart):
                               f"pass {name if isinstance(name, str) else (id.replace('/', '-').strip('.-') or 'qa')!r}")
         plan = resolve(LazyPath(scope, id), django_app, environment)
         if id not in (environment.name, plan.namespace):  # dist/staging/ holding shop-qa misleads whoever applies it
+            taken = environment.name in _seen(scope, "folders") and _namespace_is_free(scope, plan)
             raise ConfigError(LazyPath(scope, id), "id", id,
                               f"the environment's name {environment.name!r} (or its namespace {plan.namespace!r}, for two apps"
                               " in one App): the id names the folder dist/<id>/ that holds the environment",
-                              f"pass {environment.name!r} (environment.name)")
+                              f"pass {plan.namespace!r} (the namespace: {environment.name!r} is another app's)" if taken
+                              else f"pass {environment.name!r} (environment.name)")
+        second = id == environment.name != plan.namespace and _namespace_is_free(scope, plan)  # before it is recorded
         remembered = _check_app_wide(scope, id, plan)
         try:
-            with unique_id(scope, id, "give each environment its own name (the chart id and dist/ folder)"):
+            hint = (f"pass {plan.namespace!r} (the environment's namespace) for a second app's {id!r}" if second
+                    else "give each environment its own name (the chart id and dist/ folder)")
+            with unique_id(scope, id, hint):
                 super().__init__(scope, id, disable_resource_name_hashes=True)
         except BaseException:
             _forget(remembered)
@@ -319,6 +324,18 @@ def _forget(remembered: list[tuple[dict[str, tuple[str, str]], str]]) -> None:
         entries.pop(key, None)
 
 
+def _seen(scope: Construct, what: str) -> dict[str, tuple[str, str]]:
+    """The dist/ folders or namespaces the App's charts took so far (``_check_app_wide`` records them)."""
+    root = scope if isinstance(scope, App) else scope.node.root
+    seen: dict[str, dict[str, tuple[str, str]]] = root.__dict__.get("_cdk8s_django_seen", {})
+    return seen.get(what, {})
+
+
+def _namespace_is_free(scope: Construct, plan: Plan) -> bool:
+    """A second app's environment of a taken name can take its namespace as its id, unless a chart has it."""
+    return plan.namespace not in _seen(scope, "folders") and plan.namespace not in _seen(scope, "namespaces")
+
+
 def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[str, tuple[str, str]], str]]:
     """Rules across the environments of one App: one namespace each, and the Ingresses of one ALB
     group (which share its HTTPS listener) agree on the SSL policy. Remembered on the App's root;
@@ -335,9 +352,11 @@ def _check_app_wide(scope: Construct, id: str, plan: Plan) -> list[tuple[dict[st
         )
     folders = seen.setdefault("folders", {})  # the chart id names its dist/ folder: one per App, whatever the parent
     if id in folders and folders[id][1] != str(builtins.id(scope)):
+        free = id != plan.namespace and plan.namespace not in folders and other is None
         raise ConfigError(
             LazyPath(scope, id), "id", id, "an environment name of its own in the App (it names the folder dist/<id>/)",
-            "give each environment its own name",
+            f"pass {plan.namespace!r} (the environment's namespace) for a second app's {id!r}" if free
+            else "give each environment its own name",
         )
     # One rule per host on an ALB group's shared load balancer: two environments of the group serving one host clash.
     group = plan.environment.ingress.group_name if plan.environment.ingress is not None else None

@@ -300,7 +300,7 @@ def check_dns1035_label(path: object, prop: str, value: Any, max_len: int = DNS_
     if not _DNS1035_LABEL.fullmatch(value):
         raise ConfigError(
             path, prop, value, "a name starting with a letter (it prefixes Service names, which are RFC 1035 labels)",
-            f"prefix it with a letter, e.g. {('app-' + value)[:max_len].rstrip('-')!r}",
+            f"prefix it with a letter, e.g. {re.sub('-{2,}', '-', 'app-' + value)[:max_len].rstrip('-')!r}",
         )
     return str(value)
 

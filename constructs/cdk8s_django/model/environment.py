@@ -136,7 +136,7 @@ class Environment:
         broker: InCluster | Managed | BrokerOptions | None | Unset = UNSET,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
-        """A staging environment: Postgres and two Redis stores inside the cluster, one web replica,
+        """A staging environment: Postgres, a Redis cache and (with Celery) a Redis broker inside the cluster, one web replica,
         ``STAGING_RESOURCES``, a generated database password. Options: ``EnvironmentOptions``."""
         _check_options("Environment.staging", options)
         return cls(name=name, kind=EnvironmentKind.STAGING, postgres=postgres, cache=cache, broker=broker,
@@ -160,7 +160,8 @@ class Environment:
         branch (``preview_name``), at ``<name>.<domain>`` (with an ``ingress``), that expires ``ttl`` after
         ``created_at`` (default: now; CI passes the pipeline's start for reproducible output).
         Workers scale to zero on empty queues unless ``worker_autoscaling`` says otherwise. Its stores run in
-        its namespace; ``cache`` and ``broker`` choose their kind (``broker=RabbitMQ()``). Default: Redis."""
+        its namespace; ``cache`` and ``broker`` choose their kind (``broker=RabbitMQ()``). Default: Redis (the broker
+        only for an app that runs Celery)."""
         _check_options("Environment.for_branch", options)
         if "namespace" in options:  # the reaper may delete preview namespaces: never let one be named like another
             raise ConfigError("Environment.for_branch", "namespace", options["namespace"],
@@ -196,14 +197,15 @@ class Environment:
         *,
         postgres: Managed,
         cache: Managed | CacheOptions,
-        broker: Managed | BrokerOptions | None,
+        broker: Managed | BrokerOptions | None | Unset = UNSET,
         name: str = "production",
         hosts: tuple[str, ...] = (),
         ingress: IngressOptions | None = None,
         **options: Unpack[EnvironmentOptions],
     ) -> Environment:
         """A production environment: managed stores behind ExternalName Services, autoscaled
-        web (2-10) and workers (2-6), ``max_connections`` 400. ``broker=None`` for an app without Celery.
+        web (2-10) and workers (2-6), ``max_connections`` 400. ``broker`` is required for an app that runs Celery
+        (``broker=None``, or leaving it out, for one without).
         Options: ``EnvironmentOptions``."""
         _check_options("Environment.production", options)
         return cls(name=name, kind=EnvironmentKind.PRODUCTION, postgres=postgres, cache=cache, broker=broker,

@@ -215,6 +215,8 @@ def _check_types(where: object, django_app: DjangoApp, environment: Environment)
         raise v.ConfigError(where, "environment", type(environment).__name__, "an Environment",
                             "use Environment.staging(...) or Environment.production(...)")
     check_spec_types(where, "django_app", django_app)
+    if isinstance(django_app.workers, tuple) and not django_app.workers and django_app.beat is False:
+        _broker_spec(where, django_app, environment)  # a broker of any type is refused as unused, not for its type
     check_spec_types(where, "environment", environment)
 
 
@@ -423,6 +425,9 @@ def _broker_spec(where: object, django_app: DjangoApp, environment: Environment)
     consumers = [f"Worker({w.name!r})" for w in django_app.workers] + (["beat"] if django_app.beat else [])
     given = environment.broker
     if consumers:
+        if isinstance(given, Unset) and environment.kind is EnvironmentKind.PRODUCTION:
+            raise v.ConfigError(where, "environment.broker", given, f"a managed broker: the app runs Celery ({', '.join(consumers)})",
+                                "pass broker=Managed(host=...) (ElastiCache) or broker=RabbitMQ(host=..., password=...) (Amazon MQ)")
         if given is None:
             raise v.ConfigError(where, "environment.broker", None, f"a broker: the app runs Celery ({', '.join(consumers)})",
                                 "pass broker=Managed(host=...) in production, or leave it out in staging (an in-cluster Redis)")
@@ -431,7 +436,7 @@ def _broker_spec(where: object, django_app: DjangoApp, environment: Environment)
         return None
     raise v.ConfigError(where, "environment.broker", given,
                         "None: the app runs no Celery worker and no beat, so nothing would read the broker",
-                        "pass broker=None (or leave it out in staging), or add a Worker to django_app.workers")
+                        "leave broker= out (or pass broker=None), or add a Worker to django_app.workers")
 
 
 def _placement(spec: object) -> tuple[str | None, int | None, bool]:
