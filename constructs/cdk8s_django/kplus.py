@@ -55,6 +55,7 @@ import cdk8s_plus_27 as kplus
 from cdk8s import ApiObject, JsonPatch, Size
 from cdk8s_plus_27 import k8s
 
+from .components.management_cron_job import CRON_JOB_NAME_MAX
 from .k8s._manifest import LABEL_PART_OF
 from .k8s.runtime import CONFIG_FILES_VOLUME, TMP_MOUNT, TMP_SIZE_MIB, TMP_VOLUME, AppRuntime, resources_dict
 from .model import _validation as v
@@ -95,7 +96,10 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     if not isinstance(chart, DjangoChart):
         raise v.ConfigError(where, "chart", chart, "a DjangoChart (the app whose runtime the workload takes)", "pass the DjangoChart")
     v.check_dns_label(where, "component", component)
-    taken = {*RESERVED_COMPONENTS, *(w.name for w in chart.plan.app.workers), *chart.plan.app.cron}
+    # The chart's components as named in the cluster (a cron key `send_report` is the CronJob `send-report`), and
+    # those already handed to run_with_app: two workloads of one component would be one file and one selector.
+    handed: set[str] = chart.__dict__.setdefault("_kplus_components", set())
+    taken = {*RESERVED_COMPONENTS, *(w.component for w in chart.plan.workloads), *handed}
     if component in taken:  # its pods would match that component's Service and selectors
         raise v.ConfigError(where, "component", component, f"a component the chart does not use ({', '.join(sorted(taken))})",
                             f"name it after what it runs, e.g. '{component}-flower'")
@@ -114,6 +118,7 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
     main = ApiObject.of(workload)
     beside = [child for child in workload.node.find_all() if isinstance(child, ApiObject) and child.node.path != main.node.path]
     renames = _renames(chart, main, beside, runtime.name(component), where, component)
+    handed.add(component)  # checked: the next workload may not take it
     rendered = main.to_json()  # cdk8s-plus's rendering of what the team wrote, in one crossing of the bridge
     pod = _pod_path(workload)
     small = STAGING_KPLUS_RESOURCES if chart.plan.environment.kind is EnvironmentKind.STAGING else DEFAULT_KPLUS_RESOURCES
@@ -134,11 +139,20 @@ def run_with_app(workload: kplus.AbstractPod, chart: DjangoChart, *, component: 
             child.metadata.add_label(key, value)
 
 
+# The longest name each kind may take: a CronJob's Jobs append 11 characters; the rest are DNS labels here.
+_NAME_MAX = {"CronJob": CRON_JOB_NAME_MAX}
+
+
 def _renames(chart: DjangoChart, main: ApiObject, beside: list[ApiObject], name: str, where: str, component: str) -> dict[str, str]:
     """Old name to new for each object cdk8s-plus named itself: the workload becomes ``name``; an object inside it keeps
     its suffix after the workload's (``qa-flower-service`` to ``shop-flower-service``). A name the team gave stays."""
     generated = chart.generate_object_name(main)
     final = name if main.name == generated else main.name
+    limit = _NAME_MAX.get(main.kind, v.DNS_LABEL_MAX)
+    if final != main.name and len(final) > limit:
+        raise v.ConfigError(where, "component", component,
+                            f"a shorter component: the {main.kind} would be named '{final}' ({len(final)} characters, at most {limit})",
+                            f"shorten it by {len(final) - limit} characters")
     renames = {generated: final} if final != generated else {}
     for child in beside:
         if child.name == chart.generate_object_name(child) and child.name.startswith(f"{generated}-"):

@@ -304,3 +304,40 @@ def test_a_component_too_long_for_the_service_beside_it_is_refused() -> None:
     with pytest.raises(ConfigError, match=rf"^qa/Flower: invalid component='{component}': expected a shorter component: the Service"
                                           rf" beside the workload would be named 'shop-{component}-service' \(64 characters, at most 63\)"):
         run_with_app(flower, chart, component=component)
+
+
+def _qa(django_app=main.shop) -> DjangoChart:  # type: ignore[no-untyped-def]
+    return DjangoChart(App(), "qa", django_app=django_app, environment=main.environments[0])
+
+
+def test_two_workloads_of_one_component_or_a_cron_jobs_name_are_refused() -> None:
+    """Both would be one file in dist/ (and one selector): refused when the second is handed over, not at synth."""
+    from dataclasses import replace
+
+    from cdk8s_django import ConfigError
+
+    chart = _qa()
+    run_with_app(kplus.Deployment(chart, "F1", containers=[kplus.ContainerProps(image="x", port_number=5555)]), chart,
+                 component="flower")
+    second = kplus.Deployment(chart, "F2", containers=[kplus.ContainerProps(image="x", port_number=5555)])
+    with pytest.raises(ConfigError, match=r"^qa/F2: invalid component='flower': expected a component the chart does not use"):
+        run_with_app(second, chart, component="flower")
+    chart = _qa(replace(main.shop, cron={"send_report": "0 3 * * *"}))  # its CronJob is shop-send-report
+    job = kplus.CronJob(chart, "Report", schedule=cdk8s.Cron.daily(), containers=[kplus.ContainerProps(image="x")])
+    with pytest.raises(ConfigError, match=r"^qa/Report: invalid component='send-report': expected a component"):
+        run_with_app(job, chart, component="send-report")
+
+
+def test_a_renamed_cron_job_must_fit_52_characters() -> None:
+    from dataclasses import replace
+
+    from cdk8s_django import ConfigError
+
+    chart = _qa(replace(main.shop, name="customer-portal-api"))
+    job = kplus.CronJob(chart, "Export", schedule=cdk8s.Cron.daily(), containers=[kplus.ContainerProps(image="x")])
+    with pytest.raises(ConfigError) as raised:
+        run_with_app(job, chart, component="export-invoices-to-accounting-sftp")
+    assert str(raised.value) == (
+        "qa/Export: invalid component='export-invoices-to-accounting-sftp': expected a shorter component: the CronJob would"
+        " be named 'customer-portal-api-export-invoices-to-accounting-sftp' (54 characters, at most 52). Fix: shorten it by 2"
+        " characters")
