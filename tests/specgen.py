@@ -635,6 +635,13 @@ def _store_prop(rng: random.Random, app: DjangoApp) -> str:
     return "cache" if store == "broker" and not _runs_celery(app) else store
 
 
+def _with_broker_if_celery(app: DjangoApp, env: Environment) -> Environment:
+    """A mutation that gives an app without Celery a worker gives its environment the broker it then needs."""
+    if not isinstance(env, Environment) or not _runs_celery(app) or env.broker is not None:
+        return env
+    return replace(env, broker=InCluster() if isinstance(env.postgres, InCluster) else Managed(f"{app.name}-broker.example.com"))
+
+
 def _without_unused_broker(app: DjangoApp, env: Environment) -> Environment:
     """An app without Celery gets no broker: ``broker=None`` (a broker given would be refused as unused)."""
     return env if not isinstance(env, Environment) or _runs_celery(app) else replace(env, broker=None)
@@ -1513,8 +1520,8 @@ def random_invalid_case(rng: random.Random) -> tuple[DjangoApp, Environment, str
     if isinstance(env, Environment):
         # a mutation that changes the ingress must not also drop the region or the load-balancer source
         env = _with_ingress_source(_with_region(env))
-        if not prop.startswith("environment.broker"):  # nor give an app without Celery a broker
-            env = _without_unused_broker(app, env)
+        if not prop.startswith("environment.broker"):  # nor give an app without Celery a broker, nor take one from Celery
+            env = _with_broker_if_celery(app, _without_unused_broker(app, env))
     return app, env, prop, name
 
 
