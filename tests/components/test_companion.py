@@ -228,7 +228,7 @@ def test_a_chart_that_failed_half_way_leaves_nothing_and_its_placeholders_say_so
         try:
             original(self, *args)
         finally:
-            unborn.append(vars(self).get("web"))
+            unborn.append(vars(self).get("workloads", {}).get("web", [None])[0])
 
     DjangoChart._compose = compose_and_keep  # type: ignore[method-assign]
     try:

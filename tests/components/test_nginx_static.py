@@ -237,4 +237,4 @@ def test_the_factories_take_the_option() -> None:
                                         broker=cdk8s_django.Managed("b.example.com"), hosts=("shop.example.com",),
                                         static=NginxStatic(port=8081), static_url="https://static.shop.example.com/static/", **options)
     chart = DjangoChart(App(), "production", django_app=APP, environment=production)
-    assert chart.web.traffic_port == 8081 and chart.web.nginx_config is not None
+    assert chart.web.traffic_port == 8081 and chart.web.static_config is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cdk8s import ApiObject
 
 from constructs import Construct
@@ -12,9 +14,13 @@ from ..k8s.runtime import AppRuntime
 from ..model import _validation as v
 from ..model.defaults import DEFAULT_BEAT_RESOURCES
 from ..model.options import BeatScheduler, Resources
-from .celery_worker import heartbeat_probes
+from ..workloads._kind import resources_as_typed
+from .celery_worker import CELERY_AS_TYPED, heartbeat_probes
 
-__all__ = ["CeleryBeat"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["CeleryBeat", "from_plan"]
 
 COMPONENT = "beat"
 SCHEDULE_DIR = "/var/lib/celery-beat"
@@ -72,6 +78,7 @@ class CeleryBeat(DjangoConstruct):
         super().__init__(scope, id)
 
         self.runtime = runtime
+        self.component = COMPONENT
         self.name = runtime.name(COMPONENT)
         command = ["celery", "-A", celery_app if celery_app is not None else runtime.package, "beat", "--loglevel", "INFO"]
         if scheduler is BeatScheduler.DATABASE:
@@ -88,3 +95,12 @@ class CeleryBeat(DjangoConstruct):
             extra_volumes=[{"name": "beat-schedule", "emptyDir": {"sizeLimit": "64Mi"}}],
             termination_grace_period_seconds=30,
         )))
+
+
+def from_plan(chart: Any, plan: Plan) -> list[CeleryBeat]:
+    app = plan.app
+    if not app.beat:
+        return []
+    with v.props_as_typed({**CELERY_AS_TYPED, "scheduler": "django_app.beat_scheduler", **resources_as_typed("beat")}):
+        return [CeleryBeat(chart, "Beat", runtime=chart.runtime, scheduler=app.beat_scheduler, celery_app=app.celery_app,
+                           heartbeat=app.celery_heartbeat, resources=plan.resources["beat"])]

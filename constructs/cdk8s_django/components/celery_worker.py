@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cdk8s import ApiObject
 
@@ -23,9 +24,17 @@ from ..model.defaults import (
     DEFAULT_WORKER_RESOURCES,
     ROLLOUT_SURGE_PERCENT,
 )
-from ..model.options import Autoscaling, QueueAutoscaling, Resources
+from ..model.options import Autoscaling, QueueAutoscaling, Resources, SecretKeyRef, Unset
+from ..workloads._kind import resources_as_typed
 
-__all__ = ["CeleryWorker", "heartbeat_probes"]
+if TYPE_CHECKING:
+    from ..model.django_app import Worker
+    from ..model.plan import Plan
+
+__all__ = ["CELERY_AS_TYPED", "CeleryWorker", "KedaBroker", "from_plan", "heartbeat_probes"]
+
+# The Celery props DjangoChart hands a worker and beat, by the names main.py gives them.
+CELERY_AS_TYPED = {"celery_app": "django_app.celery_app", "heartbeat": "django_app.celery_heartbeat"}
 
 # Seconds between the hard time limit and SIGKILL: Celery's own shutdown needs a moment.
 SHUTDOWN_MARGIN_SECONDS = 30
@@ -170,3 +179,44 @@ def _check_props(
                             "pass broker=<the RedisStatefulSet or ManagedDataStore> (DjangoChart does this) or set address='host:port'")
     if metrics_port is not None:
         v.check_port(where, "metrics_port", metrics_port)
+
+
+@dataclass(frozen=True)
+class KedaBroker:
+    """What a worker's ScaledObject needs of the broker (``k8s._scaling.BrokerEndpoint``), from its kind."""
+
+    keda_address: str
+    tls: bool
+    keda_trigger: Callable[[str, int, str | None, bool, str | None], dict[str, Any]] | None
+    keda_auth: Mapping[str, SecretKeyRef] | None
+
+
+def _keda_broker(plan: Plan) -> KedaBroker:
+    store, app = plan.broker, plan.app.name
+    assert store is not None  # a worker means a broker (resolve)
+    auth = store.kind.keda_auth(app, store) if store.kind.keda_auth is not None else None
+    return KedaBroker(store.kind.keda_address(app, plan.namespace, store), store.tls, store.kind.keda_trigger, auth)
+
+
+def _worker_as_typed(worker: Worker) -> dict[str, str]:
+    """A worker's own options as ``Worker('emails').concurrency``; the environment's where it gave them."""
+    own = f"Worker({worker.name!r})"
+    scaling = f"{own}.autoscaling" if not isinstance(worker.autoscaling, Unset) else "environment.worker_autoscaling"
+    return {**{name: f"{own}.{name}" for name in ("name", "queues", "concurrency", "task_time_limit", "metrics_port")},
+            "autoscaling": scaling, "replicas": "environment.worker_replicas", **CELERY_AS_TYPED, **resources_as_typed("worker")}
+
+
+def from_plan(chart: Any, plan: Plan) -> list[CeleryWorker]:
+    """One Deployment per ``Worker``, scaled on its queues through the broker's kind."""
+    if not plan.workers:
+        return []
+    app, broker, built = plan.app, _keda_broker(plan), []
+    for w in plan.workers:
+        with v.props_as_typed(_worker_as_typed(w.worker)):
+            built.append(CeleryWorker(
+                chart, f"Worker-{w.worker.name}", runtime=chart.runtime, name=w.worker.name, queues=w.worker.queues,
+                concurrency=w.worker.concurrency, task_time_limit=w.worker.task_time_limit, replicas=w.replicas,
+                autoscaling=w.scaling, heartbeat=app.celery_heartbeat, celery_app=app.celery_app,
+                metrics_port=w.worker.metrics_port, resources=plan.resources["worker"], broker=broker,
+            ))
+    return built

@@ -7,8 +7,6 @@ composes the components from it, handing each the objects it refers to.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cdk8s import ApiObject, App, Chart
@@ -21,11 +19,13 @@ from ..k8s.runtime import AppRuntime
 from ..k8s.security import RESTRICTED_NAMESPACE_LABELS, PodSecurity
 from ..model._budget import check_connection_budget
 from ..model._validation import ConfigError, props_as_typed
-from ..model.django_app import DjangoApp, Worker
+from ..model.django_app import DjangoApp
 from ..model.environment import Environment
-from ..model.options import AcmCertificate, SecretKeyRef, StoreRole, Unset
-from ..model.plan import STORE_PROPS, Plan, cron_job_name, resolve
+from ..model.options import AcmCertificate, StoreRole
+from ..model.plan import STORE_PROPS, Plan, resolve
 from ..model.preview import LABEL_DELETION_PROTECTION
+from ..workloads import WORKLOAD_KINDS
+from ..workloads._kind import resources_as_typed
 from .app_config import AppConfig
 from .celery_beat import CeleryBeat
 from .celery_worker import CeleryWorker
@@ -49,39 +49,7 @@ ALB_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
 _STORE_IDS = {StoreRole.POSTGRES: "Postgres", StoreRole.CACHE: "Cache", StoreRole.BROKER: "Broker"}
 # A store construct's props that are its option type's fields, as typed: environment.<store>.<name>.
 _STORE_OPTIONS = ("host", "port", "storage", "storage_class", "image", "vhost", "username", "password", "consumer_timeout")
-# The props DjangoChart hands a component, by the names main.py gives them.
-_CELERY_AS_TYPED = {"celery_app": "django_app.celery_app", "heartbeat": "django_app.celery_heartbeat"}
-_WEB_AS_TYPED = {
-    "hosts": "environment.hosts", "ingress": "environment.ingress", "port": "django_app.web_port",
-    "health_check_path": "django_app.health_check_path", "replicas": "environment.web_replicas",
-    "autoscaling": "environment.web_autoscaling", "wsgi_application": "django_app.wsgi_application",
-    "workers": "django_app.gunicorn_workers", "threads": "django_app.gunicorn_threads", "metrics_port": "django_app.web_metrics_port",
-    "static": "environment.static", "static_url": "environment.static_url",
-}
-
-
-def _resources_as_typed(key: str) -> dict[str, str]:
-    return {"resources": f"environment.resources[{key!r}]"}
-
-
-def _worker_as_typed(worker: Worker) -> dict[str, str]:
-    """A worker's own options as ``Worker('emails').concurrency``; the environment's where it gave them."""
-    own = f"Worker({worker.name!r})"
-    scaling = f"{own}.autoscaling" if not isinstance(worker.autoscaling, Unset) else "environment.worker_autoscaling"
-    return {**{name: f"{own}.{name}" for name in ("name", "queues", "concurrency", "task_time_limit", "metrics_port")},
-            "autoscaling": scaling, "replicas": "environment.worker_replicas", **_CELERY_AS_TYPED, **_resources_as_typed("worker")}
-
 Store = Any  # an in-cluster store's construct (its kind's) or a ManagedDataStore
-
-
-@dataclass(frozen=True)
-class KedaBroker:
-    """What a worker's ScaledObject needs of the broker (``k8s._scaling.BrokerEndpoint``)."""
-
-    keda_address: str
-    tls: bool
-    keda_trigger: Callable[[str, int, str | None, bool, str | None], dict[str, Any]] | None
-    keda_auth: Mapping[str, SecretKeyRef] | None
 
 
 class DjangoChart(Chart):
@@ -99,7 +67,8 @@ class DjangoChart(Chart):
         environment: where it runs.
 
     Attributes: ``plan`` (the resolved, checked spec), ``namespace_name``, ``runtime``, ``config``,
-    ``service_account``, ``web``, ``workers``, ``beat``, ``shell``, ``migration``, ``cron_jobs``,
+    ``service_account``, ``workloads`` (each kind's constructs, by kind), and of them ``web``, ``workers``, ``beat``,
+    ``seed``, ``shell``, ``migration``, ``cron_jobs``;
     ``stores`` (by component), ``network_policies``, ``secrets``, ``monitoring``, ``shell_access``.
     """
 
@@ -189,7 +158,7 @@ class DjangoChart(Chart):
         store, id = plan.stores[role], _STORE_IDS[role]
         prop = f"environment.{STORE_PROPS[role]}"
         as_typed = {name: f"{prop}.{name}" for name in _STORE_OPTIONS}
-        as_typed.update(_resources_as_typed(store.kind.resources_key))
+        as_typed.update(resources_as_typed(store.kind.resources_key))
         if role is StoreRole.POSTGRES:
             as_typed["password"] = "environment.database_password"
         with props_as_typed(as_typed):
@@ -199,70 +168,51 @@ class DjangoChart(Chart):
             built: Store = store.kind.build(self, id, store)
             return built
 
-    def _keda_broker(self, plan: Plan) -> KedaBroker | None:
-        """The broker as KEDA's operator sees it: its address, TLS, trigger and credentials, from its kind."""
-        store, app = plan.broker, plan.app.name
-        if store is None:  # no Celery, so no worker to scale
-            return None
-        auth = store.kind.keda_auth(app, store) if store.kind.keda_auth is not None else None
-        return KedaBroker(store.kind.keda_address(app, plan.namespace, store), store.tls, store.kind.keda_trigger, auth)
-
     def _compose_workloads(self, plan: Plan) -> None:
-        """Each component gets the plan's values; its errors name them as main.py spells them (``props_as_typed``)."""
-        app, environment, runtime, sizes = plan.app, plan.environment, self.runtime, plan.resources
-        with props_as_typed(_resources_as_typed("migrate")):
-            self.migration = MigrationJob(self, "Migrate", runtime=runtime, resources=sizes["migrate"])
-        with props_as_typed({**_WEB_AS_TYPED, **_resources_as_typed("web")}):
-            self.web = DjangoWeb(
-                self, "Web", runtime=runtime, hosts=environment.hosts, ingress=environment.ingress,
-                port=app.web_port, health_check_path=app.health_check_path,
-                replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
-                workers=app.gunicorn_workers, threads=app.gunicorn_threads,
-                metrics_port=app.web_metrics_port if environment.monitoring else None, resources=sizes["web"],
-                static=environment.static, static_url=environment.static_url,
-            )
-        broker = self._keda_broker(plan)
-        self.workers = []
-        for w in plan.workers:
-            assert broker is not None  # a worker means a broker (resolve)
-            with props_as_typed(_worker_as_typed(w.worker)):
-                self.workers.append(CeleryWorker(
-                    self, f"Worker-{w.worker.name}", runtime=runtime, name=w.worker.name, queues=w.worker.queues,
-                    concurrency=w.worker.concurrency, task_time_limit=w.worker.task_time_limit, replicas=w.replicas,
-                    autoscaling=w.scaling, heartbeat=app.celery_heartbeat, celery_app=app.celery_app,
-                    metrics_port=w.worker.metrics_port, resources=sizes["worker"], broker=broker,
-                ))
-        with props_as_typed({**_CELERY_AS_TYPED, "scheduler": "django_app.beat_scheduler", **_resources_as_typed("beat")}):
-            self.beat = CeleryBeat(
-                self, "Beat", runtime=runtime, scheduler=app.beat_scheduler, celery_app=app.celery_app,
-                heartbeat=app.celery_heartbeat, resources=sizes["beat"],
-            ) if app.beat else None
-        with props_as_typed({"seed": "environment.seed"}):
-            self.seed = SeedDataJob(self, "Seed", runtime=runtime, seed=environment.seed) if environment.seed else None
-        with props_as_typed(_resources_as_typed("shell")):
-            self.shell = OpsShell(self, "Shell", runtime=runtime, resources=sizes["shell"])
-        self.cron_jobs = []
-        keys = {cron_job_name(key): key for key in app.cron}
-        for name, task in plan.cron:
-            key = keys[name]
-            entry = f"django_app.cron[{key!r}]"
-            schedule = entry if isinstance(app.cron[key], str) else f"{entry}.schedule"
-            as_typed = {"name": entry, "schedule": schedule, "command": f"{entry}.command", "time_zone": f"{entry}.time_zone"}
-            with props_as_typed({**as_typed, **_resources_as_typed("cron")}):
-                self.cron_jobs.append(ManagementCronJob(
-                    self, f"Cron-{name}", runtime=runtime, name=name, schedule=task.schedule,
-                    command=task.command, time_zone=task.time_zone, resources=sizes["cron"]))
+        """Each kind of the registry builds its constructs from the plan, in the registry's order."""
+        self.workloads: dict[str, list[Any]] = {}
+        for kind in WORKLOAD_KINDS:  # one by one: a kind that fails leaves those built before it to be inspected
+            self.workloads[kind.name] = kind.build(self, plan)
 
     def workload_names(self) -> dict[str, str]:
         """Each workload's component to its object's name (the migration Job's is hashed), for the notes and diagram."""
-        names = {"migrate": self.migration.name, "web": self.web.name, "shell": self.shell.name}
-        names.update({w.component: w.name for w in self.workers})
-        names.update({c.component: c.name for c in self.cron_jobs})
-        if self.beat is not None:
-            names["beat"] = self.beat.name
-        if self.seed is not None:
-            names["seed"] = self.seed.name
-        return names
+        return {built.component: built.name for constructs in self.workloads.values() for built in constructs}
+
+    def _one(self, kind: str) -> Any:
+        return next(iter(self.workloads[kind]), None)
+
+    @property
+    def migration(self) -> MigrationJob:
+        built: MigrationJob = self._one("migrate")
+        return built
+
+    @property
+    def web(self) -> DjangoWeb:
+        built: DjangoWeb = self._one("web")
+        return built
+
+    @property
+    def workers(self) -> list[CeleryWorker]:
+        return list(self.workloads["worker"])
+
+    @property
+    def beat(self) -> CeleryBeat | None:
+        built: CeleryBeat | None = self._one("beat")
+        return built
+
+    @property
+    def seed(self) -> SeedDataJob | None:
+        built: SeedDataJob | None = self._one("seed")
+        return built
+
+    @property
+    def shell(self) -> OpsShell:
+        built: OpsShell = self._one("shell")
+        return built
+
+    @property
+    def cron_jobs(self) -> list[ManagementCronJob]:
+        return list(self.workloads["cron"])
 
     def _compose_guard_rails(self, plan: Plan) -> None:
         environment, runtime = plan.environment, self.runtime

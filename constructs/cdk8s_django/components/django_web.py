@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cdk8s import ApiObject
 
@@ -26,10 +28,22 @@ from ..model.defaults import (
     DEFAULT_WEB_RESOURCES,
     ROLLOUT_SURGE_PERCENT,
 )
-from ..model.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, NginxStatic, Resources
-from .nginx_static import CONFIG_CHECKSUM_ANNOTATION, CONFIG_FILE, NginxParts, check_nginx_static, nginx_parts
+from ..model.options import AcmCertificate, Autoscaling, CertManagerIssuer, IngressController, IngressOptions, Resources, StaticServer
+from ..workloads._kind import resources_as_typed
 
-__all__ = ["DjangoWeb"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["DjangoWeb", "WebFront", "from_plan"]
+
+# The props DjangoChart hands web, by the names main.py gives them.
+_AS_TYPED = {
+    "hosts": "environment.hosts", "ingress": "environment.ingress", "port": "django_app.web_port",
+    "health_check_path": "django_app.health_check_path", "replicas": "environment.web_replicas",
+    "autoscaling": "environment.web_autoscaling", "wsgi_application": "django_app.wsgi_application",
+    "workers": "django_app.gunicorn_workers", "threads": "django_app.gunicorn_threads", "metrics_port": "django_app.web_metrics_port",
+    "static": "environment.static", "static_url": "environment.static_url",
+}
 
 COMPONENT = "web"
 # The Host header probes send; DjangoChart puts it in ALLOWED_HOSTS.
@@ -44,6 +58,31 @@ GUNICORN_STOP_SECONDS = PRE_STOP_PAUSE_SECONDS + GRACEFUL_TIMEOUT_SECONDS
 GRACE_MARGIN_SECONDS = 10
 
 
+@dataclass(frozen=True)
+class WebFront:
+    """What a static server (``StaticServer``'s kind: nginx) adds to the web pod, in front of gunicorn.
+
+    Attributes: ``port`` (its container port: the Service, the Ingress and the probes target it); ``containers``,
+    ``init_containers``, ``volumes`` and the template's ``annotations``; ``config`` (the construct id, the name after
+    ``<app>-`` and the data of its ConfigMap, or None); ``stop_seconds`` (the longest it takes to stop).
+    """
+
+    port: int
+    containers: list[dict[str, Any]]
+    init_containers: list[dict[str, Any]]
+    volumes: list[dict[str, Any]]
+    annotations: dict[str, str]
+    config: tuple[str, str, dict[str, str]] | None
+    stop_seconds: int
+
+
+def _front(where: LazyPath, runtime: AppRuntime, static: StaticServer, **props: Any) -> WebFront:
+    """The static server's own module builds its part of the pod (``StaticServer.front``)."""
+    module, function = static.front.split(":")
+    front: WebFront = getattr(importlib.import_module(module, __package__), function)(where, runtime, static, **props)
+    return front
+
+
 class DjangoWeb(DjangoConstruct):
     """gunicorn serving the Django app (static files by WhiteNoise from the image, or by nginx with ``static``).
 
@@ -51,9 +90,10 @@ class DjangoWeb(DjangoConstruct):
     Ingress of the same name when ``ingress`` is given. Probes send
     ``Host: localhost`` so Django's ``ALLOWED_HOSTS`` check passes.
 
-    With ``static=NginxStatic()`` the pod runs nginx beside gunicorn (``components/nginx_static.py``): the
-    Service, the Ingress's health check and the probes go to nginx's port, gunicorn binds ``127.0.0.1``
-    only, and nginx stops after gunicorn has drained. Its config is the ConfigMap ``<app>-web-nginx``.
+    With ``static`` (``NginxStatic()``) the pod runs that server beside gunicorn (its kind's module, such as
+    ``components/nginx_static.py``): the Service, the Ingress's health check and the probes go to its port,
+    gunicorn binds ``127.0.0.1`` only, and it stops after gunicorn has drained. nginx's config is the ConfigMap
+    ``<app>-web-nginx``.
 
     Args:
         runtime: the shared app runtime (image, config, secrets).
@@ -71,12 +111,12 @@ class DjangoWeb(DjangoConstruct):
         resources: requests and memory limit. Default 250m CPU, 512Mi.
         metrics_port: a second container and Service port (``metrics``) for Prometheus, so
             metrics never share the port the Ingress exposes. Default None: no metrics port.
-        static: nginx in the pod serving the static files at ``static_url``'s path. Default None: WhiteNoise.
-        static_url: ``STATIC_URL``, whose path nginx serves (read only with ``static``). Default ``/static/``.
+        static: a server in the pod serving the static files at ``static_url``'s path (``NginxStatic()``). Default None.
+        static_url: ``STATIC_URL``, whose path it serves (read only with ``static``). Default ``/static/``.
 
-    Attributes: ``deployment``, ``service``, ``ingress``, ``autoscaler``, ``disruption_budget``, ``nginx_config``
-    (the ConfigMap, or None); ``port`` (gunicorn's) and ``traffic_port`` (what the Service targets: nginx's with
-    ``static``, else gunicorn's).
+    Attributes: ``deployment``, ``service``, ``ingress``, ``autoscaler``, ``disruption_budget``, ``static_config``
+    (the static server's ConfigMap, or None); ``port`` (gunicorn's) and ``traffic_port`` (what the Service targets:
+    the static server's with ``static``, else gunicorn's).
     """
 
     @checked_props
@@ -98,16 +138,15 @@ class DjangoWeb(DjangoConstruct):
         timeout: int = DEFAULT_GUNICORN_TIMEOUT,
         resources: Resources = DEFAULT_WEB_RESOURCES,
         metrics_port: int | None = None,
-        static: NginxStatic | None = None,
+        static: StaticServer | None = None,
         static_url: str = DEFAULT_STATIC_URL,
     ) -> None:
         where = LazyPath(scope, id)
         _check_props(where, hosts=hosts, ingress=ingress, port=port, health_check_path=health_check_path,
                      replicas=replicas, autoscaling=autoscaling, workers=workers, threads=threads, timeout=timeout,
                      resources=resources, metrics_port=metrics_port, wsgi_application=wsgi_application)
-        if static is not None:
-            check_nginx_static(where, static, static_url=static_url, web_port=port, metrics_port=metrics_port,
-                               health_check_path=health_check_path)
+        front = _front(where, runtime, static, static_url=static_url, web_port=port, metrics_port=metrics_port,
+                       health_check_path=health_check_path, drain_after=GUNICORN_STOP_SECONDS) if static is not None else None
         super().__init__(scope, id)
 
         self.runtime = runtime
@@ -116,10 +155,8 @@ class DjangoWeb(DjangoConstruct):
         self.port = port
         self.metrics_port = metrics_port
         self.hosts = tuple(hosts)
-        nginx = nginx_parts(runtime, static, static_url=static_url, upstream_port=port, drain_after=GUNICORN_STOP_SECONDS) \
-            if static is not None else None
-        self.traffic_port = static.port if static is not None else port
-        container = self._container(wsgi_application, workers, threads, timeout, health_check_path, resources, nginx is not None)
+        self.traffic_port = front.port if front is not None else port
+        container = self._container(wsgi_application, workers, threads, timeout, health_check_path, resources, front is not None)
         selector = runtime.selector(COMPONENT)
         spread = [
             {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
@@ -137,22 +174,22 @@ class DjangoWeb(DjangoConstruct):
                 "selector": {"matchLabels": selector},
                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": f"{ROLLOUT_SURGE_PERCENT}%", "maxUnavailable": 0}},
                 "template": runtime.pod_template(
-                    COMPONENT, [container, *([nginx.container] if nginx else [])],
+                    COMPONENT, [container, *(front.containers if front else [])],
                     extra_volumes=[{"name": "gunicorn-tmp", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
-                                   *(nginx.volumes if nginx else [])],
-                    init_containers=[nginx.init_container] if nginx else [],
-                    termination_grace_period_seconds=_grace_period(nginx),
-                    annotations={CONFIG_CHECKSUM_ANNOTATION: f"sha256:{nginx.checksum}"} if nginx else None,
+                                   *(front.volumes if front else [])],
+                    init_containers=front.init_containers if front else [],
+                    termination_grace_period_seconds=_grace_period(front),
+                    annotations=front.annotations if front else None,
                     extra_spec={"topologySpreadConstraints": spread},
                 ),
             },
         })
-        self.nginx_config: ApiObject | None = emit(self, "NginxConfig", {
+        self.static_config: ApiObject | None = emit(self, front.config[0], {
             "apiVersion": "v1",
             "kind": "ConfigMap",
-            "metadata": runtime.metadata(COMPONENT, name=runtime.name("web-nginx")),
-            "data": {CONFIG_FILE: nginx.config},
-        }) if nginx else None
+            "metadata": runtime.metadata(COMPONENT, name=runtime.name(front.config[1])),
+            "data": front.config[2],
+        }) if front is not None and front.config is not None else None
         self.autoscaler: ApiObject | None = emit_hpa(self, self, autoscaling) if autoscaling else None
         self.disruption_budget: ApiObject | None = emit_pdb(self, self) if runs_two_or_more(replicas, autoscaling) else None
         self.service: ApiObject = emit(self, "Service", {
@@ -174,22 +211,22 @@ class DjangoWeb(DjangoConstruct):
 
 
     def _container(self, wsgi_application: str | None, workers: int, threads: int, timeout: int,
-                   health_check_path: str, resources: Resources, behind_nginx: bool) -> dict[str, Any]:
-        """gunicorn. Behind nginx it binds 127.0.0.1 (only nginx reaches it) and its probes go through nginx's
-        port to the health check path, so a dead gunicorn fails them as a dead nginx does."""
+                   health_check_path: str, resources: Resources, behind_front: bool) -> dict[str, Any]:
+        """gunicorn. Behind a static server it binds 127.0.0.1 (only that server reaches it) and its probes go through
+        the server's port to the health check path, so a dead gunicorn fails them as a dead server does."""
         runtime, port, metrics_port = self.runtime, self.port, self.metrics_port
         wsgi = wsgi_application if wsgi_application is not None else f"{runtime.package}.wsgi:application"
         probe = {
-            "httpGet": {"path": health_check_path, "port": self.traffic_port if behind_nginx else "http",
+            "httpGet": {"path": health_check_path, "port": self.traffic_port if behind_front else "http",
                         "httpHeaders": [{"name": "Host", "value": PROBE_HOST}]},
             "timeoutSeconds": 5,
         }
-        http = [] if behind_nginx else [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+        http = [] if behind_front else [{"name": "http", "containerPort": port, "protocol": "TCP"}]
         container = runtime.container(
             "web",
             [
                 "gunicorn", wsgi,
-                "--bind", f"{'127.0.0.1' if behind_nginx else '0.0.0.0'}:{port}",
+                "--bind", f"{'127.0.0.1' if behind_front else '0.0.0.0'}:{port}",
                 "--workers", str(workers),
                 "--threads", str(threads),
                 "--timeout", str(timeout),
@@ -253,9 +290,9 @@ class DjangoWeb(DjangoConstruct):
         }
 
 
-def _grace_period(nginx: NginxParts | None) -> int:
-    """gunicorn's stop plus a margin; with nginx, also nginx's, which starts only once gunicorn has drained."""
-    return max(GUNICORN_STOP_SECONDS, nginx.stop_seconds if nginx else 0) + GRACE_MARGIN_SECONDS
+def _grace_period(front: WebFront | None) -> int:
+    """gunicorn's stop plus a margin; with a static server, also its own, which starts only once gunicorn has drained."""
+    return max(GUNICORN_STOP_SECONDS, front.stop_seconds if front else 0) + GRACE_MARGIN_SECONDS
 
 
 def _check_props(
@@ -328,3 +365,16 @@ def _check_ingress(where: LazyPath, ingress: IngressOptions, hosts: Sequence[str
                 "drop group_name",
             )
         v.check_dns_label(where, "ingress.group_name", ingress.group_name)
+
+
+def from_plan(chart: Any, plan: Plan) -> list[DjangoWeb]:
+    app, environment = plan.app, plan.environment
+    with v.props_as_typed({**_AS_TYPED, **resources_as_typed("web")}):
+        return [DjangoWeb(
+            chart, "Web", runtime=chart.runtime, hosts=environment.hosts, ingress=environment.ingress,
+            port=app.web_port, health_check_path=app.health_check_path,
+            replicas=plan.web_replicas, autoscaling=plan.web_autoscaling, wsgi_application=app.wsgi_application,
+            workers=app.gunicorn_workers, threads=app.gunicorn_threads,
+            metrics_port=app.web_metrics_port if environment.monitoring else None, resources=plan.resources["web"],
+            static=environment.static, static_url=environment.static_url,
+        )]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from cdk8s import ApiObject
 
@@ -15,8 +16,12 @@ from ..model import _validation as v
 from ..model._secrets import check_values
 from ..model.defaults import DEFAULT_CRON_RESOURCES, DEFAULT_TIME_ZONE
 from ..model.options import Resources
+from ..workloads._kind import resources_as_typed
 
-__all__ = ["CRON_JOB_NAME_MAX", "ManagementCronJob"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["CRON_JOB_NAME_MAX", "ManagementCronJob", "from_plan"]
 
 CRON_JOB_NAME_MAX = 52  # the controller appends an 11-character suffix to Job names
 DEFAULT_STARTING_DEADLINE_SECONDS = 300
@@ -119,3 +124,20 @@ def _check_management_command(where: LazyPath, args: list[str]) -> None:
             where, "command", tuple(args), "the command and each argument as separate strings (exec form, no shell)",
             f"pass command={tuple(args[0].split()) + tuple(args[1:])!r}",
         )
+
+
+def from_plan(chart: Any, plan: Plan) -> list[ManagementCronJob]:
+    """One CronJob per ``DjangoApp.cron`` entry; its errors name the entry as main.py keys it."""
+    from ..model.plan import cron_job_name
+
+    app, built = plan.app, []
+    keys = {cron_job_name(key): key for key in app.cron}
+    for name, task in plan.cron:
+        key = keys[name]
+        entry = f"django_app.cron[{key!r}]"
+        schedule = entry if isinstance(app.cron[key], str) else f"{entry}.schedule"
+        as_typed = {"name": entry, "schedule": schedule, "command": f"{entry}.command", "time_zone": f"{entry}.time_zone"}
+        with v.props_as_typed({**as_typed, **resources_as_typed("cron")}):
+            built.append(ManagementCronJob(chart, f"Cron-{name}", runtime=chart.runtime, name=name, schedule=task.schedule,
+                                           command=task.command, time_zone=task.time_zone, resources=plan.resources["cron"]))
+    return built

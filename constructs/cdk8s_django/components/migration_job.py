@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cdk8s import ApiObject
 
 from constructs import Construct
@@ -17,8 +19,12 @@ from ..model.defaults import (
     DEFAULT_TTL_SECONDS_AFTER_FINISHED,
 )
 from ..model.options import Resources
+from ..workloads._kind import resources_as_typed
 
-__all__ = ["MigrationJob"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["MigrationJob", "from_plan"]
 
 COMPONENT = "migrate"
 
@@ -76,9 +82,15 @@ class MigrationJob(DjangoConstruct):
         template = runtime.pod_template(
             COMPONENT, [container], wait_for_migrations=False, restart_policy="Never"
         )
+        self.component = COMPONENT
         self.job: ApiObject
         self.name, self.job = emit_hashed_job(self, runtime, COMPONENT, template, {
             "backoffLimit": backoff_limit,
             "activeDeadlineSeconds": active_deadline_seconds,
             "ttlSecondsAfterFinished": ttl_seconds_after_finished,
         })
+
+
+def from_plan(chart: Any, plan: Plan) -> list[MigrationJob]:
+    with v.props_as_typed(resources_as_typed("migrate")):
+        return [MigrationJob(chart, "Migrate", runtime=chart.runtime, resources=plan.resources["migrate"])]

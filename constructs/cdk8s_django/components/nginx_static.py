@@ -22,8 +22,9 @@ from ..k8s._manifest import content_hash
 from ..k8s.runtime import TMP_MOUNT, AppRuntime, resources_dict
 from ..model import _validation as v
 from ..model.options import NginxStatic, Resources
+from .django_web import WebFront
 
-__all__ = ["CONFIG_CHECKSUM_ANNOTATION", "NginxParts", "check_nginx_static", "nginx_parts", "static_path"]
+__all__ = ["CONFIG_CHECKSUM_ANNOTATION", "NginxParts", "check_nginx_static", "nginx_parts", "static_path", "web_front"]
 
 CONTAINER = "nginx"
 COPY_CONTAINER = "copy-static"
@@ -119,6 +120,19 @@ def nginx_parts(runtime: AppRuntime, options: NginxStatic, *, static_url: str, u
         config=config,
         checksum=content_hash(config, 16),
         stop_seconds=pre_stop + SHUTDOWN_TIMEOUT_SECONDS,
+    )
+
+
+def web_front(where: object, runtime: AppRuntime, options: NginxStatic, *, static_url: str, web_port: int,
+              metrics_port: int | None, health_check_path: str, drain_after: int) -> WebFront:
+    """``NginxStatic.front``: the options checked, then what the web pod gains, for ``DjangoWeb``."""
+    check_nginx_static(where, options, static_url=static_url, web_port=web_port, metrics_port=metrics_port,
+                       health_check_path=health_check_path)
+    parts = nginx_parts(runtime, options, static_url=static_url, upstream_port=web_port, drain_after=drain_after)
+    return WebFront(
+        port=options.port, containers=[parts.container], init_containers=[parts.init_container], volumes=parts.volumes,
+        annotations={CONFIG_CHECKSUM_ANNOTATION: f"sha256:{parts.checksum}"},
+        config=("NginxConfig", "web-nginx", {CONFIG_FILE: parts.config}), stop_seconds=parts.stop_seconds,
     )
 
 

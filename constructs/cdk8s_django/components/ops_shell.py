@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cdk8s import ApiObject
 
 from constructs import Construct
@@ -12,8 +14,12 @@ from ..k8s.runtime import AppRuntime
 from ..model import _validation as v
 from ..model.defaults import DEFAULT_SHELL_RESOURCES
 from ..model.options import Resources
+from ..workloads._kind import resources_as_typed
 
-__all__ = ["IDLE_COMMAND", "OpsShell"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["IDLE_COMMAND", "OpsShell", "from_plan"]
 
 COMPONENT = "shell"
 # Python idles as PID 1 and exits on SIGTERM (PID 1 ignores signals it has no handler for).
@@ -49,9 +55,15 @@ class OpsShell(DjangoConstruct):
         v.check_resources(LazyPath(scope, id), "resources", resources)
         super().__init__(scope, id)
         self.runtime = runtime
+        self.component = COMPONENT
         self.name = runtime.name(COMPONENT)
         container = runtime.container("shell", IDLE_COMMAND, resources=resources, wrap=False)
         self.pod_name = f"{self.name}-0"
         self.stateful_set: ApiObject = emit(self, "Resource", runtime.singleton_stateful_set(
             COMPONENT, runtime.pod_template(COMPONENT, [container], termination_grace_period_seconds=10),
         ))
+
+
+def from_plan(chart: Any, plan: Plan) -> list[OpsShell]:
+    with v.props_as_typed(resources_as_typed("shell")):
+        return [OpsShell(chart, "Shell", runtime=chart.runtime, resources=plan.resources["shell"])]

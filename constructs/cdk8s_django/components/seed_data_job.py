@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from cdk8s import ApiObject
 
@@ -16,7 +17,10 @@ from ..model.defaults import DEFAULT_SEED_RESOURCES
 from ..model.options import Resources
 from ..model.preview import SeedData
 
-__all__ = ["SEED_SCRIPT", "SeedDataJob"]
+if TYPE_CHECKING:
+    from ..model.plan import Plan
+
+__all__ = ["SEED_SCRIPT", "SeedDataJob", "from_plan"]
 
 COMPONENT = "seed"
 # Idempotent, so a re-run (new image, new config) is harmless: loaddata updates the
@@ -79,7 +83,16 @@ class SeedDataJob(DjangoConstruct):
         script = SEED_SCRIPT.format(superuser=bool(seed.superuser_secret))
         container = job_runtime.container("seed", ["python", "-c", script, *seed.fixtures], resources=resources, wrap=False)
         template = job_runtime.pod_template(COMPONENT, [container], restart_policy="Never")
+        self.component = COMPONENT
         self.job: ApiObject
         self.name, self.job = emit_hashed_job(
             self, runtime, COMPONENT, template, {"backoffLimit": 3, "ttlSecondsAfterFinished": ttl_seconds_after_finished}
         )
+
+
+def from_plan(chart: Any, plan: Plan) -> list[SeedDataJob]:
+    seed = plan.environment.seed
+    if seed is None:
+        return []
+    with v.props_as_typed({"seed": "environment.seed"}):
+        return [SeedDataJob(chart, "Seed", runtime=chart.runtime, seed=seed)]

@@ -22,10 +22,10 @@ from .options import (
     AwsSecretsManager,
     IngressOptions,
     NetworkAccess,
-    NginxStatic,
     QueueAutoscaling,
     Resources,
     SecretKeyRef,
+    StaticServer,
     Unset,
 )
 from .preview import Preview, SeedData, preview_name
@@ -109,7 +109,7 @@ class Environment:
     media_bucket: str | None = None
     aws_region: str | None = None
     static_url: str = DEFAULT_STATIC_URL
-    static: NginxStatic | None = None
+    static: StaticServer | None = None
     web_autoscaling: Autoscaling | None | Unset = UNSET
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset = UNSET
     resources: Mapping[str, Resources] | Unset = UNSET
@@ -225,7 +225,7 @@ class EnvironmentOptions(TypedDict, total=False):
     media_bucket: str | None
     aws_region: str | None
     static_url: str
-    static: NginxStatic | None
+    static: StaticServer | None
     web_autoscaling: Autoscaling | None | Unset
     worker_autoscaling: Autoscaling | QueueAutoscaling | None | Unset
     resources: Mapping[str, Resources] | Unset

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
 __all__ = [
     "DEFAULT_ALB_SSL_POLICY",
@@ -35,6 +35,7 @@ __all__ = [
     "RedisRole",
     "Resources",
     "SecretKeyRef",
+    "StaticServer",
     "StoreRole",
     "Unset",
 ]
@@ -299,8 +300,25 @@ DEFAULT_NGINX_RESOURCES = Resources(cpu="10m", memory="64Mi")
 DEFAULT_STATIC_ROOT = "/app/staticfiles"
 
 
+class StaticServer:
+    """What ``Environment.static`` takes: a server in the web pod, in front of gunicorn, that serves the static files.
+
+    A kind is its option type (a frozen dataclass of this class, with the ``port`` the Service then targets) and its
+    module in ``components/``, whose function ``front`` names (``module:function``): it checks the options and returns
+    what the pod gains (``components.django_web.WebFront``). ``DjangoWeb`` names no kind.
+    """
+
+    front: ClassVar[str]
+    port: int
+
+    @classmethod
+    def describe(cls) -> str:
+        """The kinds, for a message: ``NginxStatic(...)``."""
+        return " or ".join(f"{kind.__name__}(...)" for kind in cls.__subclasses__())
+
+
 @dataclass(frozen=True)
-class NginxStatic:
+class NginxStatic(StaticServer):
     """nginx in the web pod, in front of gunicorn: it serves the collected static files (copied from the app
     image by an init container) at the path of ``STATIC_URL`` and proxies everything else to gunicorn.
     For teams that would rather not have WhiteNoise serve files from Python; a CDN stays in front either way.
@@ -314,6 +332,7 @@ class NginxStatic:
             Default ``/app/staticfiles``.
     """
 
+    front: ClassVar[str] = "..components.nginx_static:web_front"
     image: str = DEFAULT_NGINX_IMAGE
     port: int = DEFAULT_NGINX_PORT
     resources: Resources = DEFAULT_NGINX_RESOURCES

@@ -11,6 +11,7 @@ from ..model.options import QueueAutoscaling, StoreRole
 
 if TYPE_CHECKING:
     from ..components.chart import DjangoChart
+    from ..workloads import WorkloadKind
 
 __all__ = ["EnvironmentFacts", "Store", "Workload", "facts"]
 
@@ -19,12 +20,13 @@ _ROLE_WORDS = {StoreRole.POSTGRES: "", StoreRole.CACHE: " cache", StoreRole.BROK
 
 @dataclass(frozen=True)
 class Workload:
-    """A workload and the stores it opens connections to."""
+    """A workload and the stores it opens connections to; ``descriptor``, its kind's, says how the notes treat it."""
 
     component: str
     kind: str
     name: str
     stores: tuple[StoreRole, ...]
+    descriptor: WorkloadKind
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class EnvironmentFacts:
 def _workloads(chart: DjangoChart) -> list[Workload]:
     """The plan's workloads, in the registry's order (the order of the manifests), under their objects' names."""
     names = chart.workload_names()
-    return [Workload(w.component, w.kind.manifest, names[w.component], w.stores) for w in chart.plan.workloads]
+    return [Workload(w.component, w.kind.manifest, names[w.component], w.stores, w.kind) for w in chart.plan.workloads]
 
 
 def facts(chart: DjangoChart) -> EnvironmentFacts:

@@ -48,9 +48,8 @@ def architecture_markdown(chart: DjangoChart) -> str:
         if store.managed_host is not None:
             lines.append(f'  {_node_id(store.managed_host)}[("{store.title}<br/>managed: {store.managed_host}")]')
             lines.append(f"  {_node_id(store.service)} -.-> {_node_id(store.managed_host)}")
-    web = env.workload("web")
-    if env.ingress_hosts and web is not None:
-        lines.append(f"  lb --> {_node_id(web.name)}")
+    if env.ingress_hosts:
+        lines += [f"  lb --> {_node_id(w.name)}" for w in env.workloads if w.descriptor.serves_traffic]
     for workload in env.workloads:
         for role in workload.stores:
             lines.append(f"  {_node_id(workload.name)} --> {_node_id(env.store(role).service)}")

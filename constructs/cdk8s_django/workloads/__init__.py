@@ -1,7 +1,8 @@
 """The registry of workload kinds: each kind is one descriptor in its own module (``WorkloadKind``).
 
 ``resolve()`` turns them into ``Plan.workloads``; the connection budget, the notes and the diagram read
-that. Adding a kind is its module here, its construct in ``components/``, and its line below.
+that, and the chart builds each kind's constructs through its ``construct`` hook. Adding a kind is its module
+here, its construct (with its ``from_plan``) in ``components/``, and its line below.
 """
 
 from __future__ import annotations

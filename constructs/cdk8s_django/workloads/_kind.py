@@ -6,10 +6,11 @@ beat and jobs each in turn: a new kind is its module here and its line in the re
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model.defaults import ROLLOUT_SURGE_PERCENT
 from ..model.options import Resources, StoreRole
@@ -17,7 +18,7 @@ from ..model.options import Resources, StoreRole
 if TYPE_CHECKING:
     from ..model.plan import Plan
 
-__all__ = ["BudgetTerm", "WorkloadKind", "WorkloadPlan", "every_store", "postgres_only", "with_surge"]
+__all__ = ["BudgetTerm", "WorkloadKind", "WorkloadPlan", "every_store", "postgres_only", "resources_as_typed", "with_surge"]
 
 # One term of the connection budget: (who, the arithmetic in words, connections).
 BudgetTerm = tuple[str, str, int]
@@ -45,6 +46,12 @@ class WorkloadKind:
         components: the components it runs in a plan (none, one, or one per worker or cron entry).
         stores: the stores a pod of it opens connections to.
         budget: its terms of the connection budget, at the most pods a rollout can run.
+        construct: ``module:function`` building its constructs in the chart from the plan (``from_plan`` beside
+            the construct in ``components/``), in the order the manifests list them.
+        wait_after_apply: the notes wait for it to complete after an apply, in these words (``the migration``).
+        log_flags: the notes tail its logs with ``kubectl logs -f`` and these flags; None: not tailed.
+        notes: its own lines for the notes (namespace, object name), such as the shell's ``kubectl exec``.
+        serves_traffic: the load balancer sends requests to it (the diagram's arrow).
     """
 
     name: str
@@ -56,6 +63,17 @@ class WorkloadKind:
     components: Callable[[Plan], tuple[str, ...]]
     stores: Callable[[Plan], tuple[StoreRole, ...]]
     budget: Callable[[Plan], list[BudgetTerm]]
+    construct: str
+    wait_after_apply: str | None = None
+    log_flags: str | None = None
+    notes: Callable[[str, str], list[str]] | None = None
+    serves_traffic: bool = False
+
+    def build(self, chart: Any, plan: Plan) -> list[Any]:
+        """Its constructs in the chart (imported when first needed: the plan stays free of cdk8s)."""
+        module, function = self.construct.split(":")
+        built: list[Any] = getattr(importlib.import_module(module, __package__), function)(chart, plan)
+        return built
 
     def plans(self, plan: Plan) -> tuple[WorkloadPlan, ...]:
         stores = self.stores(plan)
@@ -70,6 +88,11 @@ def with_surge(pods: int) -> int:
 def every_store(plan: Plan) -> tuple[StoreRole, ...]:
     """The app's code with everything configured: the database, the cache and (with Celery) the broker."""
     return tuple(plan.stores)
+
+
+def resources_as_typed(key: str) -> dict[str, str]:
+    """The ``resources`` prop as main.py spells it: ``environment.resources['web']``."""
+    return {"resources": f"environment.resources[{key!r}]"}
 
 
 def postgres_only(plan: Plan) -> tuple[StoreRole, ...]:

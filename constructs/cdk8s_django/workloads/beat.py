@@ -22,4 +22,5 @@ BEAT = WorkloadKind(
     staging_resources=STAGING_RESOURCES["beat"], reserved=("beat",),
     components=lambda plan: ("beat",) if plan.app.beat else (), stores=_stores,
     budget=lambda plan: [("beat", "1", 1)] if plan.app.beat else [],
+    construct="..components.celery_beat:from_plan",
 )

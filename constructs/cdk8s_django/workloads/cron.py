@@ -10,4 +10,5 @@ CRON = WorkloadKind(
     staging_resources=STAGING_RESOURCES["cron"], reserved=(),
     components=lambda plan: tuple(name for name, _ in plan.cron), stores=postgres_only,
     budget=lambda plan: [("cron jobs", f"{len(plan.cron)} x 1", len(plan.cron))] if plan.cron else [],
+    construct="..components.management_cron_job:from_plan",
 )

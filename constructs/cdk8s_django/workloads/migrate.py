@@ -9,4 +9,5 @@ MIGRATE = WorkloadKind(
     name="migrate", manifest="Job", resources_key="migrate", resources=DEFAULT_MIGRATION_RESOURCES,
     staging_resources=STAGING_RESOURCES["migrate"], reserved=("migrate",),
     components=lambda plan: ("migrate",), stores=postgres_only, budget=lambda plan: [("migrate", "1", 1)],
+    construct="..components.migration_job:from_plan", wait_after_apply="the migration",
 )

@@ -9,5 +9,5 @@ from ._kind import WorkloadKind, postgres_only
 SEED = WorkloadKind(
     name="seed", manifest="Job", resources_key=None, resources=DEFAULT_SEED_RESOURCES, staging_resources=None,
     reserved=("seed",), components=lambda plan: ("seed",) if plan.environment.seed is not None else (),
-    stores=postgres_only, budget=lambda plan: [],
+    stores=postgres_only, budget=lambda plan: [], construct="..components.seed_data_job:from_plan",
 )

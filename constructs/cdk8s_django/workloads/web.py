@@ -22,4 +22,5 @@ WEB = WorkloadKind(
     name="web", manifest="Deployment", resources_key="web", resources=DEFAULT_WEB_RESOURCES,
     staging_resources=STAGING_RESOURCES["web"], reserved=("web",),
     components=lambda plan: ("web",), stores=every_store, budget=_budget,
+    construct="..components.django_web:from_plan", log_flags="--all-containers --max-log-requests 10", serves_traffic=True,
 )

@@ -24,4 +24,5 @@ WORKER = WorkloadKind(
     name="worker", manifest="Deployment", resources_key="worker", resources=DEFAULT_WORKER_RESOURCES,
     staging_resources=STAGING_RESOURCES["worker"], reserved=(),
     components=lambda plan: tuple(w.worker.name for w in plan.workers), stores=every_store, budget=_budget,
+    construct="..components.celery_worker:from_plan", log_flags="",
 )
